@@ -1,0 +1,164 @@
+"""`kbc ingest | search | stats | reindex`: the store from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from kb.errors import InvalidInput
+from kb.models import KINDS, SEARCH_MODES, VISIBILITIES, Hit, SearchFilters
+from kb.store import KnowledgeBase
+
+
+def _open(ctx: click.Context) -> KnowledgeBase:
+    from kb.maintenance import open_store
+
+    return open_store(ctx.obj["data_dir"], ctx.obj["embedder"])
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(KINDS), default="article", show_default=True)
+@click.option(
+    "--visibility", type=click.Choice(VISIBILITIES), default="public", show_default=True,
+    help="Default visibility for articles without one in front matter (tickets: always internal).",
+)  # fmt: skip
+@click.option("--prune", is_flag=True, help="Remove stored documents whose source is gone.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], kind: str, visibility: str, prune: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Ingest Markdown/HTML/JSONL articles or JSON/JSONL/CSV resolved tickets."""
+    from ingest.pipeline import run
+
+    with _open(ctx) as kb, tqdm(desc="documents", unit=" doc", disable=None, leave=False) as bar:
+        assert kb.embedder is not None
+        summary = run(
+            paths, kb, kb.embedder, kind=kind, visibility=visibility,  # type: ignore[arg-type]
+            prune=prune, on_document=lambda: bar.update(1),
+        )  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), indent=2))
+    else:
+        click.echo(
+            f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
+            f"removed {summary.removed}, failed {len(summary.failed)} "
+            f"({summary.chunks_embedded} chunks embedded, {summary.chunks_reused} reused) "
+            f"in {summary.seconds:.1f}s"
+        )
+        for failure in summary.failed:
+            click.echo(f"  failed: {failure.source}: {failure.reason}", err=True)
+    if summary.failed:
+        ctx.exit(1)
+
+
+@click.command()
+@click.argument("query")
+@click.option("--k", default=5, show_default=True, help="Number of documents.")
+@click.option("--lang", default=None, help="Only documents in this language (e.g. es).")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only articles or tickets.")
+@click.option("--product", default=None, help="Only documents of this product area.")
+@click.option(
+    "--visibility", type=click.Choice(["public", "all"]), default="all", show_default=True,
+    help="'public' shows what a customer could see.",
+)  # fmt: skip
+@click.option("--mode", type=click.Choice(SEARCH_MODES), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.pass_context
+def search(
+    ctx: click.Context, query: str, k: int, lang: str | None, kind: str | None,
+    product: str | None, visibility: str, mode: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Hybrid (or dense / keyword) search across the store."""
+    from kb.retrieval import Retriever
+
+    base = SearchFilters.public() if visibility == "public" else SearchFilters.everything()
+    filters = SearchFilters(
+        visibility=base.visibility,
+        kinds=frozenset({kind}) if kind else base.kinds,  # type: ignore[arg-type]
+        lang=lang, product=product,
+    )  # fmt: skip
+    with _open(ctx) as kb:
+        if kb.counts()["documents"] == 0:
+            raise InvalidInput(f"the store at {kb.data_dir} is empty: run `kbc ingest PATH` first")
+        hits = Retriever(kb).search(query, k=k, filters=filters, mode=mode)  # type: ignore[arg-type]
+    if as_json:
+        click.echo(json.dumps([_hit_json(h) for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo("no results")
+    for rank, hit in enumerate(hits, start=1):
+        where = " > ".join(hit.heading_path)
+        click.echo(
+            f"{rank}. {hit.title}  [{hit.external_id} · {hit.kind} · {hit.visibility} · "
+            f"{hit.lang}]  score {hit.score:.4f}"
+        )
+        if hit.url:
+            click.echo(f"   {hit.url}")
+        if where:
+            click.echo(f"   § {where}")
+        click.echo(f"   {hit.snippet}")
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "external_id": hit.external_id, "title": hit.title, "url": hit.url, "kind": hit.kind,
+        "visibility": hit.visibility, "lang": hit.lang, "product": hit.product,
+        "score": hit.score, "dense_rank": hit.dense_rank, "keyword_rank": hit.keyword_rank,
+        "heading_path": list(hit.heading_path), "snippet": hit.snippet,
+    }  # fmt: skip
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Documents, chunks, languages, model and index state of the store."""
+    from kb.maintenance import describe
+
+    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+        info = describe(kb)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"store       {info['data_dir']}")
+    click.echo(f"model       {info['model_id'] or '(none yet)'}  generation {info['generation']}")
+    click.echo(f"documents   {info['documents']}  chunks {info['chunks']}  tokens {info['tokens']}")
+    for key in ("by_kind", "by_visibility", "by_lang"):
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(info[key].items()))
+        click.echo(f"{key[3:]:<11} {parts or '-'}")
+    click.echo(f"vectors     {'fresh' if info['vector_index_fresh'] else 'stale (rebuilt on use)'}")
+
+
+@click.command()
+@click.option("--re-embed", is_flag=True, help="Re-embed every chunk (e.g. after --embedder X).")
+@click.pass_context
+def reindex(ctx: click.Context, re_embed: bool) -> None:
+    """Rebuild the vector index from stored embeddings, or re-embed with another model."""
+    from kb.embedders import get_embedder, name_for_model_id
+    from kb.maintenance import reembed
+
+    data_dir = ctx.obj["data_dir"]
+    with KnowledgeBase(data_dir) as kb:
+        total = kb.counts()["chunks"]
+        with tqdm(total=total, desc="chunks", unit=" chunk", disable=None, leave=False) as bar:
+            if re_embed:
+                name = ctx.obj["embedder"] or (
+                    name_for_model_id(kb.model_id) if kb.model_id else None
+                )
+                if name is None:
+                    raise InvalidInput("the store is empty: nothing to re-embed")
+                count = reembed(kb, get_embedder(name), progress=bar.update)
+                click.echo(f"re-embedded {count} chunks with {kb.model_id}")
+            else:
+                kb.rebuild_index(progress=bar.update)
+                click.echo(f"rebuilt the vector index from {total} stored embeddings")
+
+
+COMMANDS = [ingest, search, stats, reindex]

@@ -1,0 +1,1 @@
+"""Evaluation harness: labelled tickets -> retrieval and answer metrics -> reports."""

@@ -1,0 +1,181 @@
+"""Compose the stages: load -> chunk -> embed -> upsert, incrementally and safely.
+
+Unchanged documents (same content hash) are skipped before chunking; unchanged chunks
+reuse their stored vectors; each batch is one SQLite transaction, so a crash loses at
+most the batch in flight and never what was stored before.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunking import chunk_document
+from ingest.files import Failure
+from ingest.language import detect_language
+from ingest.sources import load
+from kb.embedders.base import Embedder
+from kb.errors import KBError
+from kb.models import Chunk, Document, Kind, Visibility, content_hash
+from kb.store import DocumentWrite, KnowledgeBase
+
+DEFAULT_CHUNK_TOKENS = 200  # leaves room for title + heading path in MiniLM's 256-token window
+BATCH_DOCUMENTS = 64
+
+
+@dataclass
+class IngestSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "removed": self.removed, "failed": [f.__dict__ for f in self.failed],
+            "chunks_embedded": self.chunks_embedded, "chunks_reused": self.chunks_reused,
+            "seconds": round(self.seconds, 3),
+        }  # fmt: skip
+
+
+def chunk_hash(doc: Document, chunk: Chunk) -> str:
+    """Identity of a chunk's vector: everything the embedder sees."""
+    return content_hash(chunk.embedding_text(doc.title))
+
+
+def prepare(doc: Document) -> Document:
+    """Fill what loaders may leave out: the language (detected, deterministic)."""
+    if not doc.lang:
+        doc.lang = detect_language(f"{doc.title}\n{doc.body}", default="en")
+    return doc
+
+
+class _Batcher:
+    """Chunks and embeds documents a batch at a time, then writes the batch to the store."""
+
+    def __init__(
+        self, kb: KnowledgeBase, embedder: Embedder, summary: IngestSummary, max_tokens: int
+    ) -> None:
+        self.kb, self.embedder, self.summary, self.max_tokens = kb, embedder, summary, max_tokens
+        self.pending: list[tuple[Document, bool]] = []
+
+    def add(self, doc: Document, is_new: bool) -> None:
+        self.pending.append((doc, is_new))
+        if len(self.pending) >= BATCH_DOCUMENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        prepared: list[tuple[Document, bool, list[Chunk], list[str]]] = []
+        for doc, is_new in batch:
+            try:
+                chunks = chunk_document(doc, self.embedder.count_tokens, self.max_tokens)
+            except (KBError, ValueError, RecursionError) as exc:
+                self.summary.failed.append(Failure(doc.source or doc.external_id, f"{exc}"))
+                continue
+            prepared.append((doc, is_new, chunks, [chunk_hash(doc, c) for c in chunks]))
+        vectors = self._vectors(prepared)
+        writes = [
+            DocumentWrite(doc, chunks, hashes, _stack([vectors[h] for h in hashes], self.embedder))
+            for doc, _, chunks, hashes in prepared
+        ]
+        self.kb.write(writes)
+        for _, is_new, _, _ in prepared:
+            if is_new:
+                self.summary.added += 1
+            else:
+                self.summary.updated += 1
+
+    def _vectors(self, prepared: Sequence[tuple[Document, bool, list[Chunk], list[str]]]) -> dict:
+        hashes = [h for *_, hs in prepared for h in hs]
+        known = self.kb.embeddings_for(hashes)
+        todo: dict[str, str] = {}
+        for doc, _, chunks, hs in prepared:
+            for chunk, h in zip(chunks, hs, strict=True):
+                if h not in known:
+                    todo.setdefault(h, chunk.embedding_text(doc.title))
+        self.summary.chunks_reused += sum(1 for h in hashes if h in known)
+        if todo:
+            embedded = self.embedder.embed(list(todo.values()))
+            known.update(zip(todo, embedded, strict=True))
+            self.summary.chunks_embedded += len(todo)
+        return known
+
+
+def _stack(rows: list[np.ndarray], embedder: Embedder) -> np.ndarray:
+    if not rows:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.vstack(rows).astype(np.float32)
+
+
+def run(
+    paths: Iterable[Path],
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    *,
+    kind: Kind = "article",
+    visibility: Visibility = "public",
+    prune: bool = False,
+    max_tokens: int = DEFAULT_CHUNK_TOKENS,
+    on_document: Callable[[], None] | None = None,
+) -> IngestSummary:
+    """Ingest `paths` into `kb`; with `prune`, remove documents whose source disappeared."""
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    summary = IngestSummary()
+    existing = kb.document_hashes()
+    seen: dict[str, str] = {}
+    failed_sources: set[str] = set()
+    batcher = _Batcher(kb, embedder, summary, min(max_tokens, embedder.max_tokens))
+    for path in paths:
+        for item in load(path, kind=kind, visibility=visibility):
+            if on_document:
+                on_document()
+            if isinstance(item, Failure):
+                summary.failed.append(item)
+                failed_sources.add(_source_file(item.source))
+                continue
+            doc = prepare(item)
+            ext = doc.external_id
+            if ext in seen:
+                summary.failed.append(
+                    Failure(doc.source or ext, f"duplicate id {ext!r} (first seen in {seen[ext]})")
+                )
+                continue
+            seen[ext] = doc.source or ""
+            if existing.get(ext) == doc.hash:
+                summary.unchanged += 1
+            else:
+                batcher.add(doc, is_new=ext not in existing)
+    batcher.flush()
+    if prune:
+        summary.removed = _prune(kb, paths, seen, failed_sources)
+    kb.save_index()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _source_file(source: str) -> str:
+    """`path:lineno` (a bad record) -> `path`; a plain path stays as it is."""
+    head, _, tail = source.rpartition(":")
+    return head if head and tail.isdigit() else source
+
+
+def _prune(kb: KnowledgeBase, paths: list[Path], seen: dict[str, str], failed: set[str]) -> int:
+    """Delete stored documents under `paths` not seen this run — except from files that failed."""
+    candidates = kb.documents_from_sources(str(p.resolve()) for p in paths if p.exists())
+    gone = [ext for ext, src in candidates.items() if ext not in seen and src not in failed]
+    return kb.delete(gone)

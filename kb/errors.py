@@ -1,0 +1,63 @@
+"""One exception hierarchy for the whole product.
+
+Each error carries a stable `code` (used by the API's JSON errors) and an
+`exit_code` (used by the CLI). Messages are one clear line for a human.
+"""
+
+from __future__ import annotations
+
+
+class KBError(Exception):
+    """Base of every error the product raises on purpose."""
+
+    code = "kb_error"
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(KBError):
+    """The caller gave us something we cannot use (bad argument, bad file)."""
+
+    code = "invalid_input"
+    exit_code = 2
+    http_status = 422
+
+
+class SourceError(InvalidInput):
+    """A source file could not be loaded (binary, bad encoding, broken front matter...)."""
+
+    code = "bad_source"
+
+
+class NotFound(KBError):
+    code = "not_found"
+    exit_code = 3
+    http_status = 404
+
+
+class ModelMismatch(KBError):
+    """The store was built with a different embedding model than the one asked for."""
+
+    code = "model_mismatch"
+    exit_code = 4
+    http_status = 409
+
+
+class StoreCorrupt(KBError):
+    """The store on disk cannot be read or migrated."""
+
+    code = "store_corrupt"
+    exit_code = 5
+    http_status = 500
+
+
+class DependencyMissing(KBError):
+    """An optional dependency is needed for this feature; the message says what to install."""
+
+    code = "dependency_missing"
+    exit_code = 6
+    http_status = 501

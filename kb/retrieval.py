@@ -1,0 +1,199 @@
+"""Hybrid retrieval: clean the query, dense top-k + BM25 top-k, reciprocal-rank fusion,
+group by document, with filters applied inside the store before anything is returned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kb.errors import InvalidInput
+from kb.filtering import filter_clause
+from kb.fts import keyword_search
+from kb.models import SEARCH_MODES, ChunkHit, Hit, SearchFilters, SearchMode
+from kb.query_cleaning import clean_query
+from kb.store import KnowledgeBase
+
+MAX_K = 100
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """RRF constant and per-retriever weights (tuned by the eval harness, not by hand)."""
+
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    candidates: int = 50  # chunks taken from each retriever before grouping
+    chunks_per_hit: int = 3
+    snippet_chars: int = 320
+
+
+@dataclass
+class _Row:
+    chunk_id: int
+    ordinal: int
+    heading_path: tuple[str, ...]
+    text: str
+    external_id: str
+    title: str
+    url: str | None
+    kind: str
+    visibility: str
+    lang: str | None
+    product: str | None
+
+
+class Retriever:
+    """Searches one KnowledgeBase; dense and keyword modes stay available for comparison."""
+
+    def __init__(self, kb: KnowledgeBase, config: FusionConfig | None = None) -> None:
+        self.kb = kb
+        self.config = config or FusionConfig()
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: SearchMode = "hybrid",
+        history: Sequence[str] = (),
+    ) -> list[Hit]:
+        """Top-k documents for `query` under `filters` (public articles only by default).
+
+        `history` (earlier customer turns) adds context the last message often leaves out.
+        """
+        if mode not in SEARCH_MODES:
+            raise InvalidInput(f"unknown search mode {mode!r}; use one of {', '.join(SEARCH_MODES)}")
+        if not 1 <= k <= MAX_K:
+            raise InvalidInput(f"k must be between 1 and {MAX_K}")
+        filters = filters or SearchFilters.public()
+        text = clean_query(query)
+        context = " ".join(clean_query(h) for h in history[-3:] if h.strip())
+        full = f"{context}\n{text}".strip() if context else text
+        if not full:
+            return []
+        dense: list[int] = []
+        keyword: list[int] = []
+        want = max(self.config.candidates, k * 5)
+        if mode in ("hybrid", "dense"):
+            dense = self._dense(full, filters, want)
+        if mode in ("hybrid", "keyword"):
+            # The latest message counts double so history does not drown the question.
+            keyword = [c for c, _ in keyword_search(self.kb.db, f"{full}\n{text}", filters, want)]
+        return self._fuse(dense, keyword, k)
+
+    def _dense(self, query: str, filters: SearchFilters, want: int) -> list[int]:
+        """Dense candidates that pass filters: over-fetch from FAISS, widen until enough."""
+        embedder = self.kb.embedder
+        if embedder is None:
+            raise InvalidInput("dense search needs an embedder; open the store with one")
+        vec = embedder.embed([query])[0]
+        index = self.kb.vectors
+        fetch = want * 4
+        while True:
+            found = index.search(vec, fetch)
+            allowed = self._allowed([cid for cid, _ in found], filters)
+            kept = [cid for cid, _ in found if cid in allowed]
+            if len(kept) >= want or fetch >= index.count:
+                return kept[:want]
+            fetch *= 4
+
+    def _allowed(self, chunk_ids: list[int], filters: SearchFilters) -> set[int]:
+        where, params = filter_clause(filters)
+        out: set[int] = set()
+        for i in range(0, len(chunk_ids), 900):
+            part = chunk_ids[i : i + 900]
+            marks = ",".join("?" * len(part))
+            rows = self.kb.db.execute(
+                f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
+                f"WHERE c.id IN ({marks}) AND {where}",
+                [*part, *params],
+            )
+            out.update(r[0] for r in rows)
+        return out
+
+    def _fuse(self, dense: list[int], keyword: list[int], k: int) -> list[Hit]:
+        rows = self._rows(set(dense) | set(keyword))
+        cfg = self.config
+        chunk_score: dict[int, float] = {}
+        for weight, ranking in ((cfg.dense_weight, dense), (cfg.keyword_weight, keyword)):
+            for rank, cid in enumerate(ranking):
+                chunk_score[cid] = chunk_score.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        doc_rank = {
+            "dense": _document_ranks(dense, rows),
+            "keyword": _document_ranks(keyword, rows),
+        }
+        doc_score: dict[str, float] = {}
+        for name, weight in (("dense", cfg.dense_weight), ("keyword", cfg.keyword_weight)):
+            for ext, rank in doc_rank[name].items():
+                doc_score[ext] = doc_score.get(ext, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        by_doc: dict[str, list[int]] = {}
+        for cid in sorted(chunk_score, key=lambda c: -chunk_score[c]):
+            if cid in rows:
+                by_doc.setdefault(rows[cid].external_id, []).append(cid)
+        ranked = sorted(doc_score, key=lambda e: (-doc_score[e], e))[:k]
+        return [self._hit(ext, by_doc[ext], rows, chunk_score, doc_score, doc_rank) for ext in ranked]
+
+    def _hit(
+        self,
+        ext: str,
+        chunk_ids: list[int],
+        rows: dict[int, _Row],
+        chunk_score: dict[int, float],
+        doc_score: dict[str, float],
+        doc_rank: dict[str, dict[str, int]],
+    ) -> Hit:
+        best = rows[chunk_ids[0]]
+        chunks = tuple(
+            ChunkHit(
+                chunk_id=cid, ordinal=rows[cid].ordinal, heading_path=rows[cid].heading_path,
+                text=rows[cid].text, score=chunk_score[cid],
+            )
+            for cid in chunk_ids[: self.config.chunks_per_hit]
+        )  # fmt: skip
+        dense_rank = doc_rank["dense"].get(ext)
+        keyword_rank = doc_rank["keyword"].get(ext)
+        return Hit(
+            external_id=ext, title=best.title, url=best.url, kind=best.kind,  # type: ignore[arg-type]
+            visibility=best.visibility, lang=best.lang, score=doc_score[ext],  # type: ignore[arg-type]
+            snippet=_snippet(best.text, self.config.snippet_chars), heading_path=best.heading_path,
+            chunks=chunks, product=best.product,
+            dense_rank=None if dense_rank is None else dense_rank + 1,
+            keyword_rank=None if keyword_rank is None else keyword_rank + 1,
+        )  # fmt: skip
+
+    def _rows(self, chunk_ids: set[int]) -> dict[int, _Row]:
+        out: dict[int, _Row] = {}
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 900):
+            part = ids[i : i + 900]
+            marks = ",".join("?" * len(part))
+            for r in self.kb.db.execute(
+                "SELECT c.id, c.ordinal, c.heading_path, c.text, d.external_id, d.title, d.url, "
+                "d.kind, d.visibility, d.lang, d.product FROM chunks c "
+                f"JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
+                part,
+            ):
+                out[r[0]] = _Row(r[0], r[1], tuple(json.loads(r[2])), *r[3:])
+        return out
+
+
+def _document_ranks(ranking: list[int], rows: dict[int, _Row]) -> dict[str, int]:
+    """0-based rank of each document by its best chunk in one retriever's list."""
+    ranks: dict[str, int] = {}
+    for cid in ranking:
+        row = rows.get(cid)
+        if row is not None and row.external_id not in ranks:
+            ranks[row.external_id] = len(ranks)
+    return ranks
+
+
+def _snippet(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(" ", 0, limit)
+    return flat[: cut if cut > limit // 2 else limit] + "…"

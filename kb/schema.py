@@ -1,0 +1,90 @@
+"""Schema migrations as numbered functions returning SQL; `user_version` tracks progress.
+
+Add a migration by appending a function to MIGRATIONS — never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from kb.errors import StoreCorrupt
+
+
+def _m001_documents_chunks() -> str:
+    return """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            external_id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('article', 'ticket')),
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            url TEXT,
+            lang TEXT,
+            visibility TEXT NOT NULL CHECK (visibility IN ('public', 'internal')),
+            product TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            owner TEXT,
+            created_at TEXT,
+            updated_at TEXT,
+            translation_group TEXT NOT NULL,
+            translation_of TEXT,
+            source TEXT,
+            meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            CHECK (kind = 'article' OR visibility = 'internal')
+        );
+        CREATE INDEX documents_source ON documents(source);
+        CREATE INDEX documents_group ON documents(translation_group);
+        CREATE TABLE chunks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: FAISS ids must stay unique
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            heading_path TEXT NOT NULL DEFAULT '[]',
+            text TEXT NOT NULL,
+            token_count INTEGER NOT NULL,
+            lang TEXT,
+            content_hash TEXT NOT NULL,
+            embedding BLOB NOT NULL,
+            UNIQUE (document_id, ordinal)
+        );
+        CREATE INDEX chunks_hash ON chunks(content_hash);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            title, heading, text,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, title, heading, text) VALUES (
+                new.id,
+                (SELECT title FROM documents WHERE id = new.document_id),
+                new.heading_path,
+                new.text
+            );
+        END;
+        CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+            DELETE FROM chunks_fts WHERE rowid = old.id;
+        END;
+        """
+
+
+MIGRATIONS: list[Callable[[], str]] = [_m001_documents_chunks]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring the database up to the newest schema, one transaction per migration."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > len(MIGRATIONS):
+        raise StoreCorrupt(
+            f"store schema version {version} is newer than this kbc understands "
+            f"({len(MIGRATIONS)}); upgrade kbc"
+        )
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        # BEGIN inside the script: executescript would commit an outer transaction first.
+        try:
+            db.executescript(f"BEGIN; {migration()}; PRAGMA user_version = {number}; COMMIT;")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise StoreCorrupt(f"schema migration {number} failed: {exc}") from exc

@@ -1,0 +1,115 @@
+"""The vector index: FAISS keyed by chunk rowid, saved atomically with a manifest.
+
+The index is a cache of SQLite: the manifest records the store generation it was
+built at, and `load_or_rebuild` rebuilds it from stored embeddings on any mismatch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.errors import DependencyMissing
+
+
+def _faiss() -> Any:
+    try:
+        import faiss
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise DependencyMissing("the vector index needs `pip install faiss-cpu`") from exc
+    return faiss
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model_id: str
+    dim: int
+    count: int
+    generation: int
+    index_type: str = "flat-ip"
+
+
+class FaissIndex:
+    """Exact inner-product search over L2-normalized vectors (`IndexIDMap2(IndexFlatIP)`)."""
+
+    def __init__(self, dim: int) -> None:
+        faiss = _faiss()
+        self.dim = dim
+        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    @property
+    def count(self) -> int:
+        return int(self._index.ntotal)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        if len(ids) == 0:
+            return
+        vecs = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
+        self._index.add_with_ids(vecs, np.ascontiguousarray(ids, dtype=np.int64))
+
+    def remove(self, ids: Iterable[int]) -> None:
+        arr = np.fromiter(ids, dtype=np.int64)
+        if len(arr):
+            self._index.remove_ids(arr)
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k (chunk id, cosine) pairs for one query vector."""
+        if self.count == 0 or k <= 0:
+            return []
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dim)
+        scores, ids = self._index.search(q, min(k, self.count))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def save(self, path: Path, manifest: Manifest) -> None:
+        """Write index then manifest, each via temp file + fsync + rename."""
+        faiss = _faiss()
+        _atomic_write(path, lambda tmp: faiss.write_index(self._index, tmp))
+        manifest_path = manifest_path_for(path)
+        payload = json.dumps(asdict(manifest), indent=2).encode()
+        _atomic_write(manifest_path, lambda tmp: Path(tmp).write_bytes(payload))
+
+    @classmethod
+    def load(cls, path: Path, dim: int) -> FaissIndex:
+        faiss = _faiss()
+        index = cls(dim)
+        index._index = faiss.read_index(str(path))
+        return index
+
+
+def manifest_path_for(index_path: Path) -> Path:
+    return index_path.with_suffix(".manifest.json")
+
+
+def read_manifest(index_path: Path) -> Manifest | None:
+    """The saved manifest, or None when missing or unreadable (both mean: rebuild)."""
+    try:
+        data = json.loads(manifest_path_for(index_path).read_text())
+        return Manifest(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
