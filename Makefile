@@ -19,11 +19,12 @@ export TOKENIZERS_PARALLELISM := false
 setup: $(STAMP)
 
 # torch==2.13.0 first: it resolves to the local CPU wheel; anything else pulls CUDA.
+# The local-llm extra compiles llama-cpp-python (~5 min, once; pip caches the wheel).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[dev,multilingual]'
+	$(PIP) install --quiet -e '.[dev,multilingual,local-llm]'
 	touch $(STAMP)
 
 demo: setup

@@ -18,16 +18,20 @@ class Failure:
     reason: str
 
 
-def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Return the file's text, or raise SourceError saying exactly what is wrong with it."""
+def read_text(path: Path, max_bytes: int | None = None) -> str:
+    """Return the file's text, or raise SourceError saying exactly what is wrong with it.
+
+    `max_bytes` defaults to MAX_FILE_BYTES, read at call time (configurable per process).
+    """
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from exc
     if size == 0:
         raise SourceError("file is empty")
-    if size > max_bytes:
-        raise SourceError(f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")
+    if size > limit:
+        raise SourceError(f"file is {size:,} bytes; the limit is {limit:,} bytes")
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise SourceError("file looks binary (contains NUL bytes)")

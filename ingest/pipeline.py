@@ -135,37 +135,63 @@ def run(
     """Ingest `paths` into `kb`; with `prune`, remove documents whose source disappeared."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
-    summary = IngestSummary()
-    existing = kb.document_hashes()
-    seen: dict[str, str] = {}
-    failed_sources: set[str] = set()
-    batcher = _Batcher(kb, embedder, summary, min(max_tokens, embedder.max_tokens))
-    for path in paths:
-        for item in load(path, kind=kind, visibility=visibility):
-            if on_document:
-                on_document()
-            if isinstance(item, Failure):
-                summary.failed.append(item)
-                failed_sources.add(_source_file(item.source))
-                continue
-            doc = prepare(item)
-            ext = doc.external_id
-            if ext in seen:
-                summary.failed.append(
-                    Failure(doc.source or ext, f"duplicate id {ext!r} (first seen in {seen[ext]})")
-                )
-                continue
-            seen[ext] = doc.source or ""
-            if existing.get(ext) == doc.hash:
-                summary.unchanged += 1
-            else:
-                batcher.add(doc, is_new=ext not in existing)
-    batcher.flush()
+    items = (item for path in paths for item in load(path, kind=kind, visibility=visibility))
+    summary, seen, failed_sources = _ingest(items, kb, embedder, max_tokens, on_document)
     if prune:
         summary.removed = _prune(kb, paths, seen, failed_sources)
     kb.save_index()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def upsert_documents(
+    docs: Iterable[Document],
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    *,
+    max_tokens: int = DEFAULT_CHUNK_TOKENS,
+) -> IngestSummary:
+    """Ingest documents that did not come from files (the API, webhooks) — same stages."""
+    started = time.perf_counter()
+    summary, _, _ = _ingest(docs, kb, embedder, max_tokens, None)
+    kb.save_index()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ingest(
+    items: Iterable[Document | Failure],
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    max_tokens: int,
+    on_document: Callable[[], None] | None,
+) -> tuple[IngestSummary, dict[str, str], set[str]]:
+    summary = IngestSummary()
+    existing = kb.document_hashes()
+    seen: dict[str, str] = {}
+    failed_sources: set[str] = set()
+    batcher = _Batcher(kb, embedder, summary, min(max_tokens, embedder.max_tokens))
+    for item in items:
+        if on_document:
+            on_document()
+        if isinstance(item, Failure):
+            summary.failed.append(item)
+            failed_sources.add(_source_file(item.source))
+            continue
+        doc = prepare(item)
+        ext = doc.external_id
+        if ext in seen:
+            summary.failed.append(
+                Failure(doc.source or ext, f"duplicate id {ext!r} (first seen in {seen[ext]})")
+            )
+            continue
+        seen[ext] = doc.source or ""
+        if existing.get(ext) == doc.hash:
+            summary.unchanged += 1
+        else:
+            batcher.add(doc, is_new=ext not in existing)
+    batcher.flush()
+    return summary, seen, failed_sources
 
 
 def _source_file(source: str) -> str:

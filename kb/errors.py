@@ -61,3 +61,34 @@ class DependencyMissing(KBError):
     code = "dependency_missing"
     exit_code = 6
     http_status = 501
+
+
+class Unauthorized(KBError):
+    """No key, or a key that is unknown or revoked (one message for every case)."""
+
+    code = "unauthorized"
+    exit_code = 2
+    http_status = 401
+
+
+class Forbidden(KBError):
+    """A valid key whose role or origin does not allow this call."""
+
+    code = "forbidden"
+    exit_code = 2
+    http_status = 403
+
+
+class RateLimited(KBError):
+    code = "rate_limited"
+    exit_code = 8
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(InvalidInput):
+    code = "payload_too_large"
+    http_status = 413

@@ -146,3 +146,4 @@ class Hit:
     dense_rank: int | None = None
     keyword_rank: int | None = None
     product: str | None = None
+    dense_score: float | None = None  # cosine of the document's best chunk: absolute relevance

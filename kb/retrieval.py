@@ -75,7 +75,7 @@ class Retriever:
         full = f"{context}\n{text}".strip() if context else text
         if not full:
             return []
-        dense: list[int] = []
+        dense: list[tuple[int, float]] = []
         keyword: list[int] = []
         want = max(self.config.candidates, k * 5)
         if mode in ("hybrid", "dense"):
@@ -85,7 +85,7 @@ class Retriever:
             keyword = [c for c, _ in keyword_search(self.kb.db, f"{full}\n{text}", filters, want)]
         return self._fuse(dense, keyword, k)
 
-    def _dense(self, query: str, filters: SearchFilters, want: int) -> list[int]:
+    def _dense(self, query: str, filters: SearchFilters, want: int) -> list[tuple[int, float]]:
         """Dense candidates that pass filters: over-fetch from FAISS, widen until enough."""
         embedder = self.kb.embedder
         if embedder is None:
@@ -96,7 +96,7 @@ class Retriever:
         while True:
             found = index.search(vec, fetch)
             allowed = self._allowed([cid for cid, _ in found], filters)
-            kept = [cid for cid, _ in found if cid in allowed]
+            kept = [(cid, score) for cid, score in found if cid in allowed]
             if len(kept) >= want or fetch >= index.count:
                 return kept[:want]
             fetch *= 4
@@ -115,7 +115,9 @@ class Retriever:
             out.update(r[0] for r in rows)
         return out
 
-    def _fuse(self, dense: list[int], keyword: list[int], k: int) -> list[Hit]:
+    def _fuse(self, dense_scored: list[tuple[int, float]], keyword: list[int], k: int) -> list[Hit]:
+        cosine = dict(dense_scored)
+        dense = [cid for cid, _ in dense_scored]
         rows = self._rows(set(dense) | set(keyword))
         cfg = self.config
         chunk_score: dict[int, float] = {}
@@ -135,7 +137,10 @@ class Retriever:
             if cid in rows:
                 by_doc.setdefault(rows[cid].external_id, []).append(cid)
         ranked = sorted(doc_score, key=lambda e: (-doc_score[e], e))[:k]
-        return [self._hit(ext, by_doc[ext], rows, chunk_score, doc_score, doc_rank) for ext in ranked]
+        return [
+            self._hit(ext, by_doc[ext], rows, chunk_score, doc_score, doc_rank, cosine)
+            for ext in ranked
+        ]
 
     def _hit(
         self,
@@ -145,6 +150,7 @@ class Retriever:
         chunk_score: dict[int, float],
         doc_score: dict[str, float],
         doc_rank: dict[str, dict[str, int]],
+        cosine: dict[int, float],
     ) -> Hit:
         best = rows[chunk_ids[0]]
         chunks = tuple(
@@ -155,6 +161,7 @@ class Retriever:
             for cid in chunk_ids[: self.config.chunks_per_hit]
         )  # fmt: skip
         dense_rank = doc_rank["dense"].get(ext)
+        cosines = [cosine[c] for c in chunk_ids if c in cosine]
         keyword_rank = doc_rank["keyword"].get(ext)
         return Hit(
             external_id=ext, title=best.title, url=best.url, kind=best.kind,  # type: ignore[arg-type]
@@ -163,6 +170,7 @@ class Retriever:
             chunks=chunks, product=best.product,
             dense_rank=None if dense_rank is None else dense_rank + 1,
             keyword_rank=None if keyword_rank is None else keyword_rank + 1,
+            dense_score=max(cosines) if cosines else None,
         )  # fmt: skip
 
     def _rows(self, chunk_ids: set[int]) -> dict[int, _Row]:

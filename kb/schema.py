@@ -69,7 +69,63 @@ def _m001_documents_chunks() -> str:
         """
 
 
-MIGRATIONS: list[Callable[[], str]] = [_m001_documents_chunks]
+def _m002_keys_answers_feedback() -> str:
+    return """
+        CREATE TABLE api_keys (
+            id INTEGER PRIMARY KEY,
+            prefix TEXT NOT NULL UNIQUE,
+            key_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('agent', 'owner', 'admin', 'widget')),
+            name TEXT NOT NULL DEFAULT '',
+            origins TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            last_used_at TEXT
+        );
+        CREATE TABLE answer_log (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            question TEXT NOT NULL,
+            lang TEXT,
+            outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'handoff')),
+            reason TEXT,
+            confidence REAL NOT NULL,
+            sources TEXT NOT NULL DEFAULT '[]',
+            answer TEXT,
+            latency_ms REAL NOT NULL,
+            generator TEXT,
+            key_id INTEGER REFERENCES api_keys(id)
+        );
+        CREATE INDEX answer_log_created ON answer_log(created_at);
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            draft TEXT NOT NULL,
+            lang TEXT,
+            sources TEXT NOT NULL DEFAULT '[]',
+            confidence REAL NOT NULL,
+            generator TEXT,
+            key_id INTEGER REFERENCES api_keys(id)
+        );
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            answer_id INTEGER REFERENCES answer_log(id),
+            draft_id INTEGER REFERENCES drafts(id),
+            helpful INTEGER,
+            final_reply TEXT,
+            edit_distance REAL,
+            comment TEXT,
+            sources TEXT NOT NULL DEFAULT '[]',
+            key_id INTEGER REFERENCES api_keys(id),
+            CHECK ((answer_id IS NULL) <> (draft_id IS NULL))
+        );
+        CREATE INDEX feedback_answer ON feedback(answer_id);
+        CREATE INDEX feedback_draft ON feedback(draft_id);
+        """
+
+
+MIGRATIONS: list[Callable[[], str]] = [_m001_documents_chunks, _m002_keys_answers_feedback]
 
 
 def migrate(db: sqlite3.Connection) -> None:

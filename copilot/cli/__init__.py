@@ -47,10 +47,11 @@ def main(ctx: click.Context, data_dir: Path, embedder: str | None) -> None:
 
 
 def _register() -> None:
-    from copilot.cli import store_commands
+    from copilot.cli import service_commands, store_commands
 
-    for command in store_commands.COMMANDS:
-        main.add_command(command)
+    for module in (store_commands, service_commands):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()

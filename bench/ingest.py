@@ -1,0 +1,82 @@
+"""Ingest throughput vs the embedder's raw encode rate, and re-ingest speed-up.
+
+    .venv/bin/python bench/ingest.py --docs 2000 [--embedder minilm] [--keep DIR]
+
+Targets (DESIGN.md): end-to-end chunks/s >= 90% of raw encode; unchanged re-ingest >= 50x faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import OUT, SHARED, head_jsonl, peak_rss_mib, require
+from ingest.chunking import chunk_document
+from ingest.jsonl_docs import iter_jsonl_documents
+from ingest.pipeline import DEFAULT_CHUNK_TOKENS, run
+from kb.embedders import get_embedder
+from kb.models import Document
+from kb.store import KnowledgeBase
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--embedder", default="minilm")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the store here")
+    args = parser.parse_args()
+    corpus = require(SHARED / "aws-docs" / "docs.jsonl.gz")
+
+    subset = Path(tempfile.mkdtemp()) / "aws-subset.jsonl"
+    with subset.open("w", encoding="utf-8") as fh:
+        for row in head_jsonl(corpus, args.docs):
+            fh.write(json.dumps(row) + "\n")
+
+    embedder = get_embedder(args.embedder)
+    embedder.embed(["warm up"])
+    docs = [d for d in iter_jsonl_documents(subset, kind="article", visibility="public")
+            if isinstance(d, Document)]  # fmt: skip
+    t0 = time.perf_counter()
+    texts = [
+        c.embedding_text(d.title)
+        for d in docs
+        for c in chunk_document(d, embedder.count_tokens, DEFAULT_CHUNK_TOKENS)
+    ]
+    chunk_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), 256):
+        embedder.embed(texts[i : i + 256])
+    raw_s = time.perf_counter() - t0
+    raw_rate = len(texts) / raw_s
+
+    store_dir = args.keep or Path(tempfile.mkdtemp()) / "store"
+    if store_dir.exists():
+        shutil.rmtree(store_dir)
+    kb = KnowledgeBase(store_dir, embedder)
+    first = run([subset], kb, embedder)
+    second = run([subset], kb, embedder)
+    kb.close()
+
+    e2e_rate = first.chunks_embedded / first.seconds
+    result = {
+        "docs": len(docs), "chunks": len(texts), "embedder": embedder.model_id,
+        "chunking_docs_per_s": round(len(docs) / chunk_s, 1),
+        "raw_encode_chunks_per_s": round(raw_rate, 1),
+        "ingest_chunks_per_s": round(e2e_rate, 1),
+        "ingest_vs_raw": round(e2e_rate / raw_rate, 3),
+        "first_ingest_s": round(first.seconds, 2), "reingest_s": round(second.seconds, 3),
+        "reingest_speedup": round(first.seconds / second.seconds, 1),
+        "failed": len(first.failed), "peak_rss_mib": round(peak_rss_mib()),
+    }  # fmt: skip
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "ingest.json").write_text(json.dumps(result, indent=2))
+    for key, value in result.items():
+        print(f"{key:>26}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""`kbc serve` and `kbc keys create | list | revoke`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+from kb.keys import ROLES, KeyStore
+from kb.store import KnowledgeBase
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--llm", default=None, help="Generator: extractive | local/<name> | any litellm model.")
+@click.option("--workers", default=1, show_default=True, hidden=True)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, llm: str | None, workers: int) -> None:
+    """Serve the copilot API, widget and consoles with uvicorn."""
+    import uvicorn
+
+    from copilot.app import create_app
+    from copilot.config import Settings
+
+    overrides: dict[str, object] = {"data_dir": ctx.obj["data_dir"]}
+    if ctx.obj["embedder"]:
+        overrides["embedder"] = ctx.obj["embedder"]
+    if llm:
+        overrides["llm_model"] = llm
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    app = create_app(settings)
+    base = f"http://{host}:{port}"
+    click.echo(f"KB Copilot on {base}  (generator: {settings.llm_model})")
+    click.echo(f"  API docs      {base}/docs")
+    click.echo(f"  health        {base}/healthz")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@click.group()
+def keys() -> None:
+    """Create, list and revoke API keys (stored hashed; shown once)."""
+
+
+@keys.command("create")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="", help="A label to recognise the key by.")
+@click.option("--origin", "origins", multiple=True,
+              help="Allowed browser origin for a widget key (repeatable).")  # fmt: skip
+@click.pass_context
+def create(ctx: click.Context, role: str, name: str, origins: tuple[str, ...]) -> None:
+    """Create a key and print it once."""
+    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+        key = KeyStore(kb).create(role, name=name, origins=origins)
+    click.echo(key)
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_keys(ctx: click.Context, as_json: bool) -> None:
+    """List keys (prefix, role, origins, dates) — never the secrets."""
+    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+        rows = KeyStore(kb).list()
+    if as_json:
+        click.echo(json.dumps([asdict(k) for k in rows], indent=2))
+        return
+    for k in rows:
+        state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
+        origins = ",".join(k.origins) or "-"
+        click.echo(f"kbc_{k.prefix}_…  {k.role:<7} {state:<8} {k.name or '-'}  origins {origins}")
+
+
+@keys.command("revoke")
+@click.argument("prefix")
+@click.pass_context
+def revoke(ctx: click.Context, prefix: str) -> None:
+    """Revoke a key by its prefix (or the whole key)."""
+    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+        KeyStore(kb).revoke(prefix)
+    click.echo(f"revoked kbc_{prefix.removeprefix('kbc_').split('_')[0]}_…")
+
+
+COMMANDS = [serve, keys]

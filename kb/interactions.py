@@ -1,0 +1,112 @@
+"""What customers and agents did with the copilot: answers, drafts and their feedback.
+
+The answer log feeds analytics and content-gap detection; feedback feeds article quality.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kb.errors import InvalidInput, NotFound
+from kb.store import KnowledgeBase
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    question: str
+    lang: str | None
+    outcome: str
+    reason: str | None
+    confidence: float
+    sources: list[str]
+    answer: str | None
+    latency_ms: float
+    generator: str | None
+    key_id: int | None
+
+
+class Interactions:
+    """Answer log, drafts and feedback rows in the store's SQLite database."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def log_answer(self, a: LoggedAnswer) -> int:
+        with self.kb.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO answer_log (created_at, question, lang, outcome, reason, confidence, "
+                "sources, answer, latency_ms, generator, key_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _now(), a.question, a.lang, a.outcome, a.reason, a.confidence,
+                    json.dumps(a.sources), a.answer, a.latency_ms, a.generator, a.key_id,
+                ),
+            )  # fmt: skip
+        return int(cur.lastrowid or 0)
+
+    def log_draft(
+        self, draft: str, *, lang: str | None, sources: list[str], confidence: float,
+        generator: str, key_id: int | None,
+    ) -> int:  # fmt: skip
+        with self.kb.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO drafts (created_at, draft, lang, sources, confidence, generator, "
+                "key_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (_now(), draft, lang, json.dumps(sources), confidence, generator, key_id),
+            )
+        return int(cur.lastrowid or 0)
+
+    def draft_text(self, draft_id: int) -> tuple[str, list[str]]:
+        row = self.kb.db.execute(
+            "SELECT draft, sources FROM drafts WHERE id = ?", (draft_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no draft with id {draft_id}")
+        return row[0], json.loads(row[1])
+
+    def answer_sources(self, answer_id: int) -> list[str]:
+        row = self.kb.db.execute(
+            "SELECT sources FROM answer_log WHERE id = ?", (answer_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no answer with id {answer_id}")
+        return list(json.loads(row[0]))
+
+    def add_feedback(
+        self, *, answer_id: int | None = None, draft_id: int | None = None,
+        helpful: bool | None = None, final_reply: str | None = None,
+        edit_distance: float | None = None, comment: str | None = None,
+        key_id: int | None = None,
+    ) -> int:  # fmt: skip
+        if (answer_id is None) == (draft_id is None):
+            raise InvalidInput("feedback needs exactly one of answer_id or draft_id")
+        sources = (
+            self.answer_sources(answer_id) if answer_id is not None
+            else self.draft_text(draft_id)[1]  # type: ignore[arg-type]
+        )  # fmt: skip
+        with self.kb.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO feedback (created_at, answer_id, draft_id, helpful, final_reply, "
+                "edit_distance, comment, sources, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _now(), answer_id, draft_id, None if helpful is None else int(helpful),
+                    final_reply, edit_distance, comment, json.dumps(sources), key_id,
+                ),
+            )  # fmt: skip
+        return int(cur.lastrowid or 0)
+
+    def recent_answers(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = self.kb.db.execute(
+            "SELECT id, created_at, question, lang, outcome, reason, confidence, sources, "
+            "latency_ms, generator FROM answer_log ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        cols = [c[0] for c in rows.description]
+        return [dict(zip(cols, r, strict=True)) for r in rows.fetchall()]
