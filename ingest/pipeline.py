@@ -57,7 +57,10 @@ def chunk_hash(doc: Document, chunk: Chunk) -> str:
 
 
 def prepare(doc: Document) -> Document:
-    """Fill what loaders may leave out: the language (detected, deterministic)."""
+    """Fill what loaders may leave out: the language (detected, deterministic), as a bare
+    lowercase code (`en-US` -> `en`) so language filters match."""
+    if doc.lang:
+        doc.lang = doc.lang.replace("_", "-").split("-", 1)[0].strip().lower() or None
     if not doc.lang:
         doc.lang = detect_language(f"{doc.title}\n{doc.body}", default="en")
     return doc

@@ -18,7 +18,11 @@ class Embedder(Protocol):
 
     model_id: str
     dim: int
-    max_tokens: int
+
+    @property
+    def max_tokens(self) -> int:
+        """The model's input window in tokens."""
+        ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (n, dim) float32 array of L2-normalized rows."""
