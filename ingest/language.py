@@ -1,0 +1,70 @@
+"""Language detection for documents and tickets: langdetect, seeded so answers never vary.
+
+langdetect is probabilistic; with `DetectorFactory.seed = 0` and a fresh detector per call
+the same text gives the same language in every call and every process.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_PROSE_CHARS = 2000  # detection on the first ~2000 chars of prose is as good and much cheaper
+MIN_LETTERS = 20  # below this, langdetect is a coin toss: return the caller's default
+
+_FENCED_CODE = re.compile(r"^(```|~~~).*?(^\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t)[^\n]*$", re.MULTILINE)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_HTML_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+")
+_PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|CARD|IBAN)\]")
+_MARKUP = re.compile(r"[#*_>|=~\-+]{1,}")
+_SPACES = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def prose(text: str) -> str:
+    """Text with code, URLs, e-mail addresses, placeholders and markup removed."""
+    text = _FENCED_CODE.sub(" ", text)
+    text = _INDENTED_CODE.sub(" ", text)
+    text = _INLINE_CODE.sub(" ", text)
+    text = _HTML_BLOCK.sub(" ", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _PLACEHOLDER.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_code(code: str) -> str:
+    """ISO 639-1 from a langdetect or locale code: 'zh-cn' -> 'zh', 'pt_BR' -> 'pt'."""
+    return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+
+
+def detect_language(text: str, default: str | None = None) -> str | None:
+    """ISO 639-1 code of the text's language, or `default` when the text is too short or unclear.
+
+    Deterministic: the same text always gives the same answer, in every process.
+    """
+    sample = prose(text)[:MAX_PROSE_CHARS]
+    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+        return default
+    try:
+        from langdetect import DetectorFactory, detect_langs
+        from langdetect.lang_detect_exception import LangDetectException
+    except ImportError:  # pragma: no cover - langdetect is a core dependency
+        return default
+    DetectorFactory.seed = 0  # each detect_langs call builds a fresh detector with this seed
+    try:
+        ranked = detect_langs(sample)
+    except LangDetectException:
+        return default
+    if not ranked:
+        return default
+    return normalise_code(str(ranked[0].lang))

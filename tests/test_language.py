@@ -1,0 +1,86 @@
+"""Language detection: right answers on real paragraphs, deterministic, a default when unsure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ingest.language import detect_language, normalise_code, prose
+
+PARAGRAPHS = {
+    "en": (
+        "I cannot log in to my account since yesterday. I reset my password twice but the "
+        "page keeps saying that the link has expired. Could you please help me?"
+    ),
+    "es": (
+        "No puedo iniciar sesión en mi cuenta desde ayer. He restablecido la contraseña dos "
+        "veces, pero la página sigue diciendo que el enlace ha caducado. ¿Pueden ayudarme?"
+    ),
+    "de": (
+        "Ich kann mich seit gestern nicht mehr in mein Konto einloggen. Ich habe mein Passwort "
+        "zweimal zurückgesetzt, aber die Seite sagt immer, dass der Link abgelaufen ist."
+    ),
+    "fr": (
+        "Je ne peux plus me connecter à mon compte depuis hier. J'ai réinitialisé mon mot de "
+        "passe deux fois, mais la page indique toujours que le lien a expiré."
+    ),
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), sorted(PARAGRAPHS.items()))
+def test_detects_paragraph_language(lang: str, text: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_deterministic_over_repeated_calls() -> None:
+    mixed = "Hola team, the export falla cuando hay muchos datos, please help gracias"
+    answers = {detect_language(mixed) for _ in range(25)}
+    assert len(answers) == 1
+
+
+def test_deterministic_across_processes() -> None:
+    text = "Hola team, the export falla cuando hay muchos datos, please help gracias"
+    code = f"from ingest.language import detect_language; print(detect_language({text!r}))"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert runs == {detect_language(text)}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "ok thanks", "12345 678 90", "[EMAIL] [PHONE]"])
+def test_short_text_gives_default(text: str) -> None:
+    assert detect_language(text) is None
+    assert detect_language(text, default="en") == "en"
+
+
+def test_code_urls_and_markup_are_ignored() -> None:
+    text = (
+        "```python\nfor item in items:\n    print(item)\n```\n"
+        "Puede descargar el informe desde https://example.com/reports/export?format=csv "
+        "y abrirlo con su hoja de cálculo favorita."
+    )
+    assert detect_language(text) == "es"
+    assert "print" not in prose(text)
+    assert "https" not in prose(text)
+
+
+def test_long_text_is_cheap_and_uses_the_start() -> None:
+    text = PARAGRAPHS["de"] * 400 + PARAGRAPHS["en"] * 400
+    assert detect_language(text) == "de"
+
+
+def test_normalise_code() -> None:
+    assert normalise_code("zh-cn") == "zh"
+    assert normalise_code("zh-TW") == "zh"
+    assert normalise_code("pt_BR") == "pt"
+    assert normalise_code("EN") == "en"
+
+
+def test_chinese_is_normalised() -> None:
+    text = "我无法登录我的帐户，从昨天开始就不行了，请帮帮我，谢谢你们的支持和帮助"
+    assert detect_language(text) == "zh"
