@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup browser demo test lint format bench clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,14 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e '.[dev,multilingual,local-llm]'
 	touch $(STAMP)
 
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver >/dev/null \
+	  || echo "warning: could not install chromium; browser tests will be skipped"; }
+
 demo: setup
 	$(KBC) --data-dir $(DEMO_DIR) ingest examples/help-center --prune
 	$(KBC) --data-dir $(DEMO_DIR) ingest examples/tickets/resolved.jsonl --kind ticket --prune
@@ -34,7 +42,7 @@ demo: setup
 	$(KBC) --data-dir $(DEMO_DIR) search "How do I connect my Google Calendar?" --k 3
 	$(KBC) --data-dir $(DEMO_DIR) search "¿Cómo cancelo mi suscripción?" --k 3
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
 
 lint: setup

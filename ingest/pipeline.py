@@ -170,6 +170,7 @@ def _ingest(
     on_document: Callable[[], None] | None,
 ) -> tuple[IngestSummary, dict[str, str], set[str]]:
     summary = IngestSummary()
+    _ = kb.vectors  # load (or rebuild) now so writes land in it and the run saves it fresh
     existing = kb.document_hashes()
     seen: dict[str, str] = {}
     failed_sources: set[str] = set()

@@ -1,0 +1,62 @@
+"""The FastAPI app factory: `create_app(settings)` wires the store, keys, limits and routes."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from kb.interactions import Interactions
+from kb.keys import KeyStore
+from kb.maintenance import open_store
+from kb.retrieval import Retriever
+from kb.store import KnowledgeBase
+
+from copilot.config import Settings, get_settings
+from copilot.errors import install_error_handlers
+from copilot.middleware import BodyLimit, WidgetCors
+from copilot.ratelimit import RateLimiter
+from copilot.state import AppState
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+
+def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState:
+    """Open the store (unless given) and everything built on it."""
+    kb = kb or open_store(settings.data_dir, settings.embedder)
+    from copilot.engine import Copilot
+
+    state = AppState(
+        settings=settings, kb=kb, keys=KeyStore(kb), retriever=Retriever(kb),
+        interactions=Interactions(kb), limiter=RateLimiter(),
+    )  # fmt: skip
+    state.engine = Copilot.from_settings(settings, kb, state.retriever)
+    return state
+
+
+def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    state = state or build_state(settings)
+    app = FastAPI(
+        title="KB Copilot",
+        version="0.1.0",
+        description="Sourced replies, summaries and customer answers from your help center.",
+    )
+    app.state.kbc = state
+    install_error_handlers(app)
+
+    from copilot.routes import answers, documents, feedback, replies, search, summaries
+
+    for module in (replies, summaries, answers, search, documents, feedback):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["health"])
+    def health() -> dict[str, object]:
+        counts = state.kb.counts()
+        return {"status": "ok", "model": state.kb.model_id,
+                "generator": state.engine.generator_name, **counts}  # fmt: skip
+
+    # Outermost last: CORS wraps everything so even a 413 reaches the widget readable.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(WidgetCors, allowed_origins=state.widget_origins)
+    return app

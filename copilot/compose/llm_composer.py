@@ -1,0 +1,148 @@
+"""The LLM composer: prompt, generate, clean citations and links, check support — or fall back.
+
+Any failure of the model (an exception, empty text, no valid citation while sources
+exist, the wrong language) yields the extractive draft with `fallback_reason` set, so a
+caller always gets a grounded draft.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+
+from copilot.compose.citations import KnownUrls, strip_citations, tidy, validate
+from copilot.compose.extractive import ExtractiveComposer
+from copilot.compose.facts import strip_labels
+from copilot.compose.prompts import MAX_SOURCES, build_messages
+from copilot.compose.support import check_support, supported_share
+from copilot.compose.types import Draft, GeneratedText, Source, Style, TextGenerator
+from kb.embedders.base import Embedder
+from kb.errors import KBError
+
+log = logging.getLogger(__name__)
+
+MAX_REASON_CHARS = 200
+# languages langdetect confuses on short texts: not a reason to throw a draft away
+_NEIGHBOURS = {
+    "es": {"ca", "gl"}, "pt": {"gl"}, "nl": {"af"}, "no": {"da", "nb", "nn"},
+    "nb": {"da", "no"}, "da": {"no", "nb"}, "hr": {"bs", "sr"}, "id": {"ms"},
+}  # fmt: skip
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.IGNORECASE | re.DOTALL)
+_WRAPPER = re.compile(r"^\s*```[a-z]*\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
+_LABEL_PREFIX = re.compile(r"^\s*(answer|reply|respuesta|antwort|réponse)\s*:\s*", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\[(?:your|agent|my|support agent)[ _]?name\]|\[company( name)?\]",
+                          re.IGNORECASE)  # fmt: skip
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+DetectLanguage = Callable[[str, str | None], str | None]
+
+
+def _language_detector() -> DetectLanguage | None:
+    """`ingest.language.detect_language` when importable; the language check is skipped if not."""
+    try:
+        from ingest.language import detect_language
+    except ImportError:  # pragma: no cover - ingest ships with the product
+        return None
+    return detect_language
+
+
+def clean_generation(text: str) -> str:
+    """Model output minus reasoning blocks, code-fence wrappers, "Answer:" and name placeholders."""
+    text = _THINK.sub("", text).strip()
+    wrapped = _WRAPPER.match(text)
+    if wrapped:
+        text = wrapped.group(1)
+    text = _LABEL_PREFIX.sub("", text)
+    return tidy(_PLACEHOLDER.sub("", text))
+
+
+class LLMComposer:
+    """Drafts with a language model, grounded and checked; falls back to extractive."""
+
+    def __init__(
+        self,
+        generator: TextGenerator,
+        fallback: ExtractiveComposer,
+        embedder: Embedder | None = None,
+        known_urls: KnownUrls | None = None,
+        *,
+        max_sources: int = MAX_SOURCES,
+        detect_language: DetectLanguage | None = None,
+    ) -> None:
+        self.generator = generator
+        self.fallback = fallback
+        self.embedder = embedder
+        self.known_urls = known_urls
+        self.max_sources = max_sources
+        self.detect_language = detect_language or _language_detector()
+
+    def compose(
+        self,
+        question: str,
+        sources: Sequence[Source],
+        *,
+        lang: str,
+        style: Style,
+        customer_name: str | None = None,
+        max_sentences: int = 4,
+        stream: bool = False,
+    ) -> Draft:
+        """A cited LLM draft, or the extractive one with `fallback_reason` saying why."""
+        started = time.perf_counter()
+
+        def fall_back(reason: str, result: GeneratedText | None = None) -> Draft:
+            log.info("LLM draft fell back to extractive: %s", reason)
+            draft = self.fallback.compose(question, sources, lang=lang, style=style,
+                                          customer_name=customer_name,
+                                          max_sentences=max_sentences)  # fmt: skip
+            return dataclasses.replace(
+                draft, fallback_reason=reason[:MAX_REASON_CHARS],
+                completion_tokens=result.completion_tokens if result else 0,
+                seconds=time.perf_counter() - started,
+            )  # fmt: skip
+
+        if not sources:
+            return fall_back("no_sources")
+        used = list(sources)[: self.max_sources]
+        messages = build_messages(question, used, lang=lang, style=style,
+                                  customer_name=customer_name,
+                                  max_sources=self.max_sources)  # fmt: skip
+        try:
+            result = self.generator.complete(messages, stream=stream)
+        except KBError as exc:
+            return fall_back(f"llm_error: {exc.message}")
+        except Exception as exc:  # a generator must never break a draft
+            return fall_back(f"llm_error: {type(exc).__name__}: {exc}")
+        raw = clean_generation(result.text or "")
+        if not raw:
+            return fall_back("empty_output", result)
+        text, cited = validate(raw, used, self.known_urls)
+        if not cited:
+            return fall_back("no_valid_citation", result)
+        wrong = self._wrong_language(text, lang)
+        if wrong:
+            return fall_back(f"wrong_language: {wrong}, expected {lang}", result)
+        supports = check_support(text, used, self.embedder)
+        return Draft(
+            text=text, sentences=tuple(supports), cited=cited,
+            generator_used=self.generator.model, fallback_reason=None, lang=lang,
+            supported_share=supported_share(supports),
+            completion_tokens=result.completion_tokens,
+            first_token_seconds=result.first_token_seconds,
+            seconds=time.perf_counter() - started,
+        )  # fmt: skip
+
+    def _wrong_language(self, text: str, lang: str) -> str | None:
+        """The detected language when it clearly is not `lang`; None when it is or is unclear."""
+        if self.detect_language is None or not lang:
+            return None
+        # UI labels and URLs are often left in English: judge the prose around them
+        prose = _URL.sub(" ", strip_labels(strip_citations(text)))
+        detected = self.detect_language(prose, None)
+        want = lang.replace("_", "-").split("-", 1)[0].lower()
+        if detected is None or detected == want or detected in _NEIGHBOURS.get(want, set()):
+            return None
+        return detected

@@ -1,0 +1,55 @@
+"""One Settings object (env prefix KBC_); built by `get_settings()`, never at import."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KBC_", extra="ignore")
+
+    data_dir: Path = Path(".kbc")
+    embedder: str | None = Field(None, description="Default: the model the store was built with")
+
+    # Generation: "extractive" (no LLM), "local/<name>" (in-process), or any litellm model.
+    llm_model: str = "extractive"
+    llm_timeout_s: float = Field(60.0, gt=0)
+    llm_retries: int = Field(1, ge=0, le=5)
+    llm_max_tokens: int = Field(350, ge=16, le=4096)
+    llm_api_base: str | None = None
+
+    # Customer answers: below this confidence the widget hands off to a human.
+    answer_threshold: float = Field(0.45, ge=0.0, le=1.0)
+    # Cosine below which no passage is about the question (calibrated for MiniLM).
+    relevance_floor: float = Field(0.25, ge=-1.0, le=1.0)
+    answer_sources: int = Field(3, ge=1, le=10)
+    reply_sources: int = Field(4, ge=1, le=10)
+    handoff_url: str | None = None
+    handoff_email: str | None = None
+
+    # Limits.
+    max_request_bytes: int = Field(256 * 1024, ge=1024)
+    max_thread_messages: int = Field(50, ge=1)
+    max_message_chars: int = Field(10_000, ge=100)
+    max_question_chars: int = Field(2_000, ge=20)
+    summary_min_messages: int = Field(4, ge=2)
+    rate_limit_key_per_minute: int = Field(120, ge=1)
+    rate_limit_widget_per_minute: int = Field(30, ge=1)
+    rate_limit_ip_per_minute: int = Field(60, ge=1)
+
+    @field_validator("llm_model")
+    @classmethod
+    def _model_named(cls, value: str) -> str:
+        value = value.strip()
+        if not value or value.lower() in {"changeme", "todo", "your-model-here"}:
+            raise ValueError("KBC_LLM_MODEL must name a model, e.g. extractive or local/qwen2.5-0.5b-instruct")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,159 @@
+"""The copilot's work, independent of HTTP: retrieve, compose, check support, score, log.
+
+Routes call this; the eval harness calls this — one path for both.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from kb.models import Hit, SearchFilters
+from kb.query_cleaning import clean_message
+from kb.retrieval import Retriever
+from kb.store import KnowledgeBase
+
+from copilot.compose import Draft, ExtractiveComposer, Source, ThreadSummary, summarize_thread
+from copilot.config import Settings
+from copilot.handoff import handoff_reason
+from copilot.language import customer_language
+
+# Cosine of a question to a passage: below the floor (Settings.relevance_floor) nothing is
+# about the question; from there over SPAN, confidence in the retrieval rises linearly to 1.
+RELEVANCE_SPAN = 0.40
+
+
+@dataclass(frozen=True)
+class Composed:
+    draft: Draft
+    sources: list[Source]
+    evidence: list[Source]  # similar resolved tickets, shown to agents, not composed from
+    confidence: float
+    lang: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Answered:
+    outcome: Literal["answered", "handoff"]
+    reason: str | None
+    composed: Composed | None
+    lang: str
+    confidence: float
+    sources: list[Source]
+
+
+def confidence(sources: Sequence[Source], supported_share: float, floor: float) -> float:
+    """Retrieval relevance of the best source, tempered by how much of the text is supported."""
+    if not sources:
+        return 0.0
+    best = max(s.relevance for s in sources)
+    retrieval = min(1.0, max(0.0, (best - floor) / RELEVANCE_SPAN))
+    return round(0.6 * retrieval + 0.4 * supported_share, 4)
+
+
+class Copilot:
+    """Drafts replies, answers customers and summarizes threads from one store."""
+
+    def __init__(self, kb: KnowledgeBase, retriever: Retriever, composer: object,
+                 settings: Settings, generator: object | None = None) -> None:  # fmt: skip
+        self.kb, self.retriever, self.settings = kb, retriever, settings
+        self.composer = composer
+        self.generator = generator
+
+    @classmethod
+    def from_settings(cls, settings: Settings, kb: KnowledgeBase, retriever: Retriever) -> Copilot:
+        extractive = ExtractiveComposer(kb.embedder)
+        if settings.llm_model == "extractive":
+            return cls(kb, retriever, extractive, settings)
+        from copilot.compose import LLMComposer
+        from copilot.llm import LLMGateway
+
+        gateway = LLMGateway(
+            settings.llm_model, timeout_s=settings.llm_timeout_s, retries=settings.llm_retries,
+            max_tokens=settings.llm_max_tokens, api_base=settings.llm_api_base,
+        )  # fmt: skip
+        composer = LLMComposer(gateway, extractive, kb.embedder, known_urls=cls._known_urls(kb))
+        return cls(kb, retriever, composer, settings, generator=gateway)
+
+    @staticmethod
+    def _known_urls(kb: KnowledgeBase) -> set[str]:
+        return {r[0] for r in kb.db.execute("SELECT url FROM documents WHERE url IS NOT NULL")}
+
+    @property
+    def generator_name(self) -> str:
+        return getattr(self.generator, "model", "extractive")
+
+    # -- retrieval ------------------------------------------------------------------------
+
+    def sources_for(
+        self, question: str, history: Sequence[str], filters: SearchFilters, lang: str, k: int
+    ) -> list[Source]:
+        """Articles for `question`, in the customer's language first when any are relevant."""
+        articles = SearchFilters(visibility=filters.visibility, kinds=frozenset({"article"}))
+        in_lang = SearchFilters(visibility=articles.visibility, kinds=articles.kinds, lang=lang)
+        hits = self.retriever.search(question, k=k, filters=in_lang, history=history)
+        if not hits or (hits[0].dense_score or 0.0) < self.settings.relevance_floor:
+            hits = self.retriever.search(question, k=k, filters=articles, history=history)
+        return [self._source(n, h) for n, h in enumerate(hits, start=1)]
+
+    def ticket_evidence(self, question: str, history: Sequence[str], start: int) -> list[Source]:
+        filters = SearchFilters.everything(kinds=frozenset({"ticket"}))
+        hits = self.retriever.search(question, k=2, filters=filters, history=history)
+        return [self._source(n, h) for n, h in enumerate(hits, start=start)]
+
+    @staticmethod
+    def _source(n: int, hit: Hit) -> Source:
+        return Source(
+            n=n, external_id=hit.external_id, title=hit.title,
+            url=hit.url if hit.visibility == "public" else None, kind=hit.kind, lang=hit.lang,
+            passages=tuple(c.text for c in hit.chunks), relevance=float(hit.dense_score or 0.0),
+        )  # fmt: skip
+
+    # -- jobs -----------------------------------------------------------------------------
+
+    def reply(
+        self, messages: Sequence[tuple[str, str]], *, subject: str | None = None,
+        locale: str | None = None, customer_name: str | None = None,
+    ) -> Composed:  # fmt: skip
+        """Draft an agent's reply to the thread's latest customer messages."""
+        started = time.perf_counter()
+        customer = [clean_message(body) for author, body in messages if author == "customer"]
+        latest = customer[-1] if customer else clean_message(messages[-1][1])
+        history = [subject or "", *customer[:-1]] if subject or len(customer) > 1 else []
+        lang = customer_language(customer[-2:] or [latest], locale)
+        sources = self.sources_for(latest, history, SearchFilters.everything(), lang,
+                                   self.settings.reply_sources)  # fmt: skip
+        evidence = self.ticket_evidence(latest, history, start=len(sources) + 1)
+        draft = self.composer.compose(  # type: ignore[attr-defined]
+            latest, sources, lang=lang, style="reply", customer_name=customer_name
+        )
+        score = confidence(sources, draft.supported_share, self.settings.relevance_floor)
+        return Composed(draft, sources, evidence, score, lang, time.perf_counter() - started)
+
+    def answer(
+        self, question: str, *, history: Sequence[str] = (), locale: str | None = None
+    ) -> Answered:
+        """Answer a customer from public articles only, or hand off with a reason."""
+        lang = customer_language([question], locale)
+        reason = handoff_reason(question)
+        if reason:
+            return Answered("handoff", reason, None, lang, 0.0, [])
+        sources = self.sources_for(question, history, SearchFilters.public(), lang,
+                                   self.settings.answer_sources)  # fmt: skip
+        if not sources or max(s.relevance for s in sources) < self.settings.relevance_floor:
+            return Answered("handoff", "no_relevant_article", None, lang, 0.0, sources)
+        started = time.perf_counter()
+        draft = self.composer.compose(  # type: ignore[attr-defined]
+            question, sources, lang=lang, style="answer"
+        )
+        score = confidence(sources, draft.supported_share, self.settings.relevance_floor)
+        composed = Composed(draft, sources, [], score, lang, time.perf_counter() - started)
+        if score < self.settings.answer_threshold or not draft.cited:
+            return Answered("handoff", "low_confidence", composed, lang, score, sources)
+        return Answered("answered", None, composed, lang, score, sources)
+
+    def summarize(self, messages: Sequence[tuple[str, str]]) -> ThreadSummary:
+        return summarize_thread(messages, self.generator)  # type: ignore[arg-type]

@@ -1,0 +1,20 @@
+"""The customer's language: what they wrote first, their locale when the text is too short."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ingest.language import detect_language
+
+
+def locale_language(locale: str | None) -> str | None:
+    """`es-ES` / `de_AT` / `fr` -> `es` / `de` / `fr`."""
+    if not locale:
+        return None
+    code = locale.replace("_", "-").split("-", 1)[0].strip().lower()
+    return code if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
+def customer_language(texts: Sequence[str], locale: str | None = None) -> str:
+    fallback = locale_language(locale) or "en"
+    return detect_language("\n".join(texts), default=fallback) or fallback

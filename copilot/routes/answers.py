@@ -1,0 +1,60 @@
+"""POST /v1/answers — a customer's question: public articles only; answer or hand off."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter
+
+from kb.errors import PayloadTooLarge
+from kb.interactions import LoggedAnswer
+
+from copilot.deps import AnswerCaller, State
+from copilot.handoff import handoff_message
+from copilot.routes.threads import sentences_out, sources_out
+from copilot.schemas.answers import AnswerIn, AnswerOut, HandoffOut
+from copilot.schemas.common import ERROR_RESPONSES
+
+router = APIRouter(prefix="/v1", tags=["answers"], responses=ERROR_RESPONSES)
+
+
+@router.post("/answers", response_model=AnswerOut)
+def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
+    started = time.perf_counter()
+    settings = state.settings
+    if len(body.question) > settings.max_question_chars:
+        raise PayloadTooLarge(
+            f"question has {len(body.question):,} characters; the limit is "
+            f"{settings.max_question_chars:,}"
+        )
+    history = [t.text for t in body.history if t.role == "customer"]
+    result = state.engine.answer(body.question, history=history, locale=body.locale)
+    composed = result.composed
+    answered = result.outcome == "answered" and composed is not None
+    text = composed.draft.text if answered and composed else None
+    cited = [s for s in result.sources if composed and s.n in composed.draft.cited]
+    shown = cited if answered else []
+    latency_ms = (time.perf_counter() - started) * 1000
+    answer_id = state.interactions.log_answer(
+        LoggedAnswer(
+            question=body.question, lang=result.lang, outcome=result.outcome,
+            reason=result.reason, confidence=result.confidence,
+            sources=[s.external_id for s in (shown or result.sources)], answer=text,
+            latency_ms=latency_ms, generator=composed.draft.generator_used if composed else None,
+            key_id=caller.key.id,
+        )
+    )  # fmt: skip
+    handoff = None
+    if not answered:
+        reason = result.reason or "low_confidence"
+        handoff = HandoffOut(
+            reason=reason, message=handoff_message(reason, result.lang),  # type: ignore[arg-type]
+            url=settings.handoff_url, email=settings.handoff_email,
+        )  # fmt: skip
+    return AnswerOut(
+        answer_id=answer_id, outcome=result.outcome, answer=text, lang=result.lang,
+        confidence=result.confidence, sources=sources_out(shown),
+        sentences=sentences_out(composed.draft) if answered and composed else [],
+        handoff=handoff, generator_used=composed.draft.generator_used if composed else "none",
+        latency_ms=round(latency_ms, 1),
+    )  # fmt: skip

@@ -1,0 +1,61 @@
+"""POST /v1/documents, DELETE /v1/documents/{id} — one article or resolved ticket at a time,
+through the same ingest stages as `kbc ingest` (chunk, redact, embed, upsert)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ingest.pipeline import upsert_documents
+from kb.errors import InvalidInput, NotFound
+from kb.models import Document
+
+from copilot.deps import DocumentCaller, State
+from copilot.schemas.common import ERROR_RESPONSES
+from copilot.schemas.resources import DocumentIn, DocumentOut
+
+router = APIRouter(prefix="/v1", tags=["documents"], responses=ERROR_RESPONSES)
+
+
+def _document(body: DocumentIn) -> Document:
+    if body.kind == "article":
+        if body.article is None or body.ticket is not None:
+            raise InvalidInput("an article upsert needs `article` (and no `ticket`)")
+        a = body.article
+        return Document(
+            external_id=a.external_id, title=a.title, body=a.body, kind="article",
+            visibility=a.visibility, url=a.url, lang=a.lang, product=a.product,
+            tags=tuple(a.tags), owner=a.owner, updated_at=a.updated_at,
+            translation_of=a.translation_of, source="api",
+        )  # fmt: skip
+    if body.ticket is None or body.article is not None:
+        raise InvalidInput("a ticket upsert needs `ticket` (and no `article`)")
+    from ingest.tickets import ticket_to_document
+
+    doc = ticket_to_document(body.ticket, source="api")
+    if not isinstance(doc, Document):
+        raise InvalidInput(doc.reason)
+    return doc
+
+
+@router.post("/documents", response_model=DocumentOut)
+def upsert(state: State, caller: DocumentCaller, body: DocumentIn) -> DocumentOut:
+    doc = _document(body)
+    kb = state.kb
+    assert kb.embedder is not None
+    summary = upsert_documents([doc], kb, kb.embedder)
+    if summary.failed:
+        raise InvalidInput(summary.failed[0].reason)
+    status = "added" if summary.added else "updated" if summary.updated else "unchanged"
+    (chunks,) = kb.db.execute(
+        "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id "
+        "WHERE d.external_id = ?",
+        (doc.external_id,),
+    ).fetchone()
+    return DocumentOut(external_id=doc.external_id, kind=doc.kind, status=status, chunks=chunks)
+
+
+@router.delete("/documents/{external_id}", status_code=204)
+def delete(state: State, caller: DocumentCaller, external_id: str) -> None:
+    if state.kb.delete([external_id]) == 0:
+        raise NotFound(f"no document with id {external_id!r}")
+    state.kb.save_index()

@@ -1,0 +1,1 @@
+"""Typed request/response models per resource; routes never return raw rows."""

@@ -1,0 +1,30 @@
+"""Everything a request needs, built once per app by `create_app` (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.interactions import Interactions
+from kb.keys import KeyStore
+from kb.retrieval import Retriever
+from kb.store import KnowledgeBase
+
+from copilot.config import Settings
+from copilot.ratelimit import RateLimiter
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    kb: KnowledgeBase
+    keys: KeyStore
+    retriever: Retriever
+    interactions: Interactions
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    engine: Any = None  # copilot.engine.Copilot, set by create_app
+
+    def widget_origins(self) -> set[str]:
+        """Every origin any active widget key allows (for CORS preflights)."""
+        return {o for k in self.keys.list() if k.role == "widget" and not k.revoked_at
+                for o in k.origins}  # fmt: skip
