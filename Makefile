@@ -8,6 +8,9 @@ PIP := $(PY) -m pip
 KBC := $(VENV)/bin/kbc
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= .kbc
+DEMO_LLM ?= local/qwen2.5-0.5b-instruct
+DEMO_PORT ?= 8000
+DEMO_KEYS := $(DEMO_DIR)/demo-keys.env
 
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export HF_HUB_OFFLINE := 1
@@ -40,7 +43,15 @@ demo: setup
 	$(KBC) --data-dir $(DEMO_DIR) ingest examples/tickets/resolved.jsonl --kind ticket --prune
 	$(KBC) --data-dir $(DEMO_DIR) stats
 	$(KBC) --data-dir $(DEMO_DIR) search "How do I connect my Google Calendar?" --k 3
-	$(KBC) --data-dir $(DEMO_DIR) search "¿Cómo cancelo mi suscripción?" --k 3
+	@test -f $(DEMO_KEYS) || { \
+	  echo "KBC_DEMO_AGENT_KEY=$$($(KBC) --data-dir $(DEMO_DIR) keys create --role agent --name demo-agent)"; \
+	  echo "KBC_DEMO_OWNER_KEY=$$($(KBC) --data-dir $(DEMO_DIR) keys create --role owner --name demo-owner)"; \
+	  echo "KBC_DEMO_WIDGET_KEY=$$($(KBC) --data-dir $(DEMO_DIR) keys create --role widget --name demo-widget \
+	    --origin http://127.0.0.1:$(DEMO_PORT) --origin http://localhost:$(DEMO_PORT))"; \
+	} > $(DEMO_KEYS)
+	@echo "demo keys (also in $(DEMO_KEYS)):" && cat $(DEMO_KEYS)
+	set -a && . $(abspath $(DEMO_KEYS)) && set +a && \
+	  $(KBC) --data-dir $(DEMO_DIR) serve --port $(DEMO_PORT) --llm $(DEMO_LLM)
 
 test: setup browser
 	$(PY) -m pytest

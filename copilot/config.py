@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     reply_sources: int = Field(4, ge=1, le=10)
     handoff_url: str | None = None
     handoff_email: str | None = None
+    # The widget key the /demo page embeds (a public key; create it with `kbc keys create`).
+    demo_widget_key: str | None = None
 
     # Limits.
     max_request_bytes: int = Field(256 * 1024, ge=1024)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from kb.models import Hit, SearchFilters
 from kb.query_cleaning import clean_message
@@ -23,6 +23,7 @@ from copilot.language import customer_language
 # Cosine of a question to a passage: below the floor (Settings.relevance_floor) nothing is
 # about the question; from there over SPAN, confidence in the retrieval rises linearly to 1.
 RELEVANCE_SPAN = 0.40
+PASSAGES_PER_SOURCE = 8  # best passages first, then the document's other sections in order
 
 
 @dataclass(frozen=True)
@@ -97,19 +98,29 @@ class Copilot:
         hits = self.retriever.search(question, k=k, filters=in_lang, history=history)
         if not hits or (hits[0].dense_score or 0.0) < self.settings.relevance_floor:
             hits = self.retriever.search(question, k=k, filters=articles, history=history)
-        return [self._source(n, h) for n, h in enumerate(hits, start=1)]
+        return [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+
+    def _passages(self, hit: Hit) -> tuple[str, ...]:
+        """The hit's best passages, then the rest of the document (a procedure often sits in a
+        section the question's words do not reach)."""
+        best = [c.text for c in hit.chunks]
+        rest = [t for t in self.kb.chunk_texts(hit.external_id) if t not in best]
+        return tuple((best + rest)[:PASSAGES_PER_SOURCE])
 
     def ticket_evidence(self, question: str, history: Sequence[str], start: int) -> list[Source]:
         filters = SearchFilters.everything(kinds=frozenset({"ticket"}))
         hits = self.retriever.search(question, k=2, filters=filters, history=history)
-        return [self._source(n, h) for n, h in enumerate(hits, start=start)]
+        return [
+            self._source(n, h, tuple(c.text for c in h.chunks))
+            for n, h in enumerate(hits, start=start)
+        ]
 
     @staticmethod
-    def _source(n: int, hit: Hit) -> Source:
+    def _source(n: int, hit: Hit, passages: tuple[str, ...]) -> Source:
         return Source(
             n=n, external_id=hit.external_id, title=hit.title,
             url=hit.url if hit.visibility == "public" else None, kind=hit.kind, lang=hit.lang,
-            passages=tuple(c.text for c in hit.chunks), relevance=float(hit.dense_score or 0.0),
+            passages=passages, relevance=float(hit.dense_score or 0.0),
         )  # fmt: skip
 
     # -- jobs -----------------------------------------------------------------------------
@@ -127,9 +138,7 @@ class Copilot:
         sources = self.sources_for(latest, history, SearchFilters.everything(), lang,
                                    self.settings.reply_sources)  # fmt: skip
         evidence = self.ticket_evidence(latest, history, start=len(sources) + 1)
-        draft = self.composer.compose(  # type: ignore[attr-defined]
-            latest, sources, lang=lang, style="reply", customer_name=customer_name
-        )
+        draft = self._compose(latest, sources, lang=lang, style="reply", customer_name=customer_name)
         score = confidence(sources, draft.supported_share, self.settings.relevance_floor)
         return Composed(draft, sources, evidence, score, lang, time.perf_counter() - started)
 
@@ -146,14 +155,19 @@ class Copilot:
         if not sources or max(s.relevance for s in sources) < self.settings.relevance_floor:
             return Answered("handoff", "no_relevant_article", None, lang, 0.0, sources)
         started = time.perf_counter()
-        draft = self.composer.compose(  # type: ignore[attr-defined]
-            question, sources, lang=lang, style="answer"
-        )
+        draft = self._compose(question, sources, lang=lang, style="answer")
         score = confidence(sources, draft.supported_share, self.settings.relevance_floor)
         composed = Composed(draft, sources, [], score, lang, time.perf_counter() - started)
         if score < self.settings.answer_threshold or not draft.cited:
             return Answered("handoff", "low_confidence", composed, lang, score, sources)
         return Answered("answered", None, composed, lang, score, sources)
+
+    def _compose(self, question: str, sources: list[Source], **kw: Any) -> Draft:
+        """Compose with the configured composer; an LLM streams so time-to-first-token is known."""
+        if self.generator is not None:
+            kw["stream"] = True
+        draft: Draft = self.composer.compose(question, sources, **kw)  # type: ignore[attr-defined]
+        return draft
 
     def summarize(self, messages: Sequence[tuple[str, str]]) -> ThreadSummary:
         return summarize_thread(messages, self.generator)  # type: ignore[arg-type]

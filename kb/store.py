@@ -183,6 +183,15 @@ class KnowledgeBase:
             yield ids, vecs.reshape(len(rows), -1)
             last = int(ids[-1])
 
+    def chunk_texts(self, external_id: str) -> list[str]:
+        """A document's chunk texts in reading order."""
+        rows = self.db.execute(
+            "SELECT c.text FROM chunks c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.external_id = ? ORDER BY c.ordinal",
+            (external_id,),
+        )
+        return [r[0] for r in rows]
+
     def counts(self) -> dict[str, int]:
         (docs,) = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()
         (chunks,) = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()

@@ -31,11 +31,28 @@ def serve(ctx: click.Context, host: str, port: int, llm: str | None, workers: in
         overrides["llm_model"] = llm
     settings = Settings(**overrides)  # type: ignore[arg-type]
     app = create_app(settings)
+    _warm_up(app.state.kbc.engine.generator)
     base = f"http://{host}:{port}"
     click.echo(f"KB Copilot on {base}  (generator: {settings.llm_model})")
-    click.echo(f"  API docs      {base}/docs")
-    click.echo(f"  health        {base}/healthz")
+    click.echo(f"  widget demo   {base}/demo")
+    click.echo(f"  agent console {base}/console")
+    click.echo(f"  flags console {base}/flags-console")
+    click.echo(f"  API docs      {base}/docs   (OpenAPI: {base}/openapi.json)")
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _warm_up(generator: object) -> None:
+    """Load a local model before the first request; say so plainly when it cannot load."""
+    warm = getattr(generator, "warm_up", None)
+    if warm is None:
+        return
+    from kb.errors import KBError
+
+    click.echo(f"loading {getattr(generator, 'model', 'the model')} ...")
+    try:
+        warm()
+    except KBError as exc:
+        click.echo(f"warning: {exc.message} — replies fall back to the extractive composer", err=True)
 
 
 @click.group()

@@ -35,4 +35,7 @@ def draft_reply(state: State, caller: ReplyCaller, thread: ThreadIn) -> ReplyOut
         sentences=sentences_out(draft), supported_share=round(draft.supported_share, 4),
         generator_used=draft.generator_used, fallback_reason=draft.fallback_reason,
         summary=summary, latency_ms=round(composed.seconds * 1000, 1),
+        llm_tokens=draft.completion_tokens,
+        llm_first_token_ms=None if draft.first_token_seconds is None
+        else round(draft.first_token_seconds * 1000, 1),
     )  # fmt: skip

@@ -46,3 +46,5 @@ class ReplyOut(BaseModel):
     fallback_reason: str | None = None
     summary: SummaryOut | None = None
     latency_ms: float
+    llm_tokens: int = Field(0, description="Tokens the LLM generated (0 for extractive)")
+    llm_first_token_ms: float | None = None
