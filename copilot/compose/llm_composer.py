@@ -101,6 +101,7 @@ class LLMComposer:
             return dataclasses.replace(
                 draft, fallback_reason=reason[:MAX_REASON_CHARS],
                 completion_tokens=result.completion_tokens if result else 0,
+                first_token_seconds=result.first_token_seconds if result else None,
                 seconds=time.perf_counter() - started,
             )  # fmt: skip
 
