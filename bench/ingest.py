@@ -38,8 +38,11 @@ def main() -> None:
 
     embedder = get_embedder(args.embedder)
     embedder.embed(["warm up"])
-    docs = [d for d in iter_jsonl_documents(subset, kind="article", visibility="public")
-            if isinstance(d, Document)]  # fmt: skip
+    docs = [
+        d
+        for d in iter_jsonl_documents(subset, kind="article", visibility="public")
+        if isinstance(d, Document)
+    ]
     t0 = time.perf_counter()
     texts = [
         c.embedding_text(d.title)
@@ -63,15 +66,19 @@ def main() -> None:
 
     e2e_rate = first.chunks_embedded / first.seconds
     result = {
-        "docs": len(docs), "chunks": len(texts), "embedder": embedder.model_id,
+        "docs": len(docs),
+        "chunks": len(texts),
+        "embedder": embedder.model_id,
         "chunking_docs_per_s": round(len(docs) / chunk_s, 1),
         "raw_encode_chunks_per_s": round(raw_rate, 1),
         "ingest_chunks_per_s": round(e2e_rate, 1),
         "ingest_vs_raw": round(e2e_rate / raw_rate, 3),
-        "first_ingest_s": round(first.seconds, 2), "reingest_s": round(second.seconds, 3),
+        "first_ingest_s": round(first.seconds, 2),
+        "reingest_s": round(second.seconds, 3),
         "reingest_speedup": round(first.seconds / second.seconds, 1),
-        "failed": len(first.failed), "peak_rss_mib": round(peak_rss_mib()),
-    }  # fmt: skip
+        "failed": len(first.failed),
+        "peak_rss_mib": round(peak_rss_mib()),
+    }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "ingest.json").write_text(json.dumps(result, indent=2))
     for key, value in result.items():

@@ -27,8 +27,10 @@ def main() -> None:
     args = parser.parse_args()
     kb = open_store(args.store)
     rng = random.Random(7)
-    rows = kb.db.execute("SELECT d.title, c.text FROM chunks c JOIN documents d "
-                         "ON d.id = c.document_id ORDER BY c.id").fetchall()  # fmt: skip
+    rows = kb.db.execute(
+        "SELECT d.title, c.text FROM chunks c JOIN documents d "
+        "ON d.id = c.document_id ORDER BY c.id"
+    ).fetchall()
     queries = []
     for title, text in rng.sample(rows, min(args.queries, len(rows))):
         words = text.split()
@@ -40,9 +42,10 @@ def main() -> None:
     load_s = time.perf_counter() - t0
     retriever.search("warm up query", filters=SearchFilters.everything())
     result: dict[str, object] = {
-        "chunks": kb.counts()["chunks"], "documents": kb.counts()["documents"],
+        "chunks": kb.counts()["chunks"],
+        "documents": kb.counts()["documents"],
         "index_load_s": round(load_s, 2),
-    }  # fmt: skip
+    }
     for mode in ("hybrid", "dense", "keyword"):
         times = []
         for q in queries:

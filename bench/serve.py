@@ -30,13 +30,20 @@ def build_store(path: Path) -> None:
     if (path / "kb.sqlite3").exists():
         return
     for args in (["examples/help-center"], ["examples/tickets/resolved.jsonl", "--kind", "ticket"]):
-        subprocess.run([KBC, "--data-dir", str(path), "--embedder", "minilm", "ingest", *args],
-                       check=True, cwd=REPO)  # fmt: skip
+        subprocess.run(
+            [KBC, "--data-dir", str(path), "--embedder", "minilm", "ingest", *args],
+            check=True,
+            cwd=REPO,
+        )
 
 
 def key(store: Path, role: str) -> str:
-    out = subprocess.run([KBC, "--data-dir", str(store), "keys", "create", "--role", role,
-                          "--name", "bench"], check=True, capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        [KBC, "--data-dir", str(store), "keys", "create", "--role", role, "--name", "bench"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip()
 
 
@@ -45,8 +52,11 @@ class Server:
         env = {**os.environ, "KBC_RATE_LIMIT_KEY_PER_MINUTE": "1000000"}
         self.proc = subprocess.Popen(
             [KBC, "--data-dir", str(store), "serve", "--port", str(port), "--llm", llm],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=REPO,
+        )
         self.base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -73,8 +83,11 @@ def timed(client: httpx.Client, path: str, body: dict, headers: dict) -> tuple[f
 
 
 def summary(times: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(times, 50), 1), "p99_ms": round(percentile(times, 99), 1),
-            "n": len(times)}  # fmt: skip
+    return {
+        "p50_ms": round(percentile(times, 50), 1),
+        "p99_ms": round(percentile(times, 99), 1),
+        "n": len(times),
+    }
 
 
 def main() -> None:
@@ -97,19 +110,28 @@ def main() -> None:
         with httpx.Client(base_url=server.base) as http:
             for q in questions[:5]:
                 timed(http, "/v1/answers", {"question": q}, agent)  # warm up
-            answers = [timed(http, "/v1/answers", {"question": questions[i % len(questions)]},
-                             agent)[0] for i in range(args.n)]  # fmt: skip
-            replies = [timed(http, "/v1/replies", {"messages": [
-                {"author": "customer", "body": questions[i % len(questions)]}]}, agent)[0]
-                for i in range(args.n // 2)]  # fmt: skip
+            answers = [
+                timed(http, "/v1/answers", {"question": questions[i % len(questions)]}, agent)[0]
+                for i in range(args.n)
+            ]
+            replies = [
+                timed(
+                    http,
+                    "/v1/replies",
+                    {"messages": [{"author": "customer", "body": questions[i % len(questions)]}]},
+                    agent,
+                )[0]
+                for i in range(args.n // 2)
+            ]
         result["answers_extractive"] = summary(answers)
         result["replies_extractive"] = summary(replies)
         errors = 0
 
         def one(i: int) -> float:
             with httpx.Client(base_url=server.base) as c:
-                return timed(c, "/v1/answers", {"question": questions[i % len(questions)]},
-                             agent)[0]  # fmt: skip
+                return timed(c, "/v1/answers", {"question": questions[i % len(questions)]}, agent)[
+                    0
+                ]
 
         started = time.perf_counter()
         with ThreadPoolExecutor(16) as pool:
@@ -121,8 +143,11 @@ def main() -> None:
                 except Exception:  # counted, not hidden
                     errors += 1
         wall = time.perf_counter() - started
-        result["answers_16_clients"] = {**summary(times), "errors": errors,
-                                        "requests_per_s": round(len(times) / wall, 1)}  # fmt: skip
+        result["answers_16_clients"] = {
+            **summary(times),
+            "errors": errors,
+            "requests_per_s": round(len(times) / wall, 1),
+        }
     finally:
         server.stop()
 
@@ -130,12 +155,20 @@ def main() -> None:
         server = Server(args.store, args.port + 1, args.llm)
         try:
             with httpx.Client(base_url=server.base) as http:
-                timed(http, "/v1/replies", {"messages": [{"author": "customer",
-                      "body": questions[0]}]}, agent)  # fmt: skip
+                timed(
+                    http,
+                    "/v1/replies",
+                    {"messages": [{"author": "customer", "body": questions[0]}]},
+                    agent,
+                )
                 lat, toks, ttft, used = [], [], [], []
                 for q in questions[1 : 1 + args.llm_n]:
-                    ms, body = timed(http, "/v1/replies",
-                                     {"messages": [{"author": "customer", "body": q}]}, agent)  # fmt: skip
+                    ms, body = timed(
+                        http,
+                        "/v1/replies",
+                        {"messages": [{"author": "customer", "body": q}]},
+                        agent,
+                    )
                     lat.append(ms)
                     if body["llm_tokens"]:
                         toks.append(body["llm_tokens"] / (body["latency_ms"] / 1000))
@@ -143,11 +176,12 @@ def main() -> None:
                         ttft.append(body["llm_first_token_ms"])
                     used.append(body["generator_used"] != "extractive")
             result["replies_llm"] = {
-                **summary(lat), "model": args.llm,
+                **summary(lat),
+                "model": args.llm,
                 "tokens_per_s_p50": round(percentile(toks, 50), 1) if toks else None,
                 "first_token_ms_p50": round(percentile(ttft, 50), 1) if ttft else None,
                 "llm_draft_kept": f"{sum(used)}/{len(used)}",
-            }  # fmt: skip
+            }
         finally:
             server.stop()
 

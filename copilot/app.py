@@ -6,17 +6,16 @@ import os
 
 from fastapi import FastAPI
 
-from kb.interactions import Interactions
-from kb.keys import KeyStore
-from kb.maintenance import open_store
-from kb.retrieval import Retriever
-from kb.store import KnowledgeBase
-
 from copilot.config import Settings, get_settings
 from copilot.errors import install_error_handlers
 from copilot.middleware import BodyLimit, WidgetCors
 from copilot.ratelimit import RateLimiter
 from copilot.state import AppState
+from kb.interactions import Interactions
+from kb.keys import KeyStore
+from kb.maintenance import open_store
+from kb.retrieval import Retriever
+from kb.store import KnowledgeBase
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -27,9 +26,13 @@ def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState
     from copilot.engine import Copilot
 
     state = AppState(
-        settings=settings, kb=kb, keys=KeyStore(kb), retriever=Retriever(kb),
-        interactions=Interactions(kb), limiter=RateLimiter(),
-    )  # fmt: skip
+        settings=settings,
+        kb=kb,
+        keys=KeyStore(kb),
+        retriever=Retriever(kb),
+        interactions=Interactions(kb),
+        limiter=RateLimiter(),
+    )
     state.engine = Copilot.from_settings(settings, kb, state.retriever)
     return state
 
@@ -45,16 +48,20 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.state.kbc = state
     install_error_handlers(app)
 
-    from copilot.routes import answers, documents, feedback, replies, search, summaries
+    from copilot.routes import answers, documents, feedback, flags, replies, search, summaries
 
-    for module in (replies, summaries, answers, search, documents, feedback):
+    for module in (replies, summaries, answers, search, documents, feedback, flags):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, object]:
         counts = state.kb.counts()
-        return {"status": "ok", "model": state.kb.model_id,
-                "generator": state.engine.generator_name, **counts}  # fmt: skip
+        return {
+            "status": "ok",
+            "model": state.kb.model_id,
+            "generator": state.engine.generator_name,
+            **counts,
+        }
 
     # Outermost last: CORS wraps everything so even a 413 reaches the widget readable.
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)

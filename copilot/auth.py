@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from copilot.config import Settings
+from copilot.ratelimit import RateLimiter
 from kb.errors import Forbidden, Unauthorized
 from kb.keys import ApiKey, KeyStore
 from kb.models import SearchFilters
-
-from copilot.config import Settings
-from copilot.ratelimit import RateLimiter
 
 # Which roles may call which action. Customer-facing actions see public articles only.
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     def _model_named(cls, value: str) -> str:
         value = value.strip()
         if not value or value.lower() in {"changeme", "todo", "your-model-here"}:
-            raise ValueError("KBC_LLM_MODEL must name a model, e.g. extractive or local/qwen2.5-0.5b-instruct")
+            raise ValueError(
+                "KBC_LLM_MODEL must name a model, e.g. extractive or local/qwen2.5-0.5b-instruct"
+            )
         return value
 
 

@@ -24,11 +24,14 @@ def caller_for(action: str) -> Callable[[Request, AppState], Caller]:
 
     def dependency(request: Request, state: State) -> Caller:
         return authorize(
-            state.keys, state.limiter, state.settings, action=action,
+            state.keys,
+            state.limiter,
+            state.settings,
+            action=action,
             authorization=request.headers.get("authorization"),
             ip=request.client.host if request.client else "unknown",
             origin=request.headers.get("origin"),
-        )  # fmt: skip
+        )
 
     return dependency
 

@@ -16,8 +16,6 @@ def edit_distance(draft: str, final: str) -> float:
     for i, word in enumerate(a, start=1):
         current = [i] + [0] * len(b)
         for j, other in enumerate(b, start=1):
-            current[j] = min(
-                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other)
-            )
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other))
         previous = current
     return round(previous[-1] / max(len(a), len(b)), 4)

@@ -10,15 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from kb.models import Hit, SearchFilters
-from kb.query_cleaning import clean_message
-from kb.retrieval import Retriever
-from kb.store import KnowledgeBase
-
 from copilot.compose import Draft, ExtractiveComposer, Source, ThreadSummary, summarize_thread
 from copilot.config import Settings
 from copilot.handoff import handoff_reason
 from copilot.language import customer_language
+from kb.models import Hit, SearchFilters
+from kb.query_cleaning import clean_message
+from kb.retrieval import Retriever
+from kb.store import KnowledgeBase
 
 # Cosine of a question to a passage: below the floor (Settings.relevance_floor) nothing is
 # about the question; from there over SPAN, confidence in the retrieval rises linearly to 1.
@@ -58,8 +57,14 @@ def confidence(sources: Sequence[Source], supported_share: float, floor: float) 
 class Copilot:
     """Drafts replies, answers customers and summarizes threads from one store."""
 
-    def __init__(self, kb: KnowledgeBase, retriever: Retriever, composer: object,
-                 settings: Settings, generator: object | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        retriever: Retriever,
+        composer: object,
+        settings: Settings,
+        generator: object | None = None,
+    ) -> None:
         self.kb, self.retriever, self.settings = kb, retriever, settings
         self.composer = composer
         self.generator = generator
@@ -73,9 +78,12 @@ class Copilot:
         from copilot.llm import LLMGateway
 
         gateway = LLMGateway(
-            settings.llm_model, timeout_s=settings.llm_timeout_s, retries=settings.llm_retries,
-            max_tokens=settings.llm_max_tokens, api_base=settings.llm_api_base,
-        )  # fmt: skip
+            settings.llm_model,
+            timeout_s=settings.llm_timeout_s,
+            retries=settings.llm_retries,
+            max_tokens=settings.llm_max_tokens,
+            api_base=settings.llm_api_base,
+        )
         composer = LLMComposer(gateway, extractive, kb.embedder, known_urls=cls._known_urls(kb))
         return cls(kb, retriever, composer, settings, generator=gateway)
 
@@ -118,27 +126,39 @@ class Copilot:
     @staticmethod
     def _source(n: int, hit: Hit, passages: tuple[str, ...]) -> Source:
         return Source(
-            n=n, external_id=hit.external_id, title=hit.title,
-            url=hit.url if hit.visibility == "public" else None, kind=hit.kind, lang=hit.lang,
-            passages=passages, relevance=float(hit.dense_score or 0.0),
-        )  # fmt: skip
+            n=n,
+            external_id=hit.external_id,
+            title=hit.title,
+            url=hit.url if hit.visibility == "public" else None,
+            kind=hit.kind,
+            lang=hit.lang,
+            passages=passages,
+            relevance=float(hit.dense_score or 0.0),
+        )
 
     # -- jobs -----------------------------------------------------------------------------
 
     def reply(
-        self, messages: Sequence[tuple[str, str]], *, subject: str | None = None,
-        locale: str | None = None, customer_name: str | None = None,
-    ) -> Composed:  # fmt: skip
+        self,
+        messages: Sequence[tuple[str, str]],
+        *,
+        subject: str | None = None,
+        locale: str | None = None,
+        customer_name: str | None = None,
+    ) -> Composed:
         """Draft an agent's reply to the thread's latest customer messages."""
         started = time.perf_counter()
         customer = [clean_message(body) for author, body in messages if author == "customer"]
         latest = customer[-1] if customer else clean_message(messages[-1][1])
         history = [subject or "", *customer[:-1]] if subject or len(customer) > 1 else []
         lang = customer_language(customer[-2:] or [latest], locale)
-        sources = self.sources_for(latest, history, SearchFilters.everything(), lang,
-                                   self.settings.reply_sources)  # fmt: skip
+        sources = self.sources_for(
+            latest, history, SearchFilters.everything(), lang, self.settings.reply_sources
+        )
         evidence = self.ticket_evidence(latest, history, start=len(sources) + 1)
-        draft = self._compose(latest, sources, lang=lang, style="reply", customer_name=customer_name)
+        draft = self._compose(
+            latest, sources, lang=lang, style="reply", customer_name=customer_name
+        )
         score = confidence(sources, draft.supported_share, self.settings.relevance_floor)
         return Composed(draft, sources, evidence, score, lang, time.perf_counter() - started)
 
@@ -150,8 +170,9 @@ class Copilot:
         reason = handoff_reason(question)
         if reason:
             return Answered("handoff", reason, None, lang, 0.0, [])
-        sources = self.sources_for(question, history, SearchFilters.public(), lang,
-                                   self.settings.answer_sources)  # fmt: skip
+        sources = self.sources_for(
+            question, history, SearchFilters.public(), lang, self.settings.answer_sources
+        )
         if not sources or max(s.relevance for s in sources) < self.settings.relevance_floor:
             return Answered("handoff", "no_relevant_article", None, lang, 0.0, sources)
         started = time.perf_counter()

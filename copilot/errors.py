@@ -13,8 +13,13 @@ from kb.errors import KBError, RateLimited
 
 log = logging.getLogger("kbc")
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized",
-               403: "forbidden", 413: "payload_too_large"}  # fmt: skip
+_HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    401: "unauthorized",
+    403: "forbidden",
+    413: "payload_too_large",
+}
 
 
 def error_response(status: int, code: str, message: str, **headers: str) -> JSONResponse:

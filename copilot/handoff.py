@@ -34,14 +34,24 @@ MESSAGES = {
     },
     "no_relevant_article": {
         "en": "I couldn't find an article that answers this. Our support team can help.",
-        "es": "No encontré un artículo que responda a esto. Nuestro equipo de soporte puede ayudarte.",
+        "es": (
+            "No encontré un artículo que responda a esto. Nuestro equipo de soporte puede ayudarte."
+        ),
         "de": "Ich habe keinen Artikel dazu gefunden. Unser Support-Team hilft dir gern.",
-        "fr": "Je n'ai pas trouvé d'article qui réponde à cela. Notre équipe support peut vous aider.",
+        "fr": (
+            "Je n'ai pas trouvé d'article qui réponde à cela. Notre équipe support peut vous aider."
+        ),
     },
     "low_confidence": {
         "en": "I'm not sure enough to answer this correctly. Our support team can help.",
-        "es": "No estoy lo bastante seguro para responder bien. Nuestro equipo de soporte puede ayudarte.",
-        "de": "Ich bin mir nicht sicher genug für eine richtige Antwort. Unser Support-Team hilft dir.",
+        "es": (
+            "No estoy lo bastante seguro para responder bien. "
+            "Nuestro equipo de soporte puede ayudarte."
+        ),
+        "de": (
+            "Ich bin mir nicht sicher genug für eine richtige Antwort. "
+            "Unser Support-Team hilft dir."
+        ),
         "fr": "Je ne suis pas assez sûr pour bien répondre. Notre équipe support peut vous aider.",
     },
 }

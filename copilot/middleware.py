@@ -13,14 +13,25 @@ Send = Callable[[dict[str, Any]], Any]
 CORS_PATHS = ("/v1/answers", "/v1/feedback")
 
 
-async def _send_json(send: Send, status: int, code: str, message: str,
-                     headers: list[tuple[bytes, bytes]] | None = None) -> None:  # fmt: skip
+async def _send_json(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    await send({
-        "type": "http.response.start", "status": status,
-        "headers": [(b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()), *(headers or [])],
-    })  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -65,8 +76,9 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send) -> None:
-        await _send_json(send, 413, "payload_too_large",
-                         f"request body is larger than {self.max_bytes:,} bytes")  # fmt: skip
+        await _send_json(
+            send, 413, "payload_too_large", f"request body is larger than {self.max_bytes:,} bytes"
+        )
 
 
 class WidgetCors:
@@ -89,12 +101,18 @@ class WidgetCors:
             if not allowed:
                 await _send_json(send, 403, "forbidden", f"origin {origin} is not allowed")
                 return
-            await send({"type": "http.response.start", "status": 204, "headers": [
-                *cors,
-                (b"access-control-allow-methods", b"POST, OPTIONS"),
-                (b"access-control-allow-headers", b"authorization, content-type"),
-                (b"access-control-max-age", b"600"),
-            ]})  # fmt: skip
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [
+                        *cors,
+                        (b"access-control-allow-methods", b"POST, OPTIONS"),
+                        (b"access-control-allow-headers", b"authorization, content-type"),
+                        (b"access-control-max-age", b"600"),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
 

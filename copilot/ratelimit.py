@@ -32,4 +32,6 @@ class RateLimiter:
                 raise RateLimited(f"too many requests; try again in {retry} s", retry_after=retry)
             events.append(now)
             if len(self._events) > 100_000:  # forget idle names so memory stays bounded
-                self._events = {k: v for k, v in self._events.items() if v and v[-1] > now - self.window}
+                self._events = {
+                    k: v for k, v in self._events.items() if v and v[-1] > now - self.window
+                }

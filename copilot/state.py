@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from copilot.config import Settings
+from copilot.ratelimit import RateLimiter
 from kb.interactions import Interactions
 from kb.keys import KeyStore
 from kb.retrieval import Retriever
 from kb.store import KnowledgeBase
-
-from copilot.config import Settings
-from copilot.ratelimit import RateLimiter
 
 
 @dataclass
@@ -26,5 +25,9 @@ class AppState:
 
     def widget_origins(self) -> set[str]:
         """Every origin any active widget key allows (for CORS preflights)."""
-        return {o for k in self.keys.list() if k.role == "widget" and not k.revoked_at
-                for o in k.origins}  # fmt: skip
+        return {
+            o
+            for k in self.keys.list()
+            if k.role == "widget" and not k.revoked_at
+            for o in k.origins
+        }

@@ -44,11 +44,15 @@ class IngestSummary:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "removed": self.removed, "failed": [f.__dict__ for f in self.failed],
-            "chunks_embedded": self.chunks_embedded, "chunks_reused": self.chunks_reused,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [f.__dict__ for f in self.failed],
+            "chunks_embedded": self.chunks_embedded,
+            "chunks_reused": self.chunks_reused,
             "seconds": round(self.seconds, 3),
-        }  # fmt: skip
+        }
 
 
 def chunk_hash(doc: Document, chunk: Chunk) -> str:

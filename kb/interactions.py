@@ -45,16 +45,31 @@ class Interactions:
                 "sources, answer, latency_ms, generator, key_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    _now(), a.question, a.lang, a.outcome, a.reason, a.confidence,
-                    json.dumps(a.sources), a.answer, a.latency_ms, a.generator, a.key_id,
+                    _now(),
+                    a.question,
+                    a.lang,
+                    a.outcome,
+                    a.reason,
+                    a.confidence,
+                    json.dumps(a.sources),
+                    a.answer,
+                    a.latency_ms,
+                    a.generator,
+                    a.key_id,
                 ),
-            )  # fmt: skip
+            )
         return int(cur.lastrowid or 0)
 
     def log_draft(
-        self, draft: str, *, lang: str | None, sources: list[str], confidence: float,
-        generator: str, key_id: int | None,
-    ) -> int:  # fmt: skip
+        self,
+        draft: str,
+        *,
+        lang: str | None,
+        sources: list[str],
+        confidence: float,
+        generator: str,
+        key_id: int | None,
+    ) -> int:
         with self.kb.transaction() as db:
             cur = db.execute(
                 "INSERT INTO drafts (created_at, draft, lang, sources, confidence, generator, "
@@ -80,26 +95,39 @@ class Interactions:
         return list(json.loads(row[0]))
 
     def add_feedback(
-        self, *, answer_id: int | None = None, draft_id: int | None = None,
-        helpful: bool | None = None, final_reply: str | None = None,
-        edit_distance: float | None = None, comment: str | None = None,
+        self,
+        *,
+        answer_id: int | None = None,
+        draft_id: int | None = None,
+        helpful: bool | None = None,
+        final_reply: str | None = None,
+        edit_distance: float | None = None,
+        comment: str | None = None,
         key_id: int | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         if (answer_id is None) == (draft_id is None):
             raise InvalidInput("feedback needs exactly one of answer_id or draft_id")
         sources = (
-            self.answer_sources(answer_id) if answer_id is not None
+            self.answer_sources(answer_id)
+            if answer_id is not None
             else self.draft_text(draft_id)[1]  # type: ignore[arg-type]
-        )  # fmt: skip
+        )
         with self.kb.transaction() as db:
             cur = db.execute(
                 "INSERT INTO feedback (created_at, answer_id, draft_id, helpful, final_reply, "
                 "edit_distance, comment, sources, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    _now(), answer_id, draft_id, None if helpful is None else int(helpful),
-                    final_reply, edit_distance, comment, json.dumps(sources), key_id,
+                    _now(),
+                    answer_id,
+                    draft_id,
+                    None if helpful is None else int(helpful),
+                    final_reply,
+                    edit_distance,
+                    comment,
+                    json.dumps(sources),
+                    key_id,
                 ),
-            )  # fmt: skip
+            )
         return int(cur.lastrowid or 0)
 
     def recent_answers(self, limit: int = 100) -> list[dict[str, Any]]:

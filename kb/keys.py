@@ -113,7 +113,12 @@ class KeyStore:
     @staticmethod
     def _key(row: tuple) -> ApiKey:
         return ApiKey(
-            id=row[0], prefix=row[2], role=row[3], name=row[4],
-            origins=tuple(json.loads(row[5])), created_at=row[6], revoked_at=row[7],
+            id=row[0],
+            prefix=row[2],
+            role=row[3],
+            name=row[4],
+            origins=tuple(json.loads(row[5])),
+            created_at=row[6],
+            revoked_at=row[7],
             last_used_at=row[8],
-        )  # fmt: skip
+        )

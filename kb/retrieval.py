@@ -1,5 +1,6 @@
-"""Hybrid retrieval: clean the query, dense top-k + BM25 top-k, reciprocal-rank fusion,
-group by document, with filters applied inside the store before anything is returned.
+"""Hybrid retrieval: clean the query, dense top-k + BM25 top-k, fusion (a convex combination
+of normalized scores by default, reciprocal-rank fusion as an option), group by document,
+with filters applied inside the store before anything is returned.
 """
 
 from __future__ import annotations
@@ -7,21 +8,30 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from kb.errors import InvalidInput
 from kb.filtering import filter_clause
 from kb.fts import keyword_search
-from kb.models import SEARCH_MODES, ChunkHit, Hit, SearchFilters, SearchMode
+from kb.models import SEARCH_MODES, ChunkHit, Hit, Kind, SearchFilters, SearchMode, Visibility
 from kb.query_cleaning import clean_query
 from kb.store import KnowledgeBase
 
 MAX_K = 100
+FusionMethod = Literal["convex", "rrf"]
 
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """RRF constant and per-retriever weights (tuned by the eval harness, not by hand)."""
+    """How hybrid mode fuses the two retrievers (chosen with `kbc eval`; see eval/RESULTS.md).
 
+    convex: per document, dense_share * best cosine + (1 - dense_share) * best BM25 / top BM25.
+    A retriever that cannot tell candidates apart adds nearly the same to each, so it cannot
+    drown the other one — unlike RRF, which rewards rank alone (kept as `method="rrf"`).
+    """
+
+    method: FusionMethod = "convex"
+    dense_share: float = 0.5
     rrf_k: int = 60
     dense_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -39,8 +49,8 @@ class _Row:
     external_id: str
     title: str
     url: str | None
-    kind: str
-    visibility: str
+    kind: Kind
+    visibility: Visibility
     lang: str | None
     product: str | None
 
@@ -66,7 +76,9 @@ class Retriever:
         `history` (earlier customer turns) adds context the last message often leaves out.
         """
         if mode not in SEARCH_MODES:
-            raise InvalidInput(f"unknown search mode {mode!r}; use one of {', '.join(SEARCH_MODES)}")
+            raise InvalidInput(
+                f"unknown search mode {mode!r}; use one of {', '.join(SEARCH_MODES)}"
+            )
         if not 1 <= k <= MAX_K:
             raise InvalidInput(f"k must be between 1 and {MAX_K}")
         filters = filters or SearchFilters.public()
@@ -76,14 +88,28 @@ class Retriever:
         if not full:
             return []
         dense: list[tuple[int, float]] = []
-        keyword: list[int] = []
+        keyword: list[tuple[int, float]] = []
         want = max(self.config.candidates, k * 5)
         if mode in ("hybrid", "dense"):
             dense = self._dense(full, filters, want)
         if mode in ("hybrid", "keyword"):
-            # The latest message counts double so history does not drown the question.
-            keyword = [c for c, _ in keyword_search(self.kb.db, f"{full}\n{text}", filters, want)]
+            keyword = self._keyword(text, context, filters, want)
         return self._fuse(dense, keyword, k)
+
+    def _keyword(
+        self, text: str, context: str, filters: SearchFilters, want: int
+    ) -> list[tuple[int, float]]:
+        """BM25 of question + context, plus BM25 of the question alone: the latest message
+        counts double, so history adds the entity it leaves out without drowning it. The
+        question goes first, so a long history is what the query-term cap cuts."""
+        scored = keyword_search(self.kb.db, f"{text}\n{context}", filters, want)
+        if not context:
+            return scored
+        own = dict(keyword_search(self.kb.db, text, filters, want))
+        total = dict(own)
+        for cid, score in scored:
+            total[cid] = total.get(cid, 0.0) + score
+        return sorted(total.items(), key=lambda cs: (-cs[1], cs[0]))[:want]
 
     def _dense(self, query: str, filters: SearchFilters, want: int) -> list[tuple[int, float]]:
         """Dense candidates that pass filters: over-fetch from FAISS, widen until enough."""
@@ -115,23 +141,21 @@ class Retriever:
             out.update(r[0] for r in rows)
         return out
 
-    def _fuse(self, dense_scored: list[tuple[int, float]], keyword: list[int], k: int) -> list[Hit]:
+    def _fuse(
+        self, dense_scored: list[tuple[int, float]], keyword_scored: list[tuple[int, float]], k: int
+    ) -> list[Hit]:
         cosine = dict(dense_scored)
         dense = [cid for cid, _ in dense_scored]
+        keyword = [cid for cid, _ in keyword_scored]
         rows = self._rows(set(dense) | set(keyword))
-        cfg = self.config
-        chunk_score: dict[int, float] = {}
-        for weight, ranking in ((cfg.dense_weight, dense), (cfg.keyword_weight, keyword)):
-            for rank, cid in enumerate(ranking):
-                chunk_score[cid] = chunk_score.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
         doc_rank = {
             "dense": _document_ranks(dense, rows),
             "keyword": _document_ranks(keyword, rows),
         }
-        doc_score: dict[str, float] = {}
-        for name, weight in (("dense", cfg.dense_weight), ("keyword", cfg.keyword_weight)):
-            for ext, rank in doc_rank[name].items():
-                doc_score[ext] = doc_score.get(ext, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        if self.config.method == "rrf":
+            chunk_score, doc_score = self._rrf(dense, keyword, doc_rank)
+        else:
+            chunk_score, doc_score = self._convex(dense_scored, keyword_scored, rows)
         by_doc: dict[str, list[int]] = {}
         for cid in sorted(chunk_score, key=lambda c: -chunk_score[c]):
             if cid in rows:
@@ -141,6 +165,51 @@ class Retriever:
             self._hit(ext, by_doc[ext], rows, chunk_score, doc_score, doc_rank, cosine)
             for ext in ranked
         ]
+
+    def _rrf(
+        self, dense: list[int], keyword: list[int], doc_rank: dict[str, dict[str, int]]
+    ) -> tuple[dict[int, float], dict[str, float]]:
+        cfg = self.config
+        chunk_score: dict[int, float] = {}
+        for weight, ranking in ((cfg.dense_weight, dense), (cfg.keyword_weight, keyword)):
+            for rank, cid in enumerate(ranking):
+                chunk_score[cid] = chunk_score.get(cid, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        doc_score: dict[str, float] = {}
+        for name, weight in (("dense", cfg.dense_weight), ("keyword", cfg.keyword_weight)):
+            for ext, rank in doc_rank[name].items():
+                doc_score[ext] = doc_score.get(ext, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        return chunk_score, doc_score
+
+    def _convex(
+        self,
+        dense: list[tuple[int, float]],
+        keyword: list[tuple[int, float]],
+        rows: dict[int, _Row],
+    ) -> tuple[dict[int, float], dict[str, float]]:
+        """Cosine as is; BM25 over the top BM25 of this query; a candidate missing from one
+        list gets that list's floor (the lowest cosine seen; no keyword match: 0)."""
+        share = self.config.dense_share
+        top_bm25 = max((s for _, s in keyword), default=1.0)
+        top_bm25 = top_bm25 if top_bm25 > 0 else 1.0
+        floor = min((s for _, s in dense), default=0.0)
+        cos = dict(dense)
+        kw = {cid: s / top_bm25 for cid, s in keyword}
+        chunk_score = {
+            cid: share * cos.get(cid, floor) + (1 - share) * kw.get(cid, 0.0)
+            for cid in set(cos) | set(kw)
+        }
+        doc_cos: dict[str, float] = {}
+        doc_kw: dict[str, float] = {}
+        for source, best in ((cos, doc_cos), (kw, doc_kw)):
+            for cid, score in source.items():
+                if cid in rows:
+                    ext = rows[cid].external_id
+                    best[ext] = max(best.get(ext, score), score)
+        doc_score = {
+            ext: share * doc_cos.get(ext, floor) + (1 - share) * doc_kw.get(ext, 0.0)
+            for ext in set(doc_cos) | set(doc_kw)
+        }
+        return chunk_score, doc_score
 
     def _hit(
         self,
@@ -155,23 +224,33 @@ class Retriever:
         best = rows[chunk_ids[0]]
         chunks = tuple(
             ChunkHit(
-                chunk_id=cid, ordinal=rows[cid].ordinal, heading_path=rows[cid].heading_path,
-                text=rows[cid].text, score=chunk_score[cid],
+                chunk_id=cid,
+                ordinal=rows[cid].ordinal,
+                heading_path=rows[cid].heading_path,
+                text=rows[cid].text,
+                score=chunk_score[cid],
             )
             for cid in chunk_ids[: self.config.chunks_per_hit]
-        )  # fmt: skip
+        )
         dense_rank = doc_rank["dense"].get(ext)
         cosines = [cosine[c] for c in chunk_ids if c in cosine]
         keyword_rank = doc_rank["keyword"].get(ext)
         return Hit(
-            external_id=ext, title=best.title, url=best.url, kind=best.kind,  # type: ignore[arg-type]
-            visibility=best.visibility, lang=best.lang, score=doc_score[ext],  # type: ignore[arg-type]
-            snippet=_snippet(best.text, self.config.snippet_chars), heading_path=best.heading_path,
-            chunks=chunks, product=best.product,
+            external_id=ext,
+            title=best.title,
+            url=best.url,
+            kind=best.kind,
+            visibility=best.visibility,
+            lang=best.lang,
+            score=doc_score[ext],
+            snippet=_snippet(best.text, self.config.snippet_chars),
+            heading_path=best.heading_path,
+            chunks=chunks,
+            product=best.product,
             dense_rank=None if dense_rank is None else dense_rank + 1,
             keyword_rank=None if keyword_rank is None else keyword_rank + 1,
             dense_score=max(cosines) if cosines else None,
-        )  # fmt: skip
+        )
 
     def _rows(self, chunk_ids: set[int]) -> dict[int, _Row]:
         out: dict[int, _Row] = {}

@@ -125,7 +125,38 @@ def _m002_keys_answers_feedback() -> str:
         """
 
 
-MIGRATIONS: list[Callable[[], str]] = [_m001_documents_chunks, _m002_keys_answers_feedback]
+def _m003_flags() -> str:
+    """Content flags with their lifecycle; `subject` is a flag's identity across scans."""
+    return """
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL UNIQUE,
+            document_id TEXT,
+            reason TEXT NOT NULL CHECK (reason IN ('contradicted_by_tickets', 'missing_article',
+                'unhelpful', 'review_due', 'broken_link', 'duplicate', 'translation_outdated')),
+            severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'acknowledged', 'fixed', 'dismissed')),
+            evidence TEXT NOT NULL DEFAULT '{}',
+            evidence_key TEXT NOT NULL,
+            dismissed_keys TEXT NOT NULL DEFAULT '[]',
+            document_hash TEXT,
+            impact REAL NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            status_changed_at TEXT NOT NULL,
+            note TEXT
+        );
+        CREATE INDEX flags_document ON flags(document_id);
+        CREATE INDEX flags_reason_status ON flags(reason, status);
+        """
+
+
+MIGRATIONS: list[Callable[[], str]] = [
+    _m001_documents_chunks,
+    _m002_keys_answers_feedback,
+    _m003_flags,
+]
 
 
 def migrate(db: sqlite3.Connection) -> None:

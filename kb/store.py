@@ -149,11 +149,22 @@ class KnowledgeBase:
         if row is None:
             return None
         return Document(
-            external_id=row[0], title=row[1], body=row[2], kind=row[3], visibility=row[4],
-            url=row[5], lang=row[6], product=row[7], tags=tuple(json.loads(row[8])),
-            owner=row[9], created_at=row[10], updated_at=row[11], translation_of=row[12],
-            source=row[13], meta=json.loads(row[14]),
-        )  # fmt: skip
+            external_id=row[0],
+            title=row[1],
+            body=row[2],
+            kind=row[3],
+            visibility=row[4],
+            url=row[5],
+            lang=row[6],
+            product=row[7],
+            tags=tuple(json.loads(row[8])),
+            owner=row[9],
+            created_at=row[10],
+            updated_at=row[11],
+            translation_of=row[12],
+            source=row[13],
+            meta=json.loads(row[14]),
+        )
 
     def embeddings_for(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors by chunk content hash, so unchanged text is never re-embedded."""
@@ -250,11 +261,25 @@ class KnowledgeBase:
 
     def _upsert_document_row(self, doc: Document, now: str) -> int:
         values = (
-            doc.external_id, doc.kind, doc.title, doc.body, doc.url, doc.lang, doc.visibility,
-            doc.product, json.dumps(list(doc.tags)), doc.owner, doc.created_at, doc.updated_at,
-            doc.translation_group, doc.translation_of, doc.source,
-            json.dumps(doc.meta, sort_keys=True, default=str), doc.hash, now,
-        )  # fmt: skip
+            doc.external_id,
+            doc.kind,
+            doc.title,
+            doc.body,
+            doc.url,
+            doc.lang,
+            doc.visibility,
+            doc.product,
+            json.dumps(list(doc.tags)),
+            doc.owner,
+            doc.created_at,
+            doc.updated_at,
+            doc.translation_group,
+            doc.translation_of,
+            doc.source,
+            json.dumps(doc.meta, sort_keys=True, default=str),
+            doc.hash,
+            now,
+        )
         row = self.db.execute(
             "INSERT INTO documents (external_id, kind, title, body, url, lang, visibility, "
             "product, tags, owner, created_at, updated_at, translation_group, translation_of, "
@@ -280,10 +305,16 @@ class KnowledgeBase:
                 "INSERT INTO chunks (document_id, ordinal, heading_path, text, token_count, lang, "
                 "content_hash, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
-                    doc_id, chunk.ordinal, json.dumps(list(chunk.heading_path), ensure_ascii=False),
-                    chunk.text, chunk.token_count, chunk.lang, h, vectors[i].tobytes(),
+                    doc_id,
+                    chunk.ordinal,
+                    json.dumps(list(chunk.heading_path), ensure_ascii=False),
+                    chunk.text,
+                    chunk.token_count,
+                    chunk.lang,
+                    h,
+                    vectors[i].tobytes(),
                 ),
-            ).fetchone()  # fmt: skip
+            ).fetchone()
             ids[i] = row[0]
         return ids
 
@@ -312,9 +343,11 @@ class KnowledgeBase:
     def _load_or_rebuild(self) -> FaissIndex:
         manifest = read_manifest(self.index_path)
         expected = Manifest(
-            model_id=self.model_id or "", dim=self._dim(), count=self.counts()["chunks"],
+            model_id=self.model_id or "",
+            dim=self._dim(),
+            count=self.counts()["chunks"],
             generation=self.generation,
-        )  # fmt: skip
+        )
         if manifest == expected and self.index_path.exists():
             try:
                 index = FaissIndex.load(self.index_path, expected.dim)
@@ -337,7 +370,9 @@ class KnowledgeBase:
             self._index, self._index_generation, self._index_dirty = index, generation, False
             return index
 
-    def _apply_to_index(self, removed: list[int], added: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    def _apply_to_index(
+        self, removed: list[int], added: list[tuple[np.ndarray, np.ndarray]]
+    ) -> None:
         """Mirror a committed write into the in-memory index (if loaded); `save_index` persists."""
         with self._lock:
             if self._index is None:

@@ -45,13 +45,17 @@ del cliente, el servicio, la hora de inicio y el estado del pago.
 }
 
 TICKET = {
-    "id": "T-1", "subject": "Refund exception", "channel": "email", "status": "solved",
-    "resolved_at": "2026-10-01T00:00:00Z", "tags": ["billing"],
+    "id": "T-1",
+    "subject": "Refund exception",
+    "channel": "email",
+    "status": "solved",
+    "resolved_at": "2026-10-01T00:00:00Z",
+    "tags": ["billing"],
     "messages": [
         {"author": "customer", "body": f"Can I get a refund after 40 days? {CANARY}"},
         {"author": "agent", "body": f"We issued the refund as an exception. {CANARY}"},
     ],
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -80,9 +84,11 @@ def build_store(root: Path) -> Path:
 def make_keys(state: AppState) -> Keys:
     store = KeyStore(state.kb)
     return Keys(
-        agent=store.create("agent"), owner=store.create("owner"), admin=store.create("admin"),
+        agent=store.create("agent"),
+        owner=store.create("owner"),
+        admin=store.create("admin"),
         widget=store.create("widget", origins=(WIDGET_ORIGIN,)),
-    )  # fmt: skip
+    )
 
 
 def client_for(data_dir: Path, **overrides: object) -> tuple[TestClient, Keys, AppState]:

@@ -12,8 +12,8 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from kb.embedders import HashingEmbedder  # noqa: E402
-from kb.store import KnowledgeBase  # noqa: E402
+from kb.embedders import HashingEmbedder
+from kb.store import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

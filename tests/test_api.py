@@ -46,8 +46,14 @@ def test_reply_is_sourced_and_logged(api: tuple[TestClient, Keys, AppState]) -> 
 
 def test_reply_follows_the_customers_language(api: tuple[TestClient, Keys, AppState]) -> None:
     client, keys, _ = api
-    thread = {"messages": [{"author": "customer",
-                            "body": "Hola, ¿cómo puedo exportar mis reservas a un archivo CSV?"}]}  # fmt: skip
+    thread = {
+        "messages": [
+            {
+                "author": "customer",
+                "body": "Hola, ¿cómo puedo exportar mis reservas a un archivo CSV?",
+            }
+        ]
+    }
     body = client.post("/v1/replies", json=thread, headers=auth(keys.agent)).json()
     assert body["lang"] == "es"
     assert body["sources"][0]["external_id"] == "kb-export-es"
@@ -72,22 +78,32 @@ def test_summaries(api: tuple[TestClient, Keys, AppState]) -> None:
     client, keys, _ = api
     r = client.post("/v1/summaries", json=THREAD, headers=auth(keys.agent))
     assert r.status_code == 200
-    assert set(r.json()) >= {"problem", "tried", "current_state", "next_step", "sentiment",
-                             "urgency", "text"}  # fmt: skip
+    assert set(r.json()) >= {
+        "problem",
+        "tried",
+        "current_state",
+        "next_step",
+        "sentiment",
+        "urgency",
+        "text",
+    }
 
 
 def test_answer_and_handoffs(api: tuple[TestClient, Keys, AppState]) -> None:
     client, keys, state = api
     widget = auth(keys.widget, WIDGET_ORIGIN)
-    ok = client.post("/v1/answers", json={"question": "How can I export bookings to CSV?"},
-                     headers=widget).json()  # fmt: skip
+    ok = client.post(
+        "/v1/answers", json={"question": "How can I export bookings to CSV?"}, headers=widget
+    ).json()
     assert ok["outcome"] == "answered", ok
     assert ok["sources"] and all(s["kind"] == "article" for s in ok["sources"])
-    human = client.post("/v1/answers", json={"question": "I want to talk to a human please"},
-                        headers=widget).json()  # fmt: skip
+    human = client.post(
+        "/v1/answers", json={"question": "I want to talk to a human please"}, headers=widget
+    ).json()
     assert human["outcome"] == "handoff" and human["handoff"]["reason"] == "asked_for_human"
-    nothing = client.post("/v1/answers", json={"question": "Do you integrate with SAP Ariba?"},
-                          headers=widget).json()  # fmt: skip
+    nothing = client.post(
+        "/v1/answers", json={"question": "Do you integrate with SAP Ariba?"}, headers=widget
+    ).json()
     assert nothing["outcome"] == "handoff"
     assert nothing["handoff"]["reason"] in {"no_relevant_article", "low_confidence"}
     logged = state.interactions.recent_answers(3)
@@ -101,8 +117,9 @@ def test_widget_never_sees_internal_content(api: tuple[TestClient, Keys, AppStat
     agent_view = client.get("/v1/search", params={"q": CANARY}, headers=auth(keys.agent)).json()
     assert {"kb-refund-exceptions", "T-1"} <= {h["external_id"] for h in agent_view["hits"]}
     for question in (CANARY, f"refund exception {CANARY}", "refund annual plan 60 days approval"):
-        r = client.post("/v1/answers", json={"question": question},
-                        headers=auth(keys.widget, WIDGET_ORIGIN))  # fmt: skip
+        r = client.post(
+            "/v1/answers", json={"question": question}, headers=auth(keys.widget, WIDGET_ORIGIN)
+        )
         assert r.status_code == 200
         assert CANARY not in r.text and "kb-refund-exceptions" not in r.text
         assert "T-1" not in r.text and "60 days" not in r.text
@@ -116,8 +133,11 @@ def test_prompt_injection_article_does_not_steer_the_reply(
     body = client.post("/v1/replies", json=thread, headers=auth(keys.agent)).json()
     assert body["sources"][0]["external_id"] == "kb-invoices"
     assert "evil.example" not in body["text"]
-    answer = client.post("/v1/answers", json={"question": "How do I download an invoice?"},
-                         headers=auth(keys.widget, WIDGET_ORIGIN)).json()  # fmt: skip
+    answer = client.post(
+        "/v1/answers",
+        json={"question": "How do I download an invoice?"},
+        headers=auth(keys.widget, WIDGET_ORIGIN),
+    ).json()
     assert "evil.example" not in (answer["answer"] or "")
 
 
@@ -131,19 +151,27 @@ ROLE_MATRIX = {
     ("POST", "/v1/feedback"): {"agent", "admin", "widget"},
 }
 BODIES = {
-    "/v1/replies": THREAD, "/v1/summaries": THREAD,
+    "/v1/replies": THREAD,
+    "/v1/summaries": THREAD,
     "/v1/answers": {"question": "How do I reset my password?"},
-    "/v1/documents": {"kind": "article", "article": {
-        "external_id": "kb-role-test", "title": "Role test", "body": "Role matrix body."}},
-}  # fmt: skip
+    "/v1/documents": {
+        "kind": "article",
+        "article": {
+            "external_id": "kb-role-test",
+            "title": "Role test",
+            "body": "Role matrix body.",
+        },
+    },
+}
 
 
 @pytest.mark.parametrize("role", ["agent", "owner", "admin", "widget"])
 def test_role_matrix(api: tuple[TestClient, Keys, AppState], role: str) -> None:
     client, keys, state = api
     headers = auth(getattr(keys, role), WIDGET_ORIGIN if role == "widget" else None)
-    first = client.post("/v1/answers", json=BODIES["/v1/answers"],
-                        headers=auth(keys.agent)).json()["answer_id"]  # fmt: skip
+    first = client.post("/v1/answers", json=BODIES["/v1/answers"], headers=auth(keys.agent)).json()[
+        "answer_id"
+    ]
     for (method, path), allowed in ROLE_MATRIX.items():
         if path == "/v1/feedback":
             r = client.post(path, json={"answer_id": first, "helpful": True}, headers=headers)
@@ -172,15 +200,20 @@ def test_auth_errors(api: tuple[TestClient, Keys, AppState]) -> None:
 
 def test_cors_allows_only_listed_origins(api: tuple[TestClient, Keys, AppState]) -> None:
     client, keys, _ = api
-    preflight = {"Origin": WIDGET_ORIGIN, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization, content-type"}  # fmt: skip
+    preflight = {
+        "Origin": WIDGET_ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
     ok = client.options("/v1/answers", headers=preflight)
     assert ok.status_code == 204
     assert ok.headers["access-control-allow-origin"] == WIDGET_ORIGIN
     evil = client.options("/v1/answers", headers={**preflight, "Origin": "https://evil.test"})
     assert evil.status_code == 403 and "access-control-allow-origin" not in evil.headers
     question = {"question": "How do I reset my password?"}
-    wrong = client.post("/v1/answers", json=question, headers=auth(keys.widget, "https://evil.test"))
+    wrong = client.post(
+        "/v1/answers", json=question, headers=auth(keys.widget, "https://evil.test")
+    )
     assert wrong.status_code == 403 and "access-control-allow-origin" not in wrong.headers
     none = client.post("/v1/answers", json=question, headers=auth(keys.widget))
     assert none.status_code == 403
@@ -192,8 +225,10 @@ def test_rate_limit_returns_retry_after(store_dir: Path) -> None:
     client, keys, _ = client_for(store_dir, rate_limit_widget_per_minute=3)
     with client:
         headers = auth(keys.widget, WIDGET_ORIGIN)
-        codes = [client.post("/v1/answers", json={"question": "reset password"},
-                             headers=headers) for _ in range(4)]  # fmt: skip
+        codes = [
+            client.post("/v1/answers", json={"question": "reset password"}, headers=headers)
+            for _ in range(4)
+        ]
     assert [r.status_code for r in codes] == [200, 200, 200, 429]
     assert codes[-1].json()["error"]["code"] == "rate_limited"
     assert 1 <= int(codes[-1].headers["retry-after"]) <= 60
@@ -225,29 +260,46 @@ def test_validation_errors_are_json(api: tuple[TestClient, Keys, AppState]) -> N
 def test_documents_upsert_search_delete(api: tuple[TestClient, Keys, AppState]) -> None:
     client, keys, _ = api
     owner = auth(keys.owner)
-    doc = {"kind": "article", "article": {
-        "external_id": "kb-zebra", "title": "Zebra mode",
-        "body": "# Zebra mode\n\nTurn on zebra mode in Settings > Display > Zebra stripes."}}  # fmt: skip
+    doc = {
+        "kind": "article",
+        "article": {
+            "external_id": "kb-zebra",
+            "title": "Zebra mode",
+            "body": "# Zebra mode\n\nTurn on zebra mode in Settings > Display > Zebra stripes.",
+        },
+    }
     first = client.post("/v1/documents", json=doc, headers=owner).json()
     assert first["status"] == "added" and first["chunks"] >= 1
     assert client.post("/v1/documents", json=doc, headers=owner).json()["status"] == "unchanged"
     hits = client.get("/v1/search", params={"q": "zebra stripes"}, headers=auth(keys.agent))
     assert hits.json()["hits"][0]["external_id"] == "kb-zebra"
-    ticket = {"kind": "ticket", "ticket": {
-        "id": "T-api", "subject": "Zebra", "status": "solved", "channel": "chat",
-        "resolved_at": "2026-11-01T00:00:00Z", "tags": [], "messages": [
-            {"author": "customer", "body": "Zebra mode? Call me at +1 415 555 0199"},
-            {"author": "agent", "body": "Settings > Display > Zebra stripes."}]}}  # fmt: skip
+    ticket = {
+        "kind": "ticket",
+        "ticket": {
+            "id": "T-api",
+            "subject": "Zebra",
+            "status": "solved",
+            "channel": "chat",
+            "resolved_at": "2026-11-01T00:00:00Z",
+            "tags": [],
+            "messages": [
+                {"author": "customer", "body": "Zebra mode? Call me at +1 415 555 0199"},
+                {"author": "agent", "body": "Settings > Display > Zebra stripes."},
+            ],
+        },
+    }
     assert client.post("/v1/documents", json=ticket, headers=owner).json()["status"] == "added"
-    found = client.get("/v1/search", params={"q": "zebra", "kind": "ticket"},
-                       headers=auth(keys.agent)).json()["hits"]  # fmt: skip
+    found = client.get(
+        "/v1/search", params={"q": "zebra", "kind": "ticket"}, headers=auth(keys.agent)
+    ).json()["hits"]
     assert found and "555" not in found[0]["snippet"]
     assert client.delete("/v1/documents/kb-zebra", headers=owner).status_code == 204
     assert client.delete("/v1/documents/T-api", headers=owner).status_code == 204
     gone = client.delete("/v1/documents/kb-zebra", headers=owner)
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found"
-    bad = client.post("/v1/documents", json={"kind": "ticket", "ticket": {"id": "T-x"}},
-                      headers=owner)  # fmt: skip
+    bad = client.post(
+        "/v1/documents", json={"kind": "ticket", "ticket": {"id": "T-x"}}, headers=owner
+    )
     assert bad.status_code == 422
 
 
@@ -255,30 +307,48 @@ def test_feedback_on_answers_and_drafts(api: tuple[TestClient, Keys, AppState]) 
     client, keys, state = api
     draft = client.post("/v1/replies", json=THREAD, headers=auth(keys.agent)).json()
     sent = draft["text"].replace("Hi", "Hello") + " Let me know if it works."
-    r = client.post("/v1/feedback", json={"draft_id": draft["draft_id"], "final_reply": sent},
-                    headers=auth(keys.agent))  # fmt: skip
+    r = client.post(
+        "/v1/feedback",
+        json={"draft_id": draft["draft_id"], "final_reply": sent},
+        headers=auth(keys.agent),
+    )
     assert r.status_code == 200 and 0 < r.json()["edit_distance"] < 0.5
-    answer = client.post("/v1/answers", json={"question": "How do I reset my password?"},
-                         headers=auth(keys.widget, WIDGET_ORIGIN)).json()  # fmt: skip
-    ok = client.post("/v1/feedback", json={"answer_id": answer["answer_id"], "helpful": False},
-                     headers=auth(keys.widget, WIDGET_ORIGIN))  # fmt: skip
+    answer = client.post(
+        "/v1/answers",
+        json={"question": "How do I reset my password?"},
+        headers=auth(keys.widget, WIDGET_ORIGIN),
+    ).json()
+    ok = client.post(
+        "/v1/feedback",
+        json={"answer_id": answer["answer_id"], "helpful": False},
+        headers=auth(keys.widget, WIDGET_ORIGIN),
+    )
     assert ok.status_code == 200
     row = state.kb.db.execute(
         "SELECT helpful, sources FROM feedback WHERE id = ?", (ok.json()["feedback_id"],)
     ).fetchone()
     assert row[0] == 0 and "kb-password" in row[1]
-    widget_on_draft = client.post("/v1/feedback",
-                                  json={"draft_id": draft["draft_id"], "helpful": True},
-                                  headers=auth(keys.widget, WIDGET_ORIGIN))  # fmt: skip
+    widget_on_draft = client.post(
+        "/v1/feedback",
+        json={"draft_id": draft["draft_id"], "helpful": True},
+        headers=auth(keys.widget, WIDGET_ORIGIN),
+    )
     assert widget_on_draft.status_code == 403
-    missing = client.post("/v1/feedback", json={"answer_id": 999999, "helpful": True},
-                          headers=auth(keys.agent))  # fmt: skip
+    missing = client.post(
+        "/v1/feedback", json={"answer_id": 999999, "helpful": True}, headers=auth(keys.agent)
+    )
     assert missing.status_code == 404
 
 
 def test_openapi_and_health(api: tuple[TestClient, Keys, AppState]) -> None:
     client, _, _ = api
     spec = client.get("/openapi.json").json()
-    assert {"/v1/replies", "/v1/answers", "/v1/search", "/v1/summaries", "/v1/documents",
-            "/v1/feedback"} <= set(spec["paths"])  # fmt: skip
+    assert {
+        "/v1/replies",
+        "/v1/answers",
+        "/v1/search",
+        "/v1/summaries",
+        "/v1/documents",
+        "/v1/feedback",
+    } <= set(spec["paths"])
     assert client.get("/healthz").json()["status"] == "ok"

@@ -116,8 +116,13 @@ def test_bad_files_are_reported_skipped_and_lose_nothing(
     summary = run([src], kb, embedder, prune=True)
     reasons = {Path(f.source).name: f.reason for f in summary.failed}
     assert set(reasons) == {
-        "refunds.md", "binary.md", "latin1.md", "empty.md", "huge.md", "picture.png"
-    }  # fmt: skip
+        "refunds.md",
+        "binary.md",
+        "latin1.md",
+        "empty.md",
+        "huge.md",
+        "picture.png",
+    }
     assert "binary" in reasons["binary.md"]
     assert "UTF-8" in reasons["latin1.md"]
     assert "empty" in reasons["empty.md"]
@@ -163,9 +168,11 @@ def test_kill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
     store = tmp_path / "store"
     proc = subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(store), str(src)],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
-    )  # fmt: skip
+    )
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
     assert proc.stdout.readline().strip() == "ready"

@@ -66,8 +66,10 @@ def test_generation_counts_every_change_and_index_saves_with_manifest(
     manifest = read_manifest(kb.index_path)
     assert manifest is not None
     assert (manifest.generation, manifest.count, manifest.model_id) == (
-        kb.generation, 1, "hashing-256",
-    )  # fmt: skip
+        kb.generation,
+        1,
+        "hashing-256",
+    )
 
 
 def test_crash_between_commit_and_index_save_recovers(tmp_path: Path) -> None:

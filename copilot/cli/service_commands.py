@@ -14,7 +14,9 @@ from kb.store import KnowledgeBase
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--llm", default=None, help="Generator: extractive | local/<name> | any litellm model.")
+@click.option(
+    "--llm", default=None, help="Generator: extractive | local/<name> | any litellm model."
+)
 @click.option("--workers", default=1, show_default=True, hidden=True)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, llm: str | None, workers: int) -> None:
@@ -52,7 +54,9 @@ def _warm_up(generator: object) -> None:
     try:
         warm()
     except KBError as exc:
-        click.echo(f"warning: {exc.message} — replies fall back to the extractive composer", err=True)
+        click.echo(
+            f"warning: {exc.message} — replies fall back to the extractive composer", err=True
+        )
 
 
 @click.group()
@@ -63,8 +67,12 @@ def keys() -> None:
 @keys.command("create")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", default="", help="A label to recognise the key by.")
-@click.option("--origin", "origins", multiple=True,
-              help="Allowed browser origin for a widget key (repeatable).")  # fmt: skip
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    help="Allowed browser origin for a widget key (repeatable).",
+)
 @click.pass_context
 def create(ctx: click.Context, role: str, name: str, origins: tuple[str, ...]) -> None:
     """Create a key and print it once."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 from tqdm import tqdm
 
 from kb.errors import InvalidInput
-from kb.models import KINDS, SEARCH_MODES, VISIBILITIES, Hit, SearchFilters
+from kb.models import KINDS, SEARCH_MODES, VISIBILITIES, Hit, Kind, SearchFilters, Visibility
 from kb.store import KnowledgeBase
 
 
@@ -24,25 +24,37 @@ def _open(ctx: click.Context) -> KnowledgeBase:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(KINDS), default="article", show_default=True)
 @click.option(
-    "--visibility", type=click.Choice(VISIBILITIES), default="public", show_default=True,
+    "--visibility",
+    type=click.Choice(VISIBILITIES),
+    default="public",
+    show_default=True,
     help="Default visibility for articles without one in front matter (tickets: always internal).",
-)  # fmt: skip
+)
 @click.option("--prune", is_flag=True, help="Remove stored documents whose source is gone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], kind: str, visibility: str, prune: bool,
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    kind: str,
+    visibility: str,
+    prune: bool,
     as_json: bool,
-) -> None:  # fmt: skip
+) -> None:
     """Ingest Markdown/HTML/JSONL articles or JSON/JSONL/CSV resolved tickets."""
     from ingest.pipeline import run
 
     with _open(ctx) as kb, tqdm(desc="documents", unit=" doc", disable=None, leave=False) as bar:
         assert kb.embedder is not None
         summary = run(
-            paths, kb, kb.embedder, kind=kind, visibility=visibility,  # type: ignore[arg-type]
-            prune=prune, on_document=lambda: bar.update(1),
-        )  # fmt: skip
+            paths,
+            kb,
+            kb.embedder,
+            kind=cast(Kind, kind),
+            visibility=cast(Visibility, visibility),
+            prune=prune,
+            on_document=lambda: bar.update(1),
+        )
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
     else:
@@ -65,16 +77,26 @@ def ingest(
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only articles or tickets.")
 @click.option("--product", default=None, help="Only documents of this product area.")
 @click.option(
-    "--visibility", type=click.Choice(["public", "all"]), default="all", show_default=True,
+    "--visibility",
+    type=click.Choice(["public", "all"]),
+    default="all",
+    show_default=True,
     help="'public' shows what a customer could see.",
-)  # fmt: skip
+)
 @click.option("--mode", type=click.Choice(SEARCH_MODES), default="hybrid", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
 @click.pass_context
 def search(
-    ctx: click.Context, query: str, k: int, lang: str | None, kind: str | None,
-    product: str | None, visibility: str, mode: str, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    query: str,
+    k: int,
+    lang: str | None,
+    kind: str | None,
+    product: str | None,
+    visibility: str,
+    mode: str,
+    as_json: bool,
+) -> None:
     """Hybrid (or dense / keyword) search across the store."""
     from kb.retrieval import Retriever
 
@@ -82,8 +104,9 @@ def search(
     filters = SearchFilters(
         visibility=base.visibility,
         kinds=frozenset({kind}) if kind else base.kinds,  # type: ignore[arg-type]
-        lang=lang, product=product,
-    )  # fmt: skip
+        lang=lang,
+        product=product,
+    )
     with _open(ctx) as kb:
         if kb.counts()["documents"] == 0:
             raise InvalidInput(f"the store at {kb.data_dir} is empty: run `kbc ingest PATH` first")
@@ -108,11 +131,19 @@ def search(
 
 def _hit_json(hit: Hit) -> dict[str, Any]:
     return {
-        "external_id": hit.external_id, "title": hit.title, "url": hit.url, "kind": hit.kind,
-        "visibility": hit.visibility, "lang": hit.lang, "product": hit.product,
-        "score": hit.score, "dense_rank": hit.dense_rank, "keyword_rank": hit.keyword_rank,
-        "heading_path": list(hit.heading_path), "snippet": hit.snippet,
-    }  # fmt: skip
+        "external_id": hit.external_id,
+        "title": hit.title,
+        "url": hit.url,
+        "kind": hit.kind,
+        "visibility": hit.visibility,
+        "lang": hit.lang,
+        "product": hit.product,
+        "score": hit.score,
+        "dense_rank": hit.dense_rank,
+        "keyword_rank": hit.keyword_rank,
+        "heading_path": list(hit.heading_path),
+        "snippet": hit.snippet,
+    }
 
 
 @click.command()

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from fastapi import APIRouter
-
-from kb.errors import PayloadTooLarge
-from kb.interactions import LoggedAnswer
 
 from copilot.deps import AnswerCaller, State
 from copilot.handoff import handoff_message
 from copilot.routes.threads import sentences_out, sources_out
-from copilot.schemas.answers import AnswerIn, AnswerOut, HandoffOut
+from copilot.schemas.answers import AnswerIn, AnswerOut, HandoffOut, HandoffReason
 from copilot.schemas.common import ERROR_RESPONSES
+from kb.errors import PayloadTooLarge
+from kb.interactions import LoggedAnswer
 
 router = APIRouter(prefix="/v1", tags=["answers"], responses=ERROR_RESPONSES)
 
@@ -37,24 +37,36 @@ def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
     latency_ms = (time.perf_counter() - started) * 1000
     answer_id = state.interactions.log_answer(
         LoggedAnswer(
-            question=body.question, lang=result.lang, outcome=result.outcome,
-            reason=result.reason, confidence=result.confidence,
-            sources=[s.external_id for s in (shown or result.sources)], answer=text,
-            latency_ms=latency_ms, generator=composed.draft.generator_used if composed else None,
+            question=body.question,
+            lang=result.lang,
+            outcome=result.outcome,
+            reason=result.reason,
+            confidence=result.confidence,
+            sources=[s.external_id for s in (shown or result.sources)],
+            answer=text,
+            latency_ms=latency_ms,
+            generator=composed.draft.generator_used if composed else None,
             key_id=caller.key.id,
         )
-    )  # fmt: skip
+    )
     handoff = None
     if not answered:
-        reason = result.reason or "low_confidence"
+        reason = cast(HandoffReason, result.reason or "low_confidence")
         handoff = HandoffOut(
-            reason=reason, message=handoff_message(reason, result.lang),  # type: ignore[arg-type]
-            url=settings.handoff_url, email=settings.handoff_email,
-        )  # fmt: skip
+            reason=reason,
+            message=handoff_message(reason, result.lang),
+            url=settings.handoff_url,
+            email=settings.handoff_email,
+        )
     return AnswerOut(
-        answer_id=answer_id, outcome=result.outcome, answer=text, lang=result.lang,
-        confidence=result.confidence, sources=sources_out(shown),
+        answer_id=answer_id,
+        outcome=result.outcome,
+        answer=text,
+        lang=result.lang,
+        confidence=result.confidence,
+        sources=sources_out(shown),
         sentences=sentences_out(composed.draft) if answered and composed else [],
-        handoff=handoff, generator_used=composed.draft.generator_used if composed else "none",
+        handoff=handoff,
+        generator_used=composed.draft.generator_used if composed else "none",
         latency_ms=round(latency_ms, 1),
-    )  # fmt: skip
+    )

@@ -3,15 +3,16 @@ through the same ingest stages as `kbc ingest` (chunk, redact, embed, upsert).""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Literal
 
-from ingest.pipeline import upsert_documents
-from kb.errors import InvalidInput, NotFound
-from kb.models import Document
+from fastapi import APIRouter
 
 from copilot.deps import DocumentCaller, State
 from copilot.schemas.common import ERROR_RESPONSES
 from copilot.schemas.resources import DocumentIn, DocumentOut
+from ingest.pipeline import upsert_documents
+from kb.errors import InvalidInput, NotFound
+from kb.models import Document
 
 router = APIRouter(prefix="/v1", tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -22,11 +23,20 @@ def _document(body: DocumentIn) -> Document:
             raise InvalidInput("an article upsert needs `article` (and no `ticket`)")
         a = body.article
         return Document(
-            external_id=a.external_id, title=a.title, body=a.body, kind="article",
-            visibility=a.visibility, url=a.url, lang=a.lang, product=a.product,
-            tags=tuple(a.tags), owner=a.owner, updated_at=a.updated_at,
-            translation_of=a.translation_of, source="api",
-        )  # fmt: skip
+            external_id=a.external_id,
+            title=a.title,
+            body=a.body,
+            kind="article",
+            visibility=a.visibility,
+            url=a.url,
+            lang=a.lang,
+            product=a.product,
+            tags=tuple(a.tags),
+            owner=a.owner,
+            updated_at=a.updated_at,
+            translation_of=a.translation_of,
+            source="api",
+        )
     if body.ticket is None or body.article is not None:
         raise InvalidInput("a ticket upsert needs `ticket` (and no `article`)")
     from ingest.tickets import ticket_to_document
@@ -45,7 +55,9 @@ def upsert(state: State, caller: DocumentCaller, body: DocumentIn) -> DocumentOu
     summary = upsert_documents([doc], kb, kb.embedder)
     if summary.failed:
         raise InvalidInput(summary.failed[0].reason)
-    status = "added" if summary.added else "updated" if summary.updated else "unchanged"
+    status: Literal["added", "updated", "unchanged"] = (
+        "added" if summary.added else "updated" if summary.updated else "unchanged"
+    )
     (chunks,) = kb.db.execute(
         "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id "
         "WHERE d.external_id = ?",

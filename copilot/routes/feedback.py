@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kb.errors import Forbidden, InvalidInput
-
 from copilot.deps import FeedbackCaller, State
 from copilot.edits import edit_distance
 from copilot.schemas.common import ERROR_RESPONSES
 from copilot.schemas.resources import FeedbackIn, FeedbackOut
+from kb.errors import Forbidden, InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["feedback"], responses=ERROR_RESPONSES)
 
@@ -32,8 +31,12 @@ def feedback(state: State, caller: FeedbackCaller, body: FeedbackIn) -> Feedback
     elif body.final_reply is not None:
         raise InvalidInput("final_reply applies to drafts, not answers")
     feedback_id = state.interactions.add_feedback(
-        answer_id=body.answer_id, draft_id=body.draft_id, helpful=body.helpful,
-        final_reply=body.final_reply, edit_distance=distance, comment=body.comment,
+        answer_id=body.answer_id,
+        draft_id=body.draft_id,
+        helpful=body.helpful,
+        final_reply=body.final_reply,
+        edit_distance=distance,
+        comment=body.comment,
         key_id=caller.key.id,
-    )  # fmt: skip
+    )
     return FeedbackOut(feedback_id=feedback_id, edit_distance=distance)

@@ -6,11 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from kb.models import SearchFilters
-
 from copilot.deps import SearchCaller, State
 from copilot.schemas.common import ERROR_RESPONSES
 from copilot.schemas.resources import SearchHitOut, SearchOut
+from kb.models import SearchFilters
 
 router = APIRouter(prefix="/v1", tags=["search"], responses=ERROR_RESPONSES)
 
@@ -30,17 +29,26 @@ def search(
     filters = SearchFilters(
         visibility=base.visibility,
         kinds=base.kinds if kind is None else (base.kinds or frozenset({kind})) & {kind},
-        lang=lang, product=product,
-    )  # fmt: skip
+        lang=lang,
+        product=product,
+    )
     hits = state.retriever.search(q, k=k, filters=filters, mode=mode)
     return SearchOut(
-        query=q, mode=mode,
+        query=q,
+        mode=mode,
         hits=[
             SearchHitOut(
-                external_id=h.external_id, title=h.title, url=h.url, kind=h.kind,
-                visibility=h.visibility, lang=h.lang, product=h.product, score=h.score,
-                heading_path=list(h.heading_path), snippet=h.snippet,
+                external_id=h.external_id,
+                title=h.title,
+                url=h.url,
+                kind=h.kind,
+                visibility=h.visibility,
+                lang=h.lang,
+                product=h.product,
+                score=h.score,
+                heading_path=list(h.heading_path),
+                snippet=h.snippet,
             )
             for h in hits
         ],
-    )  # fmt: skip
+    )

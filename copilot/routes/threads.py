@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from kb.errors import PayloadTooLarge
+from typing import cast
 
 from copilot.compose import Draft, Source, ThreadSummary
 from copilot.config import Settings
 from copilot.schemas.common import SentenceOut, SourceOut
 from copilot.schemas.threads import SummaryOut, ThreadIn
+from kb.errors import PayloadTooLarge
+from kb.models import Kind
 
 
 def thread_messages(thread: ThreadIn, settings: Settings) -> list[tuple[str, str]]:
@@ -29,28 +31,43 @@ def thread_messages(thread: ThreadIn, settings: Settings) -> list[tuple[str, str
 def sources_out(sources: list[Source]) -> list[SourceOut]:
     return [
         SourceOut(
-            n=s.n, external_id=s.external_id, title=s.title, url=s.url,
-            kind=s.kind, lang=s.lang,  # type: ignore[arg-type]
-            snippet=_snippet(s.passages[0] if s.passages else ""), relevance=round(s.relevance, 4),
+            n=s.n,
+            external_id=s.external_id,
+            title=s.title,
+            url=s.url,
+            kind=cast(Kind, s.kind),
+            lang=s.lang,
+            snippet=_snippet(s.passages[0] if s.passages else ""),
+            relevance=round(s.relevance, 4),
         )
         for s in sources
-    ]  # fmt: skip
+    ]
 
 
 def sentences_out(draft: Draft) -> list[SentenceOut]:
     return [
-        SentenceOut(text=s.text, citations=list(s.citations), supported=s.supported,
-                    score=round(s.score, 4), evidence=s.evidence)  # fmt: skip
+        SentenceOut(
+            text=s.text,
+            citations=list(s.citations),
+            supported=s.supported,
+            score=round(s.score, 4),
+            evidence=s.evidence,
+        )
         for s in draft.sentences
     ]
 
 
 def summary_out(summary: ThreadSummary) -> SummaryOut:
     return SummaryOut(
-        problem=summary.problem, tried=list(summary.tried), current_state=summary.current_state,
-        next_step=summary.next_step, sentiment=summary.sentiment, urgency=summary.urgency,
-        text=summary.text, generator_used=summary.generator_used,
-    )  # fmt: skip
+        problem=summary.problem,
+        tried=list(summary.tried),
+        current_state=summary.current_state,
+        next_step=summary.next_step,
+        sentiment=summary.sentiment,
+        urgency=summary.urgency,
+        text=summary.text,
+        generator_used=summary.generator_used,
+    )
 
 
 def _snippet(text: str, limit: int = 280) -> str:

