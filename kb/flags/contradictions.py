@@ -1,0 +1,319 @@
+"""contradicted_by_tickets: recently resolved tickets whose resolution disagrees with a
+similar article claim by claim (numbers, durations, prices, limits, versions, UI labels,
+menu paths, step order). Heuristic by default; an optional verifier confirms candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from kb.flags.claims import Claim, comparable, conflicts, extract_claims
+from kb.flags.corpus import Article, Ticket, document_vectors, nearest_articles, parse_time
+from kb.flags.model import Finding, evidence_key
+from kb.flags.text import GENERIC, Sentence, content_terms, sentences
+from kb.store import KnowledgeBase
+
+# A resolution sentence that grants an exception says nothing about how the product works.
+_EXCEPTION = re.compile(
+    r"\b(as an? (?:one-off|exception|courtesy|goodwill)|one[- ]time|this time|goodwill|"
+    r"courtesy|extended your|extend your|manually|for you|on your behalf|just this once)\b",
+    re.IGNORECASE,
+)
+# Statements about the customer's own data, not about the product.
+_CUSTOMER_STATE = re.compile(
+    r"\b(you(?:'ve| have)(?: currently| already)? (?:used|got|have|booked|created|added)|"
+    r"your (?:account|workspace|team|invoice|card|booking)s? (?:has|had|was|shows|is)|"
+    r"you currently|you were charged|you're at)\b",
+    re.IGNORECASE,
+)
+_CHANGE_CUE = re.compile(
+    r"\b(now|renamed|moved|no longer|instead|replaced|new name|has changed|changed|"
+    r"updated|since the|recent(?:ly)?|these days|nowadays|anymore)\b",
+    re.IGNORECASE,
+)
+_QUESTION_MARK = re.compile(r"\?\s*$")
+
+
+class ClaimVerifier(Protocol):
+    """Confirms (True), rejects (False) or abstains (None) on a heuristic candidate."""
+
+    def confirm(self, article_sentence: str, ticket_sentence: str, claim: str) -> bool | None:
+        """Do these two sentences really disagree about `claim`?"""
+        ...
+
+
+@dataclass(frozen=True)
+class ContradictionConfig:
+    window_days: int = 180
+    articles_per_ticket: int = 3
+    min_article_similarity: float = 0.1
+    min_shared_terms: int = 1
+
+
+@dataclass
+class _Sides:
+    sentence: Sentence
+    claims: list[Claim]
+    terms: set[str]
+
+
+@dataclass
+class ContradictionResult:
+    findings: list[Finding] = field(default_factory=list)
+    touches: dict[str, int] = field(default_factory=dict)
+    candidates: int = 0
+    rejected_by_verifier: int = 0
+
+
+def _claimed(text: str) -> list[_Sides]:
+    out = []
+    for s in sentences(text):
+        if _QUESTION_MARK.search(s.text):
+            continue
+        claims = extract_claims(s.text)
+        if claims:
+            out.append(_Sides(s, claims, content_terms(s.text, drop_generic=True)))
+    return out
+
+
+def weak_terms(bodies: Iterable[str], *, share: float = 0.15, min_docs: int = 20) -> set[str]:
+    """Terms in more than `share` of articles say little about what a claim is about."""
+    docs = 0
+    df: Counter[str] = Counter()
+    for body in bodies:
+        docs += 1
+        df.update(content_terms(body))
+    if docs < min_docs:
+        return set()
+    return {t for t, n in df.items() if n / docs > share}
+
+
+def _topic_match(a: _Sides, t: _Sides, ca: Claim, ct: Claim, weak: set[str]) -> int:
+    """How strongly two claims are about the same thing (0: not at all)."""
+    near = (ca.context & ct.context) - GENERIC - weak
+    shared = (a.terms & t.terms) - weak
+    cue = bool(_CHANGE_CUE.search(t.sentence.text))
+    if ca.kind == "label":
+        # a rename names the old control ("the export button") and says it changed
+        named = bool(content_terms(ca.value) & content_terms(t.sentence.text))
+        return len(shared) + 1 if named and (cue or len(shared) >= 2) else 0
+    if ca.kind == "path":
+        return len(near) + 1 if cue or near else 0
+    if ca.kind == "quantity":  # the counted noun already anchors the claim
+        anchor = (ca.context & ct.context) | (a.terms & t.terms)
+        return len(anchor) if anchor - {ca.unit} else 0
+    return len(near) + len(shared) if near and shared else 0
+
+
+def _agrees(ca: Claim, ct: Claim) -> bool:
+    """Values agree; a value inside an article's limit ("up to 120") agrees with it."""
+    if not conflicts(ca, ct):
+        return True
+    if ca.low is None or ct.low is None or ca.high is None or ct.high is None or ct.qualifier:
+        return False
+    if ca.qualifier == "max":
+        return ct.high <= ca.high
+    if ca.qualifier == "min":
+        return ct.low >= ca.low
+    return False
+
+
+def compare(
+    article: Article,
+    ticket: Ticket,
+    cfg: ContradictionConfig,
+    article_sides: list[_Sides] | None = None,
+    ticket_sides: list[_Sides] | None = None,
+    weak: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Claim-level disagreements between one article and one ticket resolution.
+
+    A resolution sentence that agrees with the article on any claim confirms it, so its
+    other numbers (the customer's own values) are not read as disagreements.
+    """
+    a_sides = article_sides if article_sides is not None else _claimed(article.body)
+    t_sides = ticket_sides if ticket_sides is not None else _claimed(ticket.resolution)
+    weak = weak or set()
+    article_text = article.body.lower()
+    items: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for t in t_sides:
+        text = t.sentence.text
+        if _EXCEPTION.search(text):
+            continue
+        agree_strength = 0
+        found: list[tuple[int, _Sides, Claim, Claim]] = []
+        for ct in t.claims:
+            if ct.kind == "quantity" and _CUSTOMER_STATE.search(text):
+                continue
+            if ct.kind in ("label", "path") and ct.value.lower() in article_text:
+                continue  # the article already mentions it: a different control, not a rename
+            for a in a_sides:
+                for ca in a.claims:
+                    if not comparable(ca, ct):
+                        continue
+                    strength = _topic_match(a, t, ca, ct, weak)
+                    if strength <= 0:
+                        continue
+                    if _agrees(ca, ct):
+                        if not conflicts(ca, ct):
+                            agree_strength = max(agree_strength, strength)
+                    else:
+                        found.append((strength, a, ca, ct))
+        # a value this sentence confirms, more closely than it contradicts another, wins
+        if not found or max(f[0] for f in found) <= agree_strength:
+            continue
+        _, a, ca, ct = max(found, key=lambda f: f[0])
+        key = (a.sentence.text, text)
+        if key in seen:
+            continue
+        seen.add(key)
+        items.append(
+            {
+                "kind": ct.kind,
+                "article_sentence": a.sentence.text,
+                "article_value": ca.value,
+                "ticket_sentence": text,
+                "ticket_value": ct.value,
+                "ticket_id": ticket.external_id,
+                "resolved_at": _day(ticket.resolved_at),
+            }
+        )
+    items.extend(_step_order(article, ticket))
+    return items
+
+
+def _day(when: datetime | None) -> str | None:
+    return when.date().isoformat() if when else None
+
+
+def _ordered_labels(text: str) -> list[str]:
+    out: list[str] = []
+    for claim in extract_claims(text):
+        if claim.kind in ("label", "path"):
+            value = claim.value.split(" > ")[-1].lower()
+            if value not in out:
+                out.append(value)
+    return out
+
+
+def _step_order(article: Article, ticket: Ticket) -> list[dict[str, Any]]:
+    """Numbered article steps whose UI labels the ticket walks through in another order."""
+    blocks: dict[int, list[Sentence]] = defaultdict(list)
+    for s in sentences(article.body):
+        if s.step is not None:
+            blocks[s.block].append(s)
+    ticket_labels = _ordered_labels(ticket.resolution)
+    if len(ticket_labels) < 2 or not _CHANGE_CUE.search(ticket.resolution):
+        return []
+    out = []
+    for steps in blocks.values():
+        art_labels = _ordered_labels(" ".join(s.text for s in steps))
+        shared = [label for label in ticket_labels if label in art_labels]
+        if len(shared) < 2:
+            continue
+        if [label for label in art_labels if label in shared] != shared:
+            out.append(
+                {
+                    "kind": "steps",
+                    "article_sentence": " / ".join(s.text for s in steps),
+                    "article_value": " → ".join(lb for lb in art_labels if lb in shared),
+                    "ticket_sentence": ticket.resolution[:400],
+                    "ticket_value": " → ".join(shared),
+                    "ticket_id": ticket.external_id,
+                    "resolved_at": _day(ticket.resolved_at),
+                }
+            )
+    return out
+
+
+def find_contradictions(
+    kb: KnowledgeBase,
+    *,
+    now: datetime,
+    cfg: ContradictionConfig | None = None,
+    verifier: ClaimVerifier | None = None,
+    only: Iterable[str] | None = None,
+    articles_by_id: dict[str, Article],
+) -> ContradictionResult:
+    """Walk recent tickets (far fewer than articles) to their nearest articles and compare."""
+    from kb.flags.corpus import tickets as load_tickets
+
+    cfg = cfg or ContradictionConfig()
+    wanted = set(only) if only is not None else None
+    since = now - timedelta(days=cfg.window_days)
+    result = ContradictionResult()
+    per_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    sides_cache: dict[str, list[_Sides]] = {}
+    weak: set[str] | None = None  # computed on first use: a corpus pass, only if tickets exist
+    for ticket in load_tickets(kb):
+        if ticket.resolved_at is None or not since <= ticket.resolved_at <= now:
+            continue
+        _, vecs = document_vectors(kb, ticket.external_id)
+        if not len(vecs):
+            continue
+        near = nearest_articles(kb, vecs, k=cfg.articles_per_ticket)
+        if near:
+            result.touches[near[0][0]] = result.touches.get(near[0][0], 0) + 1
+        t_sides = _claimed(ticket.resolution)
+        if not t_sides:
+            continue
+        for ext, score in near:
+            article = articles_by_id.get(ext)
+            if article is None or score < cfg.min_article_similarity:
+                continue
+            if wanted is not None and ext not in wanted:
+                continue
+            changed = parse_time(article.updated_at)
+            if changed is not None and ticket.resolved_at < changed:
+                continue  # the article changed after this ticket: it may already be right
+            if ext not in sides_cache:
+                sides_cache[ext] = _claimed(article.body)
+            if weak is None:
+                weak = weak_terms(a.body for a in articles_by_id.values())
+            for item in compare(article, ticket, cfg, sides_cache[ext], t_sides, weak):
+                result.candidates += 1
+                if verifier is not None:
+                    verdict = verifier.confirm(
+                        item["article_sentence"], item["ticket_sentence"], item["ticket_value"]
+                    )
+                    if verdict is False:
+                        result.rejected_by_verifier += 1
+                        continue
+                    item["verified"] = verdict
+                per_article[ext].append(item)
+    for ext, items in per_article.items():
+        result.findings.append(_finding(articles_by_id[ext], items, result.touches.get(ext, 0)))
+    return result
+
+
+def _finding(article: Article, items: list[dict[str, Any]], touches: int) -> Finding:
+    tickets = sorted({i["ticket_id"] for i in items})
+    dates = sorted(i["resolved_at"] for i in items if i["resolved_at"])
+    first = items[0]
+    summary = (
+        f"{len(tickets)} resolved ticket(s) say {first['ticket_value']!r} where the article "
+        f"says {first['article_value']!r}"
+    )
+    return Finding(
+        reason="contradicted_by_tickets",
+        document_id=article.external_id,
+        subject=f"contradicted_by_tickets:{article.external_id}",
+        severity="high" if len(tickets) >= 2 else "medium",
+        evidence={
+            "summary": summary,
+            "since": dates[0] if dates else None,
+            "ticket_ids": tickets,
+            "items": items[:10],
+            "article_title": article.title,
+        },
+        key=evidence_key(
+            article.external_id, sorted({(i["article_sentence"], i["ticket_id"]) for i in items})
+        ),
+        touches=touches,
+    )

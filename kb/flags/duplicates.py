@@ -1,0 +1,207 @@
+"""duplicate: near-duplicate articles in the same language, with the overlapping passages.
+
+Chunks are shingled (word 3-grams, crc32) and MinHash-signed; LSH banding proposes chunk
+pairs, exact shingle Jaccard confirms them. Buckets shared by very many chunks are
+boilerplate (footers, notices) and are skipped, so the cost stays near-linear in chunks.
+A targeted re-check of a few articles proposes pairs from FAISS neighbours instead.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kb.flags.corpus import Article, document_vectors, nearest_articles
+from kb.flags.model import Finding, evidence_key
+from kb.flags.text import words
+from kb.store import KnowledgeBase
+
+_PRIME = np.uint64((1 << 61) - 1)
+
+
+@dataclass(frozen=True)
+class DuplicateConfig:
+    shingle: int = 3
+    min_words: int = 12  # shorter chunks (a heading and a line) say too little
+    num_perm: int = 64
+    bands: int = 16
+    max_bucket: int = 40  # bigger LSH buckets are boilerplate shared by many pages
+    chunk_jaccard: float = 0.5
+    min_share_small: float = 0.6  # of the shorter article's chunks that overlap
+    min_share_large: float = 0.25
+
+
+@dataclass
+class _Chunk:
+    id: int
+    doc: str
+    text_len: int
+    shingles: np.ndarray
+
+
+@dataclass
+class DuplicateResult:
+    findings: list[Finding] = field(default_factory=list)
+    chunks: int = 0
+    candidate_pairs: int = 0
+    boilerplate_buckets: int = 0
+
+
+def shingles(text: str, n: int) -> np.ndarray:
+    tokens = words(text)
+    grams = {" ".join(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1))}
+    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint64))
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter) if inter else 0.0
+
+
+def _load_chunks(
+    kb: KnowledgeBase, cfg: DuplicateConfig, docs: set[str] | None, langs: dict[str, str]
+) -> list[_Chunk]:
+    out = []
+    rows = kb.db.execute(
+        "SELECT c.id, d.external_id, c.text FROM chunks c JOIN documents d ON d.id = c.document_id "
+        "WHERE d.kind = 'article' ORDER BY c.id"
+    )
+    for cid, ext, text in rows:
+        if (docs is not None and ext not in docs) or ext not in langs:
+            continue
+        sh = shingles(text, cfg.shingle)
+        if len(sh) + cfg.shingle - 1 >= cfg.min_words:
+            out.append(_Chunk(cid, ext, len(text), sh))
+    return out
+
+
+def _lsh_pairs(
+    chunks: list[_Chunk], cfg: DuplicateConfig, result: DuplicateResult
+) -> set[tuple[int, int]]:
+    rng = np.random.default_rng(7)
+    a = rng.integers(1, 1 << 61, cfg.num_perm, dtype=np.uint64)
+    b = rng.integers(0, 1 << 61, cfg.num_perm, dtype=np.uint64)
+    rows = cfg.num_perm // cfg.bands
+    buckets: list[dict[bytes, list[int]]] = [defaultdict(list) for _ in range(cfg.bands)]
+    for i, ch in enumerate(chunks):
+        # (a*x + b) mod p with uint64 wrap-around is a fine universal-ish hash for MinHash.
+        sig = ((np.outer(ch.shingles, a) + b) % _PRIME).min(axis=0)
+        for band in range(cfg.bands):
+            buckets[band][sig[band * rows : (band + 1) * rows].tobytes()].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for table in buckets:
+        for members in table.values():
+            if len(members) < 2:
+                continue
+            if len(members) > cfg.max_bucket:
+                result.boilerplate_buckets += 1
+                continue
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    i, j = members[x], members[y]
+                    if chunks[i].doc != chunks[j].doc:
+                        pairs.add((i, j))
+    return pairs
+
+
+def find_duplicates(
+    kb: KnowledgeBase,
+    articles_by_id: dict[str, Article],
+    *,
+    cfg: DuplicateConfig | None = None,
+    only: Iterable[str] | None = None,
+) -> DuplicateResult:
+    """Near-duplicate article pairs; with `only`, just the pairs involving those articles."""
+    cfg = cfg or DuplicateConfig()
+    result = DuplicateResult()
+    langs = {ext: (a.lang or "") for ext, a in articles_by_id.items()}
+    groups = {ext: (a.translation_of or ext) for ext, a in articles_by_id.items()}
+    if only is None:
+        chunks = _load_chunks(kb, cfg, None, langs)
+        pairs = _lsh_pairs(chunks, cfg, result)
+    else:
+        targets = set(only) & set(articles_by_id)
+        neighbours = set(targets)
+        for ext in targets:
+            _, vecs = document_vectors(kb, ext)
+            if len(vecs):
+                neighbours |= {d for d, _ in nearest_articles(kb, vecs, k=10, exclude=ext)}
+        chunks = _load_chunks(kb, cfg, neighbours, langs)
+        pairs = {
+            (i, j)
+            for i in range(len(chunks))
+            for j in range(i + 1, len(chunks))
+            if chunks[i].doc != chunks[j].doc
+            and (chunks[i].doc in targets or chunks[j].doc in targets)
+        }
+    result.chunks = len(chunks)
+    result.candidate_pairs = len(pairs)
+    counts: dict[str, int] = defaultdict(int)
+    for ch in chunks:
+        counts[ch.doc] += 1
+    matched: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
+    for i, j in pairs:
+        ci, cj = chunks[i], chunks[j]
+        if langs[ci.doc] != langs[cj.doc] or groups[ci.doc] == groups[cj.doc]:
+            continue
+        score = _jaccard(ci.shingles, cj.shingles)
+        if score >= cfg.chunk_jaccard:
+            a, b = sorted((ci, cj), key=lambda c: c.doc)
+            matched[(a.doc, b.doc)].append((a.id, b.id, score))
+    for (da, db), hits in matched.items():
+        share_a = len({h[0] for h in hits}) / counts[da]
+        share_b = len({h[1] for h in hits}) / counts[db]
+        if (
+            min(share_a, share_b) >= cfg.min_share_large
+            and max(share_a, share_b) >= cfg.min_share_small
+        ):
+            result.findings.append(
+                _finding(kb, articles_by_id[da], articles_by_id[db], hits, max(share_a, share_b))
+            )
+    return result
+
+
+def _finding(
+    kb: KnowledgeBase, a: Article, b: Article, hits: list[tuple[int, int, float]], share: float
+) -> Finding:
+    # Flag the newer copy (the one to merge away); the older one is the evidence.
+    newer, older = (
+        (a, b)
+        if (a.updated_at or "", a.external_id) > (b.updated_at or "", b.external_id)
+        else (b, a)
+    )
+    hits = sorted(hits, key=lambda h: -h[2])[:3]
+    texts = dict(
+        kb.db.execute(
+            f"SELECT id, text FROM chunks WHERE id IN ({','.join('?' * (2 * len(hits)))})",
+            [x for h in hits for x in h[:2]],
+        ).fetchall()
+    )
+    passages = []
+    for ca, cb, score in hits:
+        this, other = (ca, cb) if newer is a else (cb, ca)
+        passages.append(
+            {"this": texts[this][:400], "other": texts[other][:400], "similarity": round(score, 3)}
+        )
+    return Finding(
+        reason="duplicate",
+        document_id=newer.external_id,
+        subject=f"duplicate:{a.external_id}|{b.external_id}",
+        severity="high" if share >= 0.9 else "medium",
+        evidence={
+            "summary": f"{share:.0%} of this article overlaps {older.title!r} "
+            f"({older.external_id})",
+            "duplicate_of": older.external_id,
+            "duplicate_title": older.title,
+            "overlap_share": round(share, 3),
+            "passages": passages,
+        },
+        key=evidence_key(
+            a.external_id, b.external_id, json.dumps(sorted(p["this"][:120] for p in passages))
+        ),
+    )

@@ -1,0 +1,277 @@
+"""missing_article: clusters of questions the help center cannot answer.
+
+Items are customer questions that ended in a hand-off for lack of content (or a
+low-confidence answer), and recently resolved tickets. An item is a gap while it uses a
+word no article uses ("waitlist", "zapier") or no article comes close to it by embedding.
+Items are grouped by such shared unknown words first (embedder-independent), the rest
+greedily by cosine; a group of at least `min_size` becomes a flag with examples, size,
+trend and a suggested title/outline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from kb.flags.corpus import nearest_articles, parse_time, tickets
+from kb.flags.model import Finding, evidence_key
+from kb.flags.text import GENERIC, content_terms, split_sentences, stem, words
+from kb.store import KnowledgeBase
+
+GAP_REASONS = ("no_relevant_article", "low_confidence")
+_HOW = re.compile(
+    r"^(?:how (?:do|can|should) (?:i|we|you)|how to|can (?:i|we|you)|is (?:it|there) "
+    r"(?:possible|a way) to|is there a way to|where (?:do|can) (?:i|we) (?:find|see)|"
+    r"i (?:want|need|would like) to|do you support)\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class GapConfig:
+    window_days: int = 90
+    low_confidence: float = 0.3
+    cover_threshold: float | None = None  # None: chosen by the embedding model
+    cluster_threshold: float | None = None
+    min_size: int = 3
+
+    def thresholds(self, model_id: str | None) -> tuple[float, float]:
+        """(cover, cluster) cosines; a hashing embedder scores lower than a sentence model."""
+        hashing = bool(model_id and model_id.startswith("hashing"))
+        cover, cluster = (0.15, 0.35) if hashing else (0.45, 0.6)
+        if self.cover_threshold is not None:
+            cover = self.cover_threshold
+        if self.cluster_threshold is not None:
+            cluster = self.cluster_threshold
+        return cover, cluster
+
+
+@dataclass
+class _Item:
+    text: str
+    source: str  # "answer:<id>" or "ticket:<id>"
+    when: datetime | None
+    best_article: tuple[str, float] | None = None
+    resolution: str = ""
+    unknown: frozenset[str] = frozenset()
+
+
+@dataclass
+class GapResult:
+    findings: list[Finding] = field(default_factory=list)
+    items: int = 0
+    uncovered: int = 0
+
+
+def _items(kb: KnowledgeBase, now: datetime, cfg: GapConfig) -> list[_Item]:
+    since = now - timedelta(days=cfg.window_days)
+    out = []
+    rows = kb.db.execute(
+        "SELECT id, created_at, question, outcome, reason, confidence FROM answer_log"
+    )
+    for aid, created, question, outcome, reason, confidence in rows:
+        when = parse_time(created)
+        if when is not None and not since <= when <= now:
+            continue
+        if (outcome == "handoff" and reason in GAP_REASONS) or (
+            outcome == "answered" and confidence < cfg.low_confidence
+        ):
+            out.append(_Item(question, f"answer:{aid}", when))
+    for t in tickets(kb):
+        if t.resolved_at is not None and since <= t.resolved_at <= now and t.question:
+            first = split_sentences(t.resolution)[:1]
+            out.append(
+                _Item(
+                    t.title + ". " + t.question[:500],
+                    f"ticket:{t.external_id}",
+                    t.resolved_at,
+                    resolution=first[0] if first else "",
+                )
+            )
+    return out
+
+
+def find_gaps(kb: KnowledgeBase, *, now: datetime, cfg: GapConfig | None = None) -> GapResult:
+    cfg = cfg or GapConfig()
+    result = GapResult()
+    if kb.embedder is None:
+        return result
+    items = _items(kb, now, cfg)
+    result.items = len(items)
+    if not items:
+        return result
+    cover, cluster_at = cfg.thresholds(kb.model_id)
+    vocabulary = help_center_vocabulary(kb)
+    vecs = np.asarray(kb.embedder.embed([i.text for i in items]), dtype=np.float32)
+    keep: list[int] = []
+    for n, (item, vec) in enumerate(zip(items, vecs, strict=True)):
+        near = nearest_articles(kb, vec.reshape(1, -1), k=1)
+        item.best_article = near[0] if near else None
+        item.unknown = frozenset(
+            t for t in content_terms(item.text, drop_generic=True) - vocabulary if len(t) > 2
+        )
+        if item.unknown or item.best_article is None or item.best_article[1] < cover:
+            keep.append(n)
+    result.uncovered = len(keep)
+    grouped: set[int] = set()
+    for members in _group_by_unknown(items, keep, vecs, cfg.min_size, cluster_at * 0.75):
+        result.findings.append(_finding([items[m] for m in members], vecs[members], now))
+        grouped.update(members)
+    rest = [n for n in keep if n not in grouped and _uncovered(items[n], cover)]
+    for members in _cluster(vecs[rest], cluster_at) if rest else []:
+        if len(members) >= cfg.min_size:
+            chosen = [rest[m] for m in members]
+            result.findings.append(_finding([items[m] for m in chosen], vecs[chosen], now))
+    return result
+
+
+def _uncovered(item: _Item, cover: float) -> bool:
+    return item.best_article is None or item.best_article[1] < cover
+
+
+def help_center_vocabulary(kb: KnowledgeBase) -> set[str]:
+    """Every content word the articles use (stemmed)."""
+    vocab: set[str] = set()
+    for title, body in kb.db.execute("SELECT title, body FROM documents WHERE kind = 'article'"):
+        vocab |= content_terms(f"{title} {body}")
+    return vocab
+
+
+def _group_by_unknown(
+    items: list[_Item], candidates: list[int], vecs: np.ndarray, min_size: int, cohesion: float
+) -> list[list[int]]:
+    """Items sharing a word the help center never uses and close to each other, biggest first.
+
+    The word alone is not enough ("client" may simply be a word the articles avoid): each
+    group is split by cosine and only coherent parts of `min_size` or more are kept.
+    """
+    by_term: dict[str, list[int]] = {}
+    for n in candidates:
+        for term in items[n].unknown:
+            by_term.setdefault(term, []).append(n)
+    groups: list[list[int]] = []
+    taken: set[int] = set()
+    for _term, members in sorted(by_term.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        free = [m for m in members if m not in taken]
+        if len(free) < min_size:
+            continue
+        for part in _cluster(vecs[free], cohesion):
+            if len(part) >= min_size:
+                chosen = [free[i] for i in part]
+                groups.append(chosen)
+                taken.update(chosen)
+    return groups
+
+
+def _cluster(vecs: np.ndarray, threshold: float) -> list[list[int]]:
+    """Greedy single pass against running centroids (items x clusters, not all pairs)."""
+    centroids: list[np.ndarray] = []
+    members: list[list[int]] = []
+    for i, v in enumerate(vecs):
+        if centroids:
+            sims = np.asarray(centroids) @ v
+            best = int(np.argmax(sims))
+            if sims[best] >= threshold:
+                members[best].append(i)
+                c = vecs[members[best]].mean(axis=0)
+                centroids[best] = c / (np.linalg.norm(c) or 1.0)
+                continue
+        centroids.append(v.copy())
+        members.append([i])
+    return members
+
+
+def suggest_title(questions: Sequence[str], terms: Sequence[str]) -> str:
+    """A title from the most typical question ("How do I x?" -> "How to x")."""
+    for q in questions:
+        text = q.strip().rstrip("?.! ")
+        m = _HOW.match(text)
+        if m and len(text) - m.end() > 8:
+            rest = text[m.end() :]
+            return ("How to " + rest)[:120]
+    return "About " + ", ".join(terms[:3]) if terms else questions[0][:120]
+
+
+def _finding(cluster: list[_Item], vecs: np.ndarray, now: datetime) -> Finding:
+    centroid = vecs.mean(axis=0)
+    order = np.argsort(-(vecs @ centroid))
+    ordered = [cluster[int(i)] for i in order]
+    counts: Counter[str] = Counter()
+    for item in cluster:
+        counts.update(content_terms(item.text, drop_generic=True))
+    surface: dict[str, str] = {}
+    for item in cluster:
+        for w in words(item.text):
+            surface.setdefault(stem(w), w)
+    terms = [surface.get(t, t) for t, n in counts.most_common(8) if n >= 2 and t not in GENERIC]
+    questions = list(dict.fromkeys(_question(i.text) for i in ordered))
+    recent = sum(1 for i in cluster if i.when and i.when >= now - timedelta(days=14))
+    before = sum(
+        1
+        for i in cluster
+        if i.when and now - timedelta(days=28) <= i.when < now - timedelta(days=14)
+    )
+    trend = (
+        "new"
+        if recent and not before
+        else "rising"
+        if recent > before * 1.5
+        else ("falling" if recent < before / 1.5 else "steady")
+    )
+    title = suggest_title(questions, terms)
+    outline = [f"What it is: {', '.join(terms[:4])}"] if terms else []
+    outline += [f"Q: {q}" for q in questions[1:5]]
+    outline += [f"Known fix: {i.resolution}" for i in ordered if i.resolution][:2]
+    size = len(cluster)
+    nearest = ordered[0].best_article
+    shared_unknown = frozenset.intersection(*(i.unknown for i in cluster))
+    key_terms = sorted(shared_unknown)[:3] or sorted(terms[:3]) or [questions[0][:40]]
+    evidence: dict[str, Any] = {
+        "summary": f"{size} unanswered questions about {', '.join(terms[:3]) or questions[0]!r}",
+        "cluster_size": size,
+        "examples": questions[:6],
+        "trend": trend,
+        "last_14_days": recent,
+        "previous_14_days": before,
+        "sources": dict(Counter(i.source.split(":", 1)[0] for i in cluster)),
+        "ticket_ids": [
+            i.source.split(":", 1)[1] for i in ordered if i.source.startswith("ticket:")
+        ][:10],
+        "suggested_title": title,
+        "suggested_outline": outline,
+        "terms": terms,
+        "nearest_article": {"id": nearest[0], "similarity": round(nearest[1], 3)}
+        if nearest
+        else None,
+        "words_no_article_uses": sorted(shared_unknown),
+    }
+    return Finding(
+        reason="missing_article",
+        document_id=None,
+        subject="missing_article:" + "-".join(key_terms),
+        severity="high" if size >= 10 else "medium" if size >= 5 else "low",
+        evidence=evidence,
+        key=evidence_key("missing_article", key_terms, size.bit_length()),
+        touches=size,
+    )
+
+
+def _question(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def covered(kb: KnowledgeBase, questions: Sequence[str], cfg: GapConfig | None = None) -> bool:
+    """Whether an article now answers most of these questions (a gap flag's re-check)."""
+    cfg = cfg or GapConfig()
+    if kb.embedder is None or not questions:
+        return False
+    cover, _ = cfg.thresholds(kb.model_id)
+    vecs = np.asarray(kb.embedder.embed(list(questions)), dtype=np.float32)
+    scores = [(nearest_articles(kb, v.reshape(1, -1), k=1) or [("", 0.0)])[0][1] for v in vecs]
+    return float(np.median(scores)) >= cover

@@ -1,0 +1,261 @@
+"""Run every signal over the store, write the findings through FlagStore, time each signal.
+
+`run_scan` checks everything; `recheck_documents` re-checks a few articles (after an edit);
+`still_detected` answers "is this flag's problem still there?" for a fix to be accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kb.flags.contradictions import ClaimVerifier, ContradictionConfig, find_contradictions
+from kb.flags.corpus import Article, articles, now_utc
+from kb.flags.duplicates import DuplicateConfig, find_duplicates
+from kb.flags.feedback import FeedbackConfig, find_unhelpful
+from kb.flags.gaps import GapConfig, covered, find_gaps
+from kb.flags.links import LinkIndex, find_broken_links
+from kb.flags.model import REASONS, Finding, Flag
+from kb.flags.review import ReviewPolicy, find_review_due
+from kb.flags.store import ApplyCounts, FlagStore
+from kb.flags.translations import find_outdated_translations
+from kb.store import KnowledgeBase
+
+DOCUMENT_REASONS = tuple(r for r in REASONS if r != "missing_article")
+POLICY_FILE = "review_policy.json"
+
+
+@dataclass
+class ScanConfig:
+    """Every knob of a scan; `now` is fixed in tests and benchmarks for repeatable results."""
+
+    now: datetime | None = None
+    reasons: tuple[str, ...] = REASONS
+    review: ReviewPolicy = field(default_factory=ReviewPolicy)
+    contradictions: ContradictionConfig = field(default_factory=ContradictionConfig)
+    duplicates: DuplicateConfig = field(default_factory=DuplicateConfig)
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
+    gaps: GapConfig = field(default_factory=GapConfig)
+    help_center_hosts: tuple[str, ...] = ()
+    verifier: ClaimVerifier | None = None
+
+    def when(self) -> datetime:
+        return self.now or now_utc()
+
+    @classmethod
+    def for_store(cls, data_dir: Path, policy: Path | None = None) -> ScanConfig:
+        """Defaults, with the review policy from `policy` or `<data_dir>/review_policy.json`."""
+        path = policy or Path(data_dir) / POLICY_FILE
+        if policy is not None or path.exists():
+            return cls(review=ReviewPolicy.load(path))
+        return cls()
+
+
+@dataclass
+class ScanSummary:
+    articles: int = 0
+    found: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    changes: ApplyCounts = field(default_factory=ApplyCounts)
+    details: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def total_seconds(self) -> float:
+        return round(sum(self.seconds.values()), 3)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "found": self.found,
+            "seconds": self.seconds,
+            "total_seconds": self.total_seconds,
+            "changes": self.changes.as_dict(),
+            "details": self.details,
+        }
+
+
+def _usage(kb: KnowledgeBase) -> Counter[str]:
+    """How many logged answers and drafts cite each article."""
+    counts: Counter[str] = Counter()
+    for table in ("answer_log", "drafts"):
+        for (sources,) in kb.db.execute(f"SELECT sources FROM {table}"):
+            counts.update(set(json.loads(sources)))
+    return counts
+
+
+def detect(
+    kb: KnowledgeBase,
+    cfg: ScanConfig,
+    *,
+    only: Iterable[str] | None = None,
+    reasons: Iterable[str] | None = None,
+) -> ScanSummary:
+    """Findings of the chosen signals (all articles, or just `only`), without writing them."""
+    summary = ScanSummary()
+    wanted = set(reasons or cfg.reasons)
+    now = cfg.when()
+    clock = time.perf_counter()
+    by_id: dict[str, Article] = {a.external_id: a for a in articles(kb)}
+    targets = list(by_id.values()) if only is None else [by_id[i] for i in only if i in by_id]
+    summary.articles = len(targets)
+    summary.seconds["load"] = round(time.perf_counter() - clock, 3)
+    only_ids = None if only is None else {a.external_id for a in targets}
+    touches: Counter[str] = _usage(kb)
+    findings: list[Finding] = []
+
+    def timed(name: str, run: Callable[[], list[Finding]]) -> None:
+        if name not in wanted:
+            return
+        start = time.perf_counter()
+        found = run()
+        summary.seconds[name] = round(time.perf_counter() - start, 3)
+        summary.found[name] = len(found)
+        findings.extend(found)
+
+    def contradictions() -> list[Finding]:
+        result = find_contradictions(
+            kb,
+            now=now,
+            cfg=cfg.contradictions,
+            verifier=cfg.verifier,
+            only=only_ids,
+            articles_by_id=by_id,
+        )
+        touches.update(result.touches)
+        summary.details["contradictions"] = {
+            "candidates": result.candidates,
+            "rejected_by_verifier": result.rejected_by_verifier,
+        }
+        return result.findings
+
+    def duplicates() -> list[Finding]:
+        result = find_duplicates(kb, by_id, cfg=cfg.duplicates, only=only_ids)
+        summary.details["duplicates"] = {
+            "chunks": result.chunks,
+            "candidate_pairs": result.candidate_pairs,
+            "boilerplate_buckets": result.boilerplate_buckets,
+        }
+        return result.findings
+
+    def gaps() -> list[Finding]:
+        result = find_gaps(kb, now=now, cfg=cfg.gaps)
+        summary.details["gaps"] = {"items": result.items, "uncovered": result.uncovered}
+        return result.findings
+
+    def links() -> list[Finding]:
+        return find_broken_links(targets, LinkIndex.build(by_id.values(), cfg.help_center_hosts))
+
+    timed("contradicted_by_tickets", contradictions)
+    timed("duplicate", duplicates)
+    timed("broken_link", links)
+    timed("review_due", lambda: find_review_due(targets, cfg.review, now=now))
+    timed("translation_outdated", lambda: find_outdated_translations(targets, by_id))
+    timed(
+        "unhelpful",
+        lambda: [
+            f
+            for f in find_unhelpful(kb, by_id, cfg.feedback)
+            if only_ids is None or f.document_id in only_ids
+        ],
+    )
+    if only is None:
+        timed("missing_article", gaps)
+    summary.findings = [
+        f if f.document_id is None else replace(f, touches=f.touches + touches[f.document_id])
+        for f in findings
+    ]
+    return summary
+
+
+def _hashes(kb: KnowledgeBase) -> dict[str, str]:
+    return dict(kb.db.execute("SELECT external_id, content_hash FROM documents").fetchall())
+
+
+def run_scan(kb: KnowledgeBase, cfg: ScanConfig | None = None) -> ScanSummary:
+    """Check every article for the configured reasons and write the flags."""
+    cfg = cfg or ScanConfig()
+    summary = detect(kb, cfg)
+    start = time.perf_counter()
+    reasons = set(cfg.reasons)
+    summary.changes = FlagStore(kb).apply(
+        summary.findings, in_scope=lambda f: f.reason in reasons, document_hashes=_hashes(kb)
+    )
+    summary.seconds["write"] = round(time.perf_counter() - start, 3)
+    return summary
+
+
+def recheck_documents(
+    kb: KnowledgeBase, ids: Iterable[str], cfg: ScanConfig | None = None
+) -> ScanSummary:
+    """Re-check a few articles (and their translations) after they changed."""
+    cfg = cfg or ScanConfig()
+    targets = set(ids)
+    if targets:
+        marks = ",".join("?" * len(targets))
+        rows = kb.db.execute(
+            f"SELECT external_id FROM documents WHERE translation_of IN ({marks})", list(targets)
+        )
+        targets |= {r[0] for r in rows}
+    reasons = [r for r in cfg.reasons if r in DOCUMENT_REASONS]
+    summary = detect(kb, cfg, only=sorted(targets), reasons=reasons)
+    summary.details["ids"] = sorted(targets)
+
+    def in_scope(flag: Flag) -> bool:
+        if flag.reason not in reasons:
+            return False
+        if flag.document_id in targets:
+            return True
+        pair = flag.subject.split(":", 1)[1].split("|") if flag.reason == "duplicate" else []
+        return any(p in targets for p in pair)
+
+    summary.changes = FlagStore(kb).apply(
+        summary.findings, in_scope=in_scope, document_hashes=_hashes(kb)
+    )
+    return summary
+
+
+def refresh_changed(kb: KnowledgeBase, cfg: ScanConfig | None = None) -> ScanSummary | None:
+    """Re-check articles edited since their flags were computed (None when there are none)."""
+    stale = FlagStore(kb).stale_documents()
+    return recheck_documents(kb, stale, cfg) if stale else None
+
+
+def still_detected(kb: KnowledgeBase, flag: Flag, cfg: ScanConfig | None = None) -> str | None:
+    """The problem's summary if a fresh check still finds this flag's problem, else None."""
+    cfg = cfg or ScanConfig()
+    if flag.reason == "missing_article":
+        examples = [str(q) for q in flag.evidence.get("examples", [])]
+        if covered(kb, examples, cfg.gaps):
+            return None
+        return "no article covers these questions yet"
+    if flag.document_id is None or kb.get_document(flag.document_id) is None:
+        return None
+    summary = detect(kb, cfg, only=[flag.document_id], reasons=[flag.reason])
+    for f in summary.findings:
+        if f.subject == flag.subject:
+            return f.summary()
+    return None
+
+
+__all__ = [
+    "DOCUMENT_REASONS",
+    "ContradictionConfig",
+    "DuplicateConfig",
+    "FeedbackConfig",
+    "GapConfig",
+    "ReviewPolicy",
+    "ScanConfig",
+    "ScanSummary",
+    "detect",
+    "recheck_documents",
+    "refresh_changed",
+    "run_scan",
+    "still_detected",
+]
