@@ -71,7 +71,9 @@ class Copilot:
 
     @classmethod
     def from_settings(cls, settings: Settings, kb: KnowledgeBase, retriever: Retriever) -> Copilot:
-        extractive = ExtractiveComposer(kb.embedder)
+        # Lexical sentence scoring: the sources are already semantically retrieved, and
+        # embedding candidate sentences per request would cost more than the 60 ms budget.
+        extractive = ExtractiveComposer(None, known_urls=cls._known_urls(kb))
         if settings.llm_model == "extractive":
             return cls(kb, retriever, extractive, settings)
         from copilot.compose import LLMComposer

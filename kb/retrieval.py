@@ -6,9 +6,12 @@ with filters applied inside the store before anything is returned.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
 
 from kb.errors import InvalidInput
 from kb.filtering import filter_clause
@@ -18,6 +21,7 @@ from kb.query_cleaning import clean_query
 from kb.store import KnowledgeBase
 
 MAX_K = 100
+QUERY_CACHE_SIZE = 512
 FusionMethod = Literal["convex", "rrf"]
 
 
@@ -31,7 +35,7 @@ class FusionConfig:
     """
 
     method: FusionMethod = "convex"
-    dense_share: float = 0.5
+    dense_share: float = 0.8
     rrf_k: int = 60
     dense_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -61,6 +65,8 @@ class Retriever:
     def __init__(self, kb: KnowledgeBase, config: FusionConfig | None = None) -> None:
         self.kb = kb
         self.config = config or FusionConfig()
+        self._vectors: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
 
     def search(
         self,
@@ -111,12 +117,25 @@ class Retriever:
             total[cid] = total.get(cid, 0.0) + score
         return sorted(total.items(), key=lambda cs: (-cs[1], cs[0]))[:want]
 
+    def _query_vector(self, query: str) -> np.ndarray:
+        """Embed a query once: callers often search the same text twice (language fallback)."""
+        with self._cache_lock:
+            vec = self._vectors.get(query)
+        if vec is None:
+            assert self.kb.embedder is not None
+            vec = self.kb.embedder.embed([query])[0]
+            with self._cache_lock:
+                if len(self._vectors) >= QUERY_CACHE_SIZE:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vec
+        return vec
+
     def _dense(self, query: str, filters: SearchFilters, want: int) -> list[tuple[int, float]]:
         """Dense candidates that pass filters: over-fetch from FAISS, widen until enough."""
         embedder = self.kb.embedder
         if embedder is None:
             raise InvalidInput("dense search needs an embedder; open the store with one")
-        vec = embedder.embed([query])[0]
+        vec = self._query_vector(query)
         index = self.kb.vectors
         fetch = want * 4
         while True:
