@@ -68,6 +68,7 @@ class Copilot:
         self.kb, self.retriever, self.settings = kb, retriever, settings
         self.composer = composer
         self.generator = generator
+        self._languages: tuple[int, set[str]] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, kb: KnowledgeBase, retriever: Retriever) -> Copilot:
@@ -92,6 +93,16 @@ class Copilot:
     @staticmethod
     def _known_urls(kb: KnowledgeBase) -> set[str]:
         return {r[0] for r in kb.db.execute("SELECT url FROM documents WHERE url IS NOT NULL")}
+
+    def languages(self) -> set[str]:
+        """Languages the help center has articles in (cached per store generation)."""
+        generation = self.kb.generation
+        if self._languages is None or self._languages[0] != generation:
+            rows = self.kb.db.execute(
+                "SELECT DISTINCT lang FROM documents WHERE kind = 'article' AND lang IS NOT NULL"
+            )
+            self._languages = (generation, {r[0] for r in rows} | {"en"})
+        return self._languages[1]
 
     @property
     def generator_name(self) -> str:
@@ -153,7 +164,7 @@ class Copilot:
         customer = [clean_message(body) for author, body in messages if author == "customer"]
         latest = customer[-1] if customer else clean_message(messages[-1][1])
         history = [subject or "", *customer[:-1]] if subject or len(customer) > 1 else []
-        lang = customer_language(customer[-2:] or [latest], locale)
+        lang = customer_language(customer[-2:] or [latest], locale, self.languages())
         sources = self.sources_for(
             latest, history, SearchFilters.everything(), lang, self.settings.reply_sources
         )
@@ -168,7 +179,7 @@ class Copilot:
         self, question: str, *, history: Sequence[str] = (), locale: str | None = None
     ) -> Answered:
         """Answer a customer from public articles only, or hand off with a reason."""
-        lang = customer_language([question], locale)
+        lang = customer_language([question], locale, self.languages())
         reason = handoff_reason(question)
         if reason:
             return Answered("handoff", reason, None, lang, 0.0, [])

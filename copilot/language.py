@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ingest.language import detect_language
 
@@ -15,6 +15,12 @@ def locale_language(locale: str | None) -> str | None:
     return code if code.isalpha() and 2 <= len(code) <= 3 else None
 
 
-def customer_language(texts: Sequence[str], locale: str | None = None) -> str:
+def customer_language(
+    texts: Sequence[str], locale: str | None = None, available: Collection[str] | None = None
+) -> str:
+    """The language the customer wrote in; among `available` (the help center's languages,
+    plus the locale's) when given."""
     fallback = locale_language(locale) or "en"
-    return detect_language("\n".join(texts), default=fallback) or fallback
+    candidates = None if available is None else {*available, fallback}
+    text = "\n".join(texts)
+    return detect_language(text, default=fallback, candidates=candidates) or fallback

@@ -7,6 +7,7 @@ the same text gives the same language in every call and every process.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 MAX_PROSE_CHARS = 2000  # detection on the first ~2000 chars of prose is as good and much cheaper
 MIN_LETTERS = 20  # below this, langdetect is a coin toss: return the caller's default
@@ -47,8 +48,13 @@ def normalise_code(code: str) -> str:
     return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
 
 
-def detect_language(text: str, default: str | None = None) -> str | None:
+def detect_language(
+    text: str, default: str | None = None, candidates: Collection[str] | None = None
+) -> str | None:
     """ISO 639-1 code of the text's language, or `default` when the text is too short or unclear.
+
+    With `candidates`, the most probable of those languages wins (short texts confuse close
+    languages such as es/pt; a help center knows which languages it has).
 
     Deterministic: the same text always gives the same answer, in every process.
     """
@@ -65,6 +71,7 @@ def detect_language(text: str, default: str | None = None) -> str | None:
         ranked = detect_langs(sample)
     except LangDetectException:
         return default
-    if not ranked:
-        return default
-    return normalise_code(str(ranked[0].lang))
+    codes = [normalise_code(str(r.lang)) for r in ranked]
+    if candidates is not None:
+        codes = [c for c in codes if c in candidates]
+    return codes[0] if codes else default

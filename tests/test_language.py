@@ -84,3 +84,12 @@ def test_normalise_code() -> None:
 def test_chinese_is_normalised() -> None:
     text = "我无法登录我的帐户，从昨天开始就不行了，请帮帮我，谢谢你们的支持和帮助"
     assert detect_language(text) == "zh"
+
+
+def test_candidates_resolve_close_languages() -> None:
+    """A short Spanish question that langdetect reads as Portuguese, in an en/es/de help center."""
+    question = "¿Cómo exporto mis reservas?"
+    assert detect_language(question, default="en", candidates={"en", "es", "de"}) == "es"
+    # No candidate is among the detected languages: the default, not a wrong guess.
+    text = "How do I export all of my bookings to a spreadsheet?"
+    assert detect_language(text, default="xx", candidates={"ja"}) == "xx"

@@ -131,3 +131,16 @@ def test_malformed_or_invalid_json_falls_back_to_heuristics() -> None:
 def test_first_json_object_skips_braces_in_strings_and_bad_candidates() -> None:
     assert first_json_object('x {bad} y {"a": "}{", "b": {"c": 1}} z') == {"a": "}{", "b": {"c": 1}}
     assert first_json_object("[1, 2]") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("My calendar stopped syncing. This is urgent!", "high"),
+        ("Es urgente, no funciona el calendario.", "high"),
+        ("My calendar stopped syncing. Not urgent.", "low"),
+        ("My calendar stopped syncing since Monday.", "normal"),
+    ],
+)
+def test_urgency_said_outright(text: str, urgency: str) -> None:
+    assert summarize_thread([("customer", text)]).urgency == urgency

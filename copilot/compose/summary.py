@@ -97,6 +97,7 @@ _POSITIVE = _lexicon(
     r"|excelente|ya funciona|resuelto|solucionado|vielen dank|perfekt|klappt|funktioniert"
     r" (jetzt|wieder)|gelost|merci beaucoup|parfait|ca marche|resolu)\b"
 )
+_SAID_URGENT = _lexicon(r"(\burgent\w*|\basap\b|\bemergenc\w*|\bdringend\w*|\bnotfall\b)")
 _URGENT = _lexicon(
     r"(\burgent\w*|\basap\b|as soon as possible|\bimmediately|right now|\btoday\b|\bemergenc\w*"
     r"|\bcritical\b|losing (money|customers|sales|business)|\bdeadline\b|\bcancel\w*"
@@ -204,7 +205,9 @@ def _mood(customer: list[str]) -> tuple[Sentiment, Urgency]:
         sentiment = "positive"
     elif negative(everything):
         sentiment = "negative"
-    urgent = len(_URGENT.findall(fold(everything))) + ("!!!" in everything)
+    pressing = _NO_RUSH.sub(" ", fold(everything))  # "not urgent" must not count as urgent
+    urgent = len(_URGENT.findall(pressing)) + ("!!!" in everything)
+    urgent += len(_SAID_URGENT.findall(pressing))  # "urgent" said outright counts double
     urgency: Urgency = "normal"
     if urgent >= 2 or (urgent and sentiment == "negative"):
         urgency = "high"
