@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import pytest
+
 from copilot.compose import ThreadSummary, summarize_thread
 from copilot.compose.summary import first_json_object
 
