@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup browser demo test lint format bench clean
+.PHONY: setup browser demo test lint format bench screenshots clean
 
 setup: $(STAMP)
 
@@ -65,9 +65,16 @@ format: setup
 	$(VENV)/bin/ruff format kb ingest copilot eval tests bench
 	$(VENV)/bin/ruff check --fix kb ingest copilot eval tests bench
 
-bench: setup
-	$(PY) bench/ingest.py
-	$(PY) bench/search.py
+# Benchmarks print figures and write bench/out/*.json; record them in bench/RESULTS.md.
+bench: setup browser
+	$(PY) -m bench.ingest --keep bench/out/aws-store
+	$(PY) -m bench.search --store bench/out/aws-store
+	$(PY) -m bench.serve
+	$(PY) -m bench.widget
+	$(PY) -m bench.flags
+
+screenshots: setup browser
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) .kbc .pytest_cache .mypy_cache .ruff_cache *.egg-info

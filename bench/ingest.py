@@ -1,6 +1,6 @@
 """Ingest throughput vs the embedder's raw encode rate, and re-ingest speed-up.
 
-    .venv/bin/python bench/ingest.py --docs 2000 [--embedder minilm] [--keep DIR]
+    .venv/bin/python -m bench.ingest --docs 2000 [--embedder minilm] [--keep DIR]
 
 Targets (DESIGN.md): end-to-end chunks/s >= 90% of raw encode; unchanged re-ingest >= 50x faster.
 """

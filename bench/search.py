@@ -1,7 +1,7 @@
 """Search latency (query embedding included) on a store built by bench/ingest.py.
 
-    .venv/bin/python bench/ingest.py --docs 5000 --keep bench/out/aws-store
-    .venv/bin/python bench/search.py --store bench/out/aws-store [--queries 300]
+    .venv/bin/python -m bench.ingest --docs 5000 --keep bench/out/aws-store
+    .venv/bin/python -m bench.search --store bench/out/aws-store [--queries 300]
 
 Targets (DESIGN.md): p50 < 15 ms and p99 < 50 ms at 100k chunks on 2 cores.
 """

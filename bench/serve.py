@@ -1,6 +1,6 @@
 """Latency and throughput of /v1/answers and /v1/replies on loopback, against `kbc serve`.
 
-    .venv/bin/python bench/serve.py [--store DIR] [--llm local/qwen2.5-0.5b-instruct] [--llm-n 10]
+    .venv/bin/python -m bench.serve [--store DIR] [--llm local/qwen2.5-0.5b-instruct] [--llm-n 10]
 
 Builds a store from examples/ (MiniLM) unless --store is given, starts the real server in a
 subprocess, then: sequential p50/p99 for answers and replies (extractive), 16 concurrent

@@ -48,10 +48,12 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.state.kbc = state
     install_error_handlers(app)
 
+    from copilot.pages.routes import router as pages_router
     from copilot.routes import answers, documents, feedback, flags, replies, search, summaries
 
     for module in (replies, summaries, answers, search, documents, feedback, flags):
         app.include_router(module.router)
+    app.include_router(pages_router)
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, object]:
