@@ -20,8 +20,18 @@ from kb.store import KnowledgeBase
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 
+def _limit_torch_threads(threads: int) -> None:
+    """Cap torch's intra-op threads in the server (see Settings.torch_threads)."""
+    try:
+        import torch
+    except ImportError:  # the hashing embedder needs no torch
+        return
+    torch.set_num_threads(threads)
+
+
 def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState:
     """Open the store (unless given) and everything built on it."""
+    _limit_torch_threads(settings.torch_threads)
     kb = kb or open_store(settings.data_dir, settings.embedder)
     from copilot.engine import Copilot
 

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     # The widget key the /demo page embeds (a public key; create it with `kbc keys create`).
     demo_widget_key: str | None = None
 
+    # Intra-op threads for the embedding model in the server. One: concurrent requests and the
+    # local LLM share the cores, and OpenMP threads spinning on busy cores turned a 19 ms query
+    # embedding into 480 ms (bench/RESULTS.md).
+    torch_threads: int = Field(1, ge=1, le=64)
+
     # Limits.
     max_request_bytes: int = Field(256 * 1024, ge=1024)
     max_thread_messages: int = Field(50, ge=1)
