@@ -50,6 +50,7 @@ PAIR_COLUMNS = ("id", "question", "resolution")
 
 Record = dict[str, Any]
 
+
 class _Redactor:
     """Redacts every field on its way into a Document and keeps the per-kind counts."""
 

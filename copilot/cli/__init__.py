@@ -47,9 +47,9 @@ def main(ctx: click.Context, data_dir: Path, embedder: str | None) -> None:
 
 
 def _register() -> None:
-    from copilot.cli import flags_commands, service_commands, store_commands
+    from copilot.cli import eval_commands, flags_commands, service_commands, store_commands
 
-    for module in (store_commands, service_commands, flags_commands):
+    for module in (store_commands, service_commands, eval_commands, flags_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

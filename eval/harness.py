@@ -1,0 +1,400 @@
+"""Run labelled tickets through the same `Retriever` and `Copilot` the API uses; build a Report.
+
+Retrieval is measured once per mode; answers come from `Copilot.answer` (customers, public
+articles, hand-off rule) or `Copilot.reply` (agents) exactly as the routes call them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from copilot.compose import Draft, is_courtesy
+from copilot.config import Settings
+from copilot.engine import Composed, Copilot
+from eval.answer_metrics import (
+    citation_precision,
+    citation_recall,
+    embedding_similarities,
+    faithfulness,
+    rouge_l,
+    token_f1,
+)
+from eval.dataset import Dataset, Role, Ticket, load_tickets
+from eval.handoff import Outcome, curve, point, recommend_threshold
+from eval.judge import AnswerJudge
+from eval.report_json import (
+    AnswerSummary,
+    CurvePointModel,
+    HandoffSummary,
+    Report,
+    RetrievalSummary,
+    RunConfig,
+    StoreInfo,
+    TicketRecord,
+)
+from eval.retrieval_metrics import HEADLINE_RETRIEVAL, ranking_metrics
+from eval.slices import (
+    DEFAULT_DIMENSIONS,
+    answer_means,
+    article_scorecard,
+    latency,
+    recall_curve,
+    retrieval_means,
+    slice_rows,
+)
+from kb.models import SEARCH_MODES, SearchFilters, SearchMode
+from kb.retrieval import FusionConfig, Retriever
+from kb.store import KnowledgeBase
+
+Audience = Literal["customer", "agent"]
+HistoryUse = Literal["customer", "all", "none"]
+HISTORY_ROLES: dict[str, tuple[Role, ...]] = {
+    "customer": ("customer",),
+    "all": ("customer", "agent"),
+    "none": (),
+}
+GATED_ANSWER_METRICS = (
+    "token_f1",
+    "rouge_l",
+    "cosine",
+    "citation_precision",
+    "citation_recall",
+    "faithfulness",
+    "judge_correct",
+)
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    modes: tuple[SearchMode, ...] = SEARCH_MODES
+    k: int = 10
+    generator: str = "extractive"
+    answers: bool = True
+    audience: Audience = "customer"
+    history: HistoryUse = "customer"  # the answers route passes customer turns only
+    limit: int | None = None
+    target_precision: float = 0.9
+    slice_fields: tuple[str, ...] = ()
+    settings: Settings | None = None  # default: Settings(llm_model=generator)
+    fusion: FusionConfig | None = None  # default: the retriever's own defaults (as the API)
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    title: str
+    kind: str
+    doc_type: str | None
+
+
+@dataclass
+class _Run:
+    """Per-run state shared by the steps below."""
+
+    kb: KnowledgeBase
+    options: EvalOptions
+    catalog: dict[str, DocInfo]
+    retriever: Retriever
+    copilot: Copilot | None
+    filters: SearchFilters
+    records: list[TicketRecord] = field(default_factory=list)
+
+
+def catalog(kb: KnowledgeBase) -> dict[str, DocInfo]:
+    """Every stored document's id, title, kind and source-specific type (e.g. faq/review)."""
+    rows = kb.db.execute(
+        "SELECT external_id, title, kind, json_extract(meta, '$.doc_type') FROM documents"
+    )
+    return {r[0]: DocInfo(r[1], r[2], r[3]) for r in rows}
+
+
+def run_eval(
+    tickets_path: Path,
+    kb: KnowledgeBase,
+    options: EvalOptions,
+    *,
+    judge: AnswerJudge | None = None,
+    progress: Callable[[], None] | None = None,
+) -> Report:
+    """Evaluate `tickets_path` against the store `kb`; the caller writes the report files."""
+    started = time.perf_counter()
+    docs = catalog(kb)
+    dataset = load_tickets(tickets_path, set(docs), limit=options.limit)
+    settings = options.settings or Settings.model_validate({"llm_model": options.generator})
+    retriever = Retriever(kb, options.fusion)
+    copilot = Copilot.from_settings(settings, kb, retriever) if options.answers else None
+    articles = frozenset({"article"})
+    filters = (
+        SearchFilters.public()
+        if options.audience == "customer"
+        else SearchFilters(visibility=frozenset({"public", "internal"}), kinds=articles)  # type: ignore[arg-type]
+    )
+    run = _Run(kb, options, docs, retriever, copilot, filters)
+    for ticket in dataset.tickets:
+        run.records.append(_evaluate(run, ticket))
+        if progress:
+            progress()
+    _similarities(run, dataset)
+    if judge is not None:
+        _judge(run, dataset, judge)
+    _correctness(run, dataset)
+    return _report(run, dataset, settings, judge, time.perf_counter() - started, tickets_path)
+
+
+def _evaluate(run: _Run, ticket: Ticket) -> TicketRecord:
+    history = ticket.history_texts(HISTORY_ROLES[run.options.history])
+    rec = TicketRecord(
+        id=ticket.id,
+        question=ticket.question,
+        lang=ticket.lang,
+        channel=ticket.channel,
+        answerable=ticket.answerable,
+        gold_doc_ids=list(ticket.gold_doc_ids),
+    )
+    for mode in run.options.modes:
+        # A fresh retriever per mode: its query-vector cache must not let one mode ride on
+        # the embedding another paid for (latency is per mode, cold).
+        retriever = Retriever(run.kb, run.retriever.config)
+        t0 = time.perf_counter()
+        hits = retriever.search(
+            ticket.question, k=run.options.k, filters=run.filters, mode=mode, history=history
+        )
+        rec.retrieval_ms[mode] = round((time.perf_counter() - t0) * 1000, 2)
+        rec.rankings[mode] = [h.external_id for h in hits]
+        if ticket.has_gold:
+            rec.retrieval[mode] = ranking_metrics(rec.rankings[mode], ticket.gold_doc_ids)
+    if run.copilot is not None:
+        _answer(run, run.copilot, ticket, history, rec)
+    rec.slices = _slices(run, ticket, rec)
+    return rec
+
+
+def _answer(
+    run: _Run, copilot: Copilot, ticket: Ticket, history: list[str], rec: TicketRecord
+) -> None:
+    t0 = time.perf_counter()
+    composed: Composed | None
+    if run.options.audience == "customer":
+        answered = copilot.answer(ticket.question, history=history, locale=ticket.lang)
+        rec.outcome, rec.reason, rec.confidence = (
+            answered.outcome,
+            answered.reason,
+            answered.confidence,
+        )
+        composed = answered.composed
+        rec.source_ids = [s.external_id for s in answered.sources]
+    else:
+        roles = HISTORY_ROLES[run.options.history]
+        thread = [(t.role, t.text) for t in ticket.history if t.role in roles]
+        composed = copilot.reply([*thread, ("customer", ticket.question)], locale=ticket.lang)
+        rec.outcome, rec.confidence = "drafted", composed.confidence
+        rec.source_ids = [s.external_id for s in composed.sources]
+    rec.answer_ms = round((time.perf_counter() - t0) * 1000, 2)
+    if rec.lang is None:
+        rec.lang = composed.lang if composed else None
+    if composed is None:
+        return
+    draft = composed.draft
+    by_number = {s.n: s.external_id for s in composed.sources}
+    rec.cited_ids = list(dict.fromkeys(by_number[n] for n in draft.cited if n in by_number))
+    rec.answer = draft.text
+    rec.could_answer = bool(draft.cited)
+    rec.generator_used, rec.fallback_reason = draft.generator_used, draft.fallback_reason
+    rec.answer_metrics = _answer_metrics(ticket, draft, rec.cited_ids)
+
+
+def _answer_metrics(ticket: Ticket, draft: Draft, cited: Sequence[str]) -> dict[str, float | None]:
+    content = [s.supported for s in draft.sentences if not is_courtesy(s.text)]
+    out: dict[str, float | None] = {"faithfulness": faithfulness(content)}
+    if ticket.gold_answer:
+        out["token_f1"] = token_f1(draft.text, ticket.gold_answer)
+        out["rouge_l"] = rouge_l(draft.text, ticket.gold_answer)
+    if ticket.has_gold:
+        out["citation_precision"] = citation_precision(cited, ticket.gold_doc_ids)
+        out["citation_recall"] = citation_recall(cited, ticket.gold_doc_ids)
+    return out
+
+
+def _slices(run: _Run, ticket: Ticket, rec: TicketRecord) -> dict[str, str]:
+    out = {"lang": rec.lang or "unknown", "answerable": "yes" if ticket.answerable else "no"}
+    if ticket.channel:
+        out["channel"] = ticket.channel
+    if ticket.has_gold:
+        types = {
+            run.catalog[g].doc_type or run.catalog[g].kind
+            for g in ticket.gold_doc_ids
+            if g in run.catalog
+        }
+        out["gold_doc_type"] = "+".join(sorted(t for t in types if t))
+    for name in run.options.slice_fields:
+        value = ticket.extras.get(name)
+        if value is not None and not isinstance(value, dict | list):
+            out[name] = str(value)
+    return out
+
+
+def _similarities(run: _Run, dataset: Dataset) -> None:
+    """Embedding cosine of each answer to its gold answer, batched with the store's embedder."""
+    embedder = run.kb.embedder
+    if embedder is None:
+        return
+    todo = [
+        (rec, t.gold_answer)
+        for rec, t in zip(run.records, dataset.tickets, strict=True)
+        if rec.answer and t.gold_answer
+    ]
+    sims = embedding_similarities(embedder, [(rec.answer or "", gold) for rec, gold in todo])
+    for (rec, _), sim in zip(todo, sims, strict=True):
+        rec.answer_metrics["cosine"] = round(sim, 6)
+
+
+def _judge(run: _Run, dataset: Dataset, judge: AnswerJudge) -> None:
+    for rec, ticket in zip(run.records, dataset.tickets, strict=True):
+        if rec.answer and ticket.gold_answer:
+            verdict = judge.judge(ticket.question, ticket.gold_answer, rec.answer)
+            rec.judge = verdict.as_dict()
+            if verdict.correct is not None:
+                rec.answer_metrics["judge_correct"] = 1.0 if verdict.correct else 0.0
+
+
+def _correctness(run: _Run, dataset: Dataset) -> None:
+    """Would answering be right? The judge's verdict when there is one, else gold cited."""
+    for rec, ticket in zip(run.records, dataset.tickets, strict=True):
+        if not ticket.answerable:
+            rec.correct = False
+        elif rec.judge is not None and rec.judge.get("correct") is not None:
+            rec.correct = bool(rec.judge["correct"])
+        elif ticket.has_gold:
+            rec.correct = bool(set(rec.cited_ids) & set(ticket.gold_doc_ids))
+
+
+def _report(
+    run: _Run,
+    dataset: Dataset,
+    settings: Settings,
+    judge: AnswerJudge | None,
+    seconds: float,
+    tickets_path: Path,
+) -> Report:
+    opts, records = run.options, run.records
+    primary = "hybrid" if "hybrid" in opts.modes else opts.modes[0]
+    retrieval: dict[str, RetrievalSummary] = {}
+    for mode in opts.modes:
+        means = retrieval_means(records, mode)
+        retrieval[mode] = RetrievalSummary(
+            mode=mode,
+            n=sum(1 for r in records if mode in r.retrieval),
+            metrics=means,
+            recall_curve=recall_curve(means),
+            latency=latency([r.retrieval_ms[mode] for r in records if mode in r.retrieval_ms]),
+        )
+    answers = handoff = None
+    if run.copilot is not None:
+        answers = _answer_summary(run, judge)
+        handoff = _handoff_summary(records, settings, opts, judge)
+    dims = [*DEFAULT_DIMENSIONS, *opts.slice_fields]
+    report = Report(
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=round(seconds, 2),
+        config=RunConfig(
+            tickets_path=str(tickets_path),
+            modes=list(opts.modes),
+            primary_mode=primary,
+            k=opts.k,
+            generator=settings.llm_model,
+            audience=opts.audience,
+            history=opts.history,
+            answer_threshold=settings.answer_threshold,
+            limit=opts.limit,
+            judge=judge.model if judge else None,
+            fusion=_fusion_label(run.retriever.config),
+            slice_fields=list(opts.slice_fields),
+        ),
+        store=StoreInfo(data_dir=str(run.kb.data_dir), model_id=run.kb.model_id, **run.kb.counts()),
+        dataset=dataset.report.as_dict(),
+        retrieval=retrieval,
+        answers=answers,
+        handoff=handoff,
+        slices=slice_rows(records, opts.modes, dims),
+        articles=article_scorecard(
+            records, primary, lambda d: run.catalog[d].title if d in run.catalog else d
+        ),
+        tickets=records,
+    )
+    report.headline = headline(report)
+    return report
+
+
+def _fusion_label(cfg: FusionConfig) -> str:
+    if cfg.method == "convex":
+        return f"convex, dense_share {cfg.dense_share:g}"
+    return f"rrf, k {cfg.rrf_k}, weights dense {cfg.dense_weight:g} keyword {cfg.keyword_weight:g}"
+
+
+def _answer_summary(run: _Run, judge: AnswerJudge | None) -> AnswerSummary:
+    records = run.records
+    metrics, counts = answer_means(records)
+    assert run.copilot is not None
+    return AnswerSummary(
+        generator=run.copilot.generator_name,
+        audience=run.options.audience,
+        n=len(records),
+        drafted=sum(1 for r in records if r.answer),
+        answered=sum(1 for r in records if r.outcome in ("answered", "drafted")),
+        outcomes=dict(
+            Counter(f"{r.outcome}:{r.reason}" if r.reason else str(r.outcome) for r in records)
+        ),
+        fallbacks=dict(Counter(r.fallback_reason for r in records if r.fallback_reason)),
+        metrics=metrics,
+        counts=counts,
+        latency=latency([r.answer_ms for r in records if r.answer_ms is not None]),
+        judge_model=judge.model if judge else None,
+    )
+
+
+def _handoff_summary(
+    records: Sequence[TicketRecord],
+    settings: Settings,
+    opts: EvalOptions,
+    judge: AnswerJudge | None,
+) -> HandoffSummary:
+    outcomes = [
+        Outcome(r.confidence or 0.0, r.could_answer, bool(r.correct), r.answerable)
+        for r in records
+        if r.correct is not None
+    ]
+    points = curve(outcomes)
+    at = point(outcomes, settings.answer_threshold)
+    return HandoffSummary(
+        threshold=settings.answer_threshold,
+        precision=at.precision,
+        coverage=at.coverage,
+        target_precision=opts.target_precision,
+        recommended_threshold=recommend_threshold(points, opts.target_precision),
+        correctness="llm_judge" if judge else "gold_cited",
+        curve=[CurvePointModel(**p.__dict__) for p in points],
+    )
+
+
+def headline(report: Report) -> dict[str, float]:
+    """The flat, higher-is-better metrics the regression gate compares."""
+    out: dict[str, float] = {}
+    for mode, summary in report.retrieval.items():
+        for name in HEADLINE_RETRIEVAL:
+            if name in summary.metrics:
+                out[f"retrieval.{mode}.{name}"] = round(summary.metrics[name], 6)
+    if report.answers is not None:
+        for name in GATED_ANSWER_METRICS:
+            value = report.answers.metrics.get(name)
+            if value is not None:
+                out[f"answers.{name}"] = round(value, 6)
+    if report.handoff is not None:
+        if report.handoff.precision is not None:
+            out["handoff.precision"] = round(report.handoff.precision, 6)
+        out["handoff.coverage"] = round(report.handoff.coverage, 6)
+    return out
