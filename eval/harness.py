@@ -77,7 +77,7 @@ class EvalOptions:
     generator: str = "extractive"
     answers: bool = True
     audience: Audience = "customer"
-    history: HistoryUse = "customer"  # the answers route passes customer turns only
+    history: HistoryUse = "all"  # as POST /v1/answers: customer and agent turns
     limit: int | None = None
     target_precision: float = 0.9
     slice_fields: tuple[str, ...] = ()

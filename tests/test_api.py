@@ -352,3 +352,20 @@ def test_openapi_and_health(api: tuple[TestClient, Keys, AppState]) -> None:
         "/v1/feedback",
     } <= set(spec["paths"])
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_answer_follow_up_uses_the_agents_earlier_turn(
+    api: tuple[TestClient, Keys, AppState],
+) -> None:
+    """The follow-up names nothing; the earlier (widget/agent) turn names the invoices."""
+    client, keys, _ = api
+    body = {
+        "question": "And for how many years are they kept?",
+        "history": [
+            {"role": "customer", "text": "Where can I find them?"},
+            {"role": "agent", "text": "Invoices are under Settings > Billing > Invoices."},
+        ],
+    }
+    r = client.post("/v1/answers", json=body, headers=auth(keys.widget, WIDGET_ORIGIN)).json()
+    assert r["outcome"] == "answered", r
+    assert r["sources"][0]["external_id"] == "kb-invoices"

@@ -87,9 +87,9 @@ def _modes(value: str) -> tuple[str, ...]:
 @click.option(
     "--history",
     type=click.Choice(["customer", "all", "none"]),
-    default="customer",
+    default="all",
     show_default=True,
-    help="Which earlier turns reach retrieval (the API passes customer turns).",
+    help="Which earlier turns reach retrieval (the API passes all of them).",
 )
 @click.option(
     "--slice",
