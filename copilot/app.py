@@ -20,8 +20,13 @@ from kb.store import KnowledgeBase
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 
-def _limit_torch_threads(threads: int) -> None:
-    """Cap torch's intra-op threads in the server (see Settings.torch_threads)."""
+def _limit_threads(threads: int) -> None:
+    """Cap torch's intra-op and FAISS's OpenMP threads in the server (Settings.torch_threads):
+    requests already run side by side, and OpenMP threads spinning on busy cores cost more
+    than they save (bench/RESULTS.md)."""
+    import faiss
+
+    faiss.omp_set_num_threads(threads)
     try:
         import torch
     except ImportError:  # the hashing embedder needs no torch
@@ -31,7 +36,7 @@ def _limit_torch_threads(threads: int) -> None:
 
 def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState:
     """Open the store (unless given) and everything built on it."""
-    _limit_torch_threads(settings.torch_threads)
+    _limit_threads(settings.torch_threads)
     kb = kb or open_store(settings.data_dir, settings.embedder)
     from copilot.engine import Copilot
 

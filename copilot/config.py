@@ -33,9 +33,9 @@ class Settings(BaseSettings):
     # The widget key the /demo page embeds (a public key; create it with `kbc keys create`).
     demo_widget_key: str | None = None
 
-    # Intra-op threads for the embedding model in the server. One: concurrent requests and the
-    # local LLM share the cores, and OpenMP threads spinning on busy cores turned a 19 ms query
-    # embedding into 480 ms (bench/RESULTS.md).
+    # Intra-op threads for the embedding model and FAISS in the server. One: concurrent
+    # requests and the local LLM share the cores, and OpenMP threads spinning on busy cores
+    # turned a 19 ms query embedding into 480 ms (bench/RESULTS.md).
     torch_threads: int = Field(1, ge=1, le=64)
 
     # Limits.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,19 @@ from kb.store import KnowledgeBase
 MAX_K = 100
 QUERY_CACHE_SIZE = 512
 FusionMethod = Literal["convex", "rrf"]
+
+# Hybrid mode runs BM25 (SQLite releases the GIL) while the query is embedded (so does torch):
+# the keyword half costs no wall time. One shared pool, created on first use.
+_keyword_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _keyword_pool
+    with _pool_lock:
+        if _keyword_pool is None:
+            _keyword_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kbc-bm25")
+        return _keyword_pool
 
 
 @dataclass(frozen=True)
@@ -93,13 +107,16 @@ class Retriever:
         full = f"{context}\n{text}".strip() if context else text
         if not full:
             return []
-        dense: list[tuple[int, float]] = []
-        keyword: list[tuple[int, float]] = []
         want = max(self.config.candidates, k * 5)
-        if mode in ("hybrid", "dense"):
+        if mode == "dense":
+            return self._fuse(self._dense(full, filters, want), [], k)
+        if mode == "keyword":
+            return self._fuse([], self._keyword(text, context, filters, want), k)
+        pending = _pool().submit(self._keyword, text, context, filters, want)
+        try:
             dense = self._dense(full, filters, want)
-        if mode in ("hybrid", "keyword"):
-            keyword = self._keyword(text, context, filters, want)
+        finally:
+            keyword = pending.result()
         return self._fuse(dense, keyword, k)
 
     def _keyword(
