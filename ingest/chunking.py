@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ingest.markdown_parse import block_parser, close_fences, fence_end, heading_text
 from kb.errors import InvalidInput
 from kb.models import Chunk, Document
 
@@ -31,45 +30,6 @@ _WORD = re.compile(r"\S+\s*")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _HAS_WORD = re.compile(r"\w")
 _FENCE_LIKE_LINE = re.compile(r"^ {0,3}(?:```|~~~).*\n?", re.MULTILINE)
-_ANCHOR = re.compile(r"<a\s+(?:name|id)=\"[^\"<>]*\"\s*>\s*</a>", re.IGNORECASE)
-_INLINE_SYNTAX = re.compile(r"[\\`*_<>\[\]!&]")
-
-
-@lru_cache(maxsize=1)
-def _block_parser() -> MarkdownIt:
-    """CommonMark + tables, without the inline pass (built once, on first use)."""
-    md = MarkdownIt("commonmark").enable("table")
-    md.disable(["inline", "text_join"])
-    return md
-
-
-@lru_cache(maxsize=1)
-def _inline_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
-
-
-def heading_text(raw: str) -> str:
-    """Plain text of a heading's inline Markdown: no anchors, emphasis marks or escapes."""
-    bare = _ANCHOR.sub("", raw)
-    if not _INLINE_SYNTAX.search(bare):  # the common case needs no inline parse
-        return " ".join(bare.split())
-    parts: list[str] = []
-    for token in _inline_parser().parseInline(bare.strip()):
-        for child in token.children or []:
-            if child.type in ("text", "code_inline", "image"):
-                parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-    return " ".join("".join(parts).split())
-
-
-def markdown_title(body: str) -> str | None:
-    """Text of the first top-level `# H1` (ATX or setext) of a Markdown body, if any."""
-    tokens = _block_parser().parse(body)
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0 and token.tag == "h1":
-            return heading_text(tokens[i + 1].content) or None
-    return None
 
 
 @dataclass
@@ -180,8 +140,8 @@ class _Chunker:
         self.count = count
         self.budget = budget
         self.source_lines = [line + "\n" for line in body[:-1].split("\n")]
-        self.tokens = _block_parser().parse(body)
-        self.lines = _close_fences(self.source_lines, self.tokens)
+        self.tokens = block_parser().parse(body)
+        self.lines = close_fences(self.source_lines, self.tokens)
         self.chunks: list[Chunk] = []
         self.current: list[_Piece] = []
         self.current_tokens = 0
@@ -277,7 +237,7 @@ class _Chunker:
         """Split fenced code at line boundaries; every piece re-opens and closes the fence."""
         token = self.tokens[block.lo]
         opening = self.source_lines[block.first]
-        body_end, closer = _fence_end(self.source_lines, token)
+        body_end, closer = fence_end(self.source_lines, token)
         closing = closer or self.source_lines[body_end]
         lines = self.source_lines[block.first + 1 : body_end]
         frame = self.count(opening) + self.count(closing)
@@ -366,39 +326,6 @@ class _Chunker:
                     Chunk(len(self.chunks), text, self.chunk_path, tokens, self.doc.lang)
                 )
             pieces = pieces[keep:]
-
-
-def _fence_end(lines: list[str], token: Token) -> tuple[int, str | None]:
-    """Line after a fence's code, and the closing line to add when the source has none.
-
-    Markdown lets a fence end with its container (or the file); a chunk cut from the middle
-    has lost that container, so such fences get an explicit closing line.
-    """
-    assert token.map is not None
-    first, last = token.map
-    body_end = first + 1 + token.content.count("\n")
-    if body_end < last:
-        closing = lines[body_end].strip()
-        if closing and set(closing) == {token.markup[0]} and len(closing) >= len(token.markup):
-            return body_end, None
-    opening = lines[first]
-    prefix = opening[: opening.find(token.markup)]
-    prefix = "".join(ch if ch == ">" else " " for ch in prefix)  # keep quotes, drop list marks
-    return min(body_end, last), f"{prefix}{token.markup}\n"
-
-
-def _close_fences(lines: list[str], tokens: list[Token]) -> list[str]:
-    """The source lines, with a closing line after every fence the source leaves open."""
-    patched = lines
-    for token in tokens:
-        if token.type != "fence":
-            continue
-        body_end, closer = _fence_end(lines, token)
-        if closer is not None:
-            if patched is lines:
-                patched = list(lines)
-            patched[body_end - 1] += closer
-    return patched
 
 
 def _join(pieces: list[_Piece]) -> str:

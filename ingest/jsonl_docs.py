@@ -16,9 +16,9 @@ from io import BufferedIOBase
 from pathlib import Path
 from typing import Any
 
-from ingest.chunking import heading_text, markdown_title
 from ingest.files import Failure
 from ingest.frontmatter import iso_date, json_safe, optional_str, tag_list, visibility_of
+from ingest.markdown_parse import heading_text, markdown_title
 from kb.errors import SourceError
 from kb.models import Document, Kind, Visibility
 

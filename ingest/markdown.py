@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ingest.chunking import markdown_title
 from ingest.files import read_text
 from ingest.frontmatter import (
     iso_date,
@@ -15,6 +14,7 @@ from ingest.frontmatter import (
     tag_list,
     visibility_of,
 )
+from ingest.markdown_parse import markdown_title
 from kb.models import Document, Kind, Visibility
 
 KNOWN_FIELDS = frozenset(

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from ingest.chunking import chunk_document, heading_text, markdown_title
+from ingest.chunking import chunk_document
+from ingest.markdown_parse import heading_text, markdown_title
 from kb.embedders.hashing import HashingEmbedder
 from kb.errors import InvalidInput
 from kb.models import Chunk, Document
