@@ -100,19 +100,42 @@ def test_generator_error_falls_back_with_reason() -> None:
     assert crashed.fallback_reason == "llm_error: RuntimeError: boom"
 
 
-def test_empty_or_uncited_output_falls_back() -> None:
+def test_empty_or_unsupported_uncited_output_falls_back() -> None:
     assert compose("   ")[0].fallback_reason == "empty_output"
-    uncited, _ = compose("Click Forgot password on the sign-in page.")
+    uncited, _ = compose("Our team will call you back tomorrow with a new login.")
     assert uncited.fallback_reason == "no_valid_citation"
     assert uncited.generator_used == "extractive" and uncited.completion_tokens == 17
+
+
+def test_uncited_sentences_a_source_supports_get_its_citation() -> None:
+    """Small models answer from the sources but forget markers: add them from the evidence."""
+    draft, _ = compose(
+        "Hello! Click Forgot password on the sign-in page.\n\n"
+        "The reset link expires after 30 minutes. We will also send you a free gift card."
+    )
+    assert draft.generator_used == "fake/model" and draft.fallback_reason is None
+    assert draft.text == (
+        "Hello! Click Forgot password on the sign-in page [1].\n\n"
+        "The reset link expires after 30 minutes [1]. We will also send you a free gift card."
+    )
+    assert draft.cited == (1,)
+    marks = {s.text: s.supported for s in draft.sentences}
+    assert marks["We will also send you a free gift card."] is False
+    assert marks["The reset link expires after 30 minutes [1]."] is True
+    # a wrong number is not supported, so it gets no citation
+    wrong, _ = compose("The reset link expires after 45 minutes.")
+    assert wrong.fallback_reason == "no_valid_citation"
 
 
 def test_invented_citation_is_removed() -> None:
     draft, _ = compose(GOOD.replace("[1]. The", "[1][7]. The") + " Also see [7].")
     assert "[7]" not in draft.text and draft.cited == (1,)
     assert draft.generator_used == "fake/model"
-    only_invented, _ = compose("Click **Forgot password** [7].")
+    only_invented, _ = compose("Our team will refund you twice [7].")
     assert only_invented.fallback_reason == "no_valid_citation"
+    # an invented marker on a supported sentence is replaced by the source that supports it
+    relabelled, _ = compose("Click **Forgot password** on the sign-in page [7].")
+    assert relabelled.text == "Click **Forgot password** on the sign-in page [1]."
 
 
 def test_unknown_url_is_stripped_and_known_kept() -> None:

@@ -13,7 +13,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 
-from copilot.compose.citations import KnownUrls, strip_citations, tidy, validate
+from copilot.compose.attribution import attribute_citations
+from copilot.compose.citations import (
+    KnownUrls,
+    citation_numbers,
+    strip_citations,
+    tidy,
+    validate,
+)
 from copilot.compose.extractive import ExtractiveComposer
 from copilot.compose.facts import strip_labels
 from copilot.compose.prompts import MAX_SOURCES, build_messages
@@ -120,7 +127,11 @@ class LLMComposer:
         raw = clean_generation(result.text or "")
         if not raw:
             return fall_back("empty_output", result)
-        text, cited = validate(raw, used, self.known_urls)
+        text, _ = validate(raw, used, self.known_urls)
+        text, added = attribute_citations(text, used, self.embedder)
+        if added:
+            log.info("added %d citation(s) the model left out", added)
+        cited = citation_numbers(text)
         if not cited:
             return fall_back("no_valid_citation", result)
         wrong = self._wrong_language(text, lang)

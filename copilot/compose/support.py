@@ -242,3 +242,11 @@ def supported_share(supports: Sequence[SentenceSupport]) -> float:
     if not content:
         return 0.0
     return round(sum(s.supported for s in content) / len(content), 4)
+
+
+def evidence_source(evidence: str, sources: Sequence[Source]) -> int | None:
+    """Citation number of the first source holding `evidence` (a sentence `_judge` chose)."""
+    for source in sources:
+        if any(unit.text == evidence for unit in _units(source)):
+            return source.n
+    return None
