@@ -21,9 +21,10 @@ import numpy as np
 
 from kb.embedders.base import Embedder
 from kb.errors import InvalidInput, ModelMismatch, StoreCorrupt
+from kb.index_keeper import IndexKeeper
 from kb.models import Chunk, Document
 from kb.schema import migrate
-from kb.vectors import FaissIndex, Manifest, read_manifest
+from kb.vectors import FP16_FROM_CHUNKS, FaissIndex
 
 DB_NAME = "kb.sqlite3"
 INDEX_NAME = "vectors.faiss"
@@ -60,7 +61,13 @@ class KnowledgeBase:
     `embedder` may be None for read-only uses that need no vectors (stats, keyword search).
     """
 
-    def __init__(self, data_dir: Path | str, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        embedder: Embedder | None = None,
+        *,
+        fp16_from_chunks: int = FP16_FROM_CHUNKS,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder
@@ -78,9 +85,7 @@ class KnowledgeBase:
             raise StoreCorrupt(f"cannot open store at {self.data_dir}: {exc}") from exc
         migrate(self.db)
         self._check_model()
-        self._index: FaissIndex | None = None
-        self._index_generation = -1
-        self._index_dirty = False
+        self._keeper = IndexKeeper(self.index_path, self, self._lock, fp16_from_chunks)
 
     # -- metadata -------------------------------------------------------------------------
 
@@ -228,7 +233,7 @@ class KnowledgeBase:
                 ids = self._insert_chunks(doc_id, item)
                 added.append((ids, item.vectors))
             self._bump_generation()
-        self._apply_to_index(removed, added)
+        self._keeper.apply(removed, added)
 
     def delete(self, external_ids: Iterable[str]) -> int:
         """Remove documents (and their chunks); returns how many existed."""
@@ -241,7 +246,7 @@ class KnowledgeBase:
                 deleted += cur.rowcount
             if deleted:
                 self._bump_generation()
-        self._apply_to_index(removed, [])
+        self._keeper.apply(removed, [])
         return deleted
 
     def _delete_chunks_of(self, external_id: str) -> list[int]:
@@ -321,18 +326,14 @@ class KnowledgeBase:
     def _bump_generation(self) -> None:
         self._set_meta("generation", str(self.generation + 1))
 
-    # -- vector index ---------------------------------------------------------------------
+    # -- vector index (a cache of SQLite, kept by kb.index_keeper) -------------------------
 
     @property
     def vectors(self) -> FaissIndex:
         """The FAISS index, loaded (or rebuilt) on first use and after outside changes."""
-        with self._lock:
-            if self._index is None or self._index_generation != self.generation:
-                self._index = self._load_or_rebuild()
-                self._index_generation = self.generation
-            return self._index
+        return self._keeper.current()
 
-    def _dim(self) -> int:
+    def vector_dim(self) -> int:
         if self.embedder is not None:
             return self.embedder.dim
         dim = self._meta("dim")
@@ -340,64 +341,18 @@ class KnowledgeBase:
             raise InvalidInput("store has no embedding model yet: ingest something first")
         return int(dim)
 
-    def _load_or_rebuild(self) -> FaissIndex:
-        manifest = read_manifest(self.index_path)
-        expected = Manifest(
-            model_id=self.model_id or "",
-            dim=self._dim(),
-            count=self.counts()["chunks"],
-            generation=self.generation,
-        )
-        if manifest == expected and self.index_path.exists():
-            try:
-                index = FaissIndex.load(self.index_path, expected.dim)
-                if index.count == expected.count:
-                    return index
-            except RuntimeError:
-                pass  # unreadable index file: rebuild below
-        return self.rebuild_index()
+    def chunk_count(self) -> int:
+        return self.counts()["chunks"]
 
     def rebuild_index(self, progress: Callable[[int], None] | None = None) -> FaissIndex:
         """Build the FAISS index from embeddings stored in SQLite and save it."""
-        with self._lock:
-            index = FaissIndex(self._dim())
-            generation = self.generation
-            for ids, vecs in self.iter_embeddings():
-                index.add(ids, vecs)
-                if progress:
-                    progress(len(ids))
-            self._save(index, generation)
-            self._index, self._index_generation, self._index_dirty = index, generation, False
-            return index
-
-    def _apply_to_index(
-        self, removed: list[int], added: list[tuple[np.ndarray, np.ndarray]]
-    ) -> None:
-        """Mirror a committed write into the in-memory index (if loaded); `save_index` persists."""
-        with self._lock:
-            if self._index is None:
-                return  # next use sees the new generation and rebuilds
-            self._index.remove(removed)
-            for ids, vecs in added:
-                self._index.add(ids, vecs)
-            self._index_generation = self.generation
-            self._index_dirty = True
+        return self._keeper.rebuild(progress)
 
     def save_index(self) -> None:
-        with self._lock:
-            if self._index is not None and self._index_dirty:
-                self._save(self._index, self._index_generation)
-                self._index_dirty = False
-
-    def _save(self, index: FaissIndex, generation: int) -> None:
-        manifest = Manifest(
-            model_id=self.model_id or "", dim=index.dim, count=index.count, generation=generation
-        )
-        index.save(self.index_path, manifest)
+        self._keeper.save()
 
     def index_is_fresh(self) -> bool:
-        manifest = read_manifest(self.index_path)
-        return manifest is not None and manifest.generation == self.generation
+        return self._keeper.is_fresh()
 
     def close(self) -> None:
         self.save_index()

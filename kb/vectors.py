@@ -36,13 +36,40 @@ class Manifest:
     index_type: str = "flat-ip"
 
 
-class FaissIndex:
-    """Exact inner-product search over L2-normalized vectors (`IndexIDMap2(IndexFlatIP)`)."""
+# From this many chunks on, vectors are held as float16. Both types compare the query with
+# every vector (no approximate graph; deletes stay cheap); a scan at 100k chunks is bound by
+# the bytes it reads, so float16 is 1.8x faster there with half the memory, and its top-50
+# agreed with float32 on 99.97% of ids (bench/RESULTS.md). Scores move by < 1e-3. Below
+# this size a float32 scan takes a few milliseconds at most, so small stores stay exact.
+FP16_FROM_CHUNKS = 50_000
+INDEX_TYPES = ("flat-ip", "fp16-ip")
 
-    def __init__(self, dim: int) -> None:
+
+def index_type_for(count: int, fp16_from: int = FP16_FROM_CHUNKS) -> str:
+    """The index type a store of `count` chunks is built with."""
+    return "fp16-ip" if count >= fp16_from else "flat-ip"
+
+
+class FaissIndex:
+    """Brute-force inner product over L2-normalized vectors, keyed by chunk rowid.
+
+    `flat-ip`: `IndexIDMap2(IndexFlatIP)`, exact float32. `fp16-ip`: `IndexIDMap2` over a
+    float16 `IndexScalarQuantizer`. The float32 embeddings in SQLite stay the source of truth.
+    """
+
+    def __init__(self, dim: int, index_type: str = "flat-ip") -> None:
         faiss = _faiss()
+        if index_type not in INDEX_TYPES:
+            raise ValueError(f"unknown index type {index_type!r}; use one of {INDEX_TYPES}")
         self.dim = dim
-        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self.index_type = index_type
+        if index_type == "fp16-ip":
+            inner = faiss.IndexScalarQuantizer(
+                dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
+            )
+        else:
+            inner = faiss.IndexFlatIP(dim)
+        self._index = faiss.IndexIDMap2(inner)
 
     @property
     def count(self) -> int:
@@ -76,9 +103,9 @@ class FaissIndex:
         _atomic_write(manifest_path, lambda tmp: Path(tmp).write_bytes(payload))
 
     @classmethod
-    def load(cls, path: Path, dim: int) -> FaissIndex:
+    def load(cls, path: Path, dim: int, index_type: str = "flat-ip") -> FaissIndex:
         faiss = _faiss()
-        index = cls(dim)
+        index = cls(dim, index_type)
         index._index = faiss.read_index(str(path))
         return index
 

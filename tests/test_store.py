@@ -14,7 +14,7 @@ from kb.fts import keyword_search, match_expression
 from kb.maintenance import describe, open_store, reembed
 from kb.models import Chunk, Document, SearchFilters
 from kb.store import DocumentWrite, KnowledgeBase
-from kb.vectors import read_manifest
+from kb.vectors import FaissIndex, read_manifest
 
 
 def _write(kb: KnowledgeBase, ext: str, texts: list[str], **kw: object) -> None:
@@ -166,3 +166,49 @@ def test_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "kb.sqlite3").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreCorrupt):
         KnowledgeBase(tmp_path, HashingEmbedder(64))
+
+
+def test_float16_index_agrees_with_the_exact_one() -> None:
+    rng = np.random.default_rng(3)
+    vecs = rng.standard_normal((2000, 64)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ids = np.arange(10, 2010, dtype=np.int64)
+    exact, half = FaissIndex(64, "flat-ip"), FaissIndex(64, "fp16-ip")
+    for index in (exact, half):
+        index.add(ids, vecs)
+        index.remove([10, 11])
+    for row, q in enumerate(vecs[100:120], start=100):
+        want, got = exact.search(q, 20), half.search(q, 20)
+        assert got[0][0] == want[0][0] == ids[row]  # the vector itself, cosine ~1
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=2e-3)
+        # Near-ties may swap, but nothing outside the exact top-20's score band comes in.
+        true_score = {int(i): float(vecs[int(i) - 10] @ q) for i, _ in got}
+        assert min(true_score.values()) >= want[-1][1] - 2e-3
+    assert half.count == exact.count == 1998
+    with pytest.raises(ValueError, match="unknown index type"):
+        FaissIndex(64, "hnsw")
+
+
+def test_store_switches_to_float16_when_it_grows_past_the_threshold(tmp_path: Path) -> None:
+    embedder = HashingEmbedder(64)
+    with KnowledgeBase(tmp_path, embedder, fp16_from_chunks=3) as kb:
+        _write(kb, "a", ["alpha text", "beta text"])
+        assert kb.vectors.index_type == "flat-ip"  # 2 chunks: exact
+        _write(kb, "b", ["gamma text"])  # mirrored into the loaded index as is
+        assert kb.vectors.index_type == "flat-ip" and kb.vectors.count == 3
+    manifest = read_manifest(tmp_path / "vectors.faiss")
+    assert manifest is not None and (manifest.index_type, manifest.count) == ("flat-ip", 3)
+    with KnowledgeBase(tmp_path, embedder, fp16_from_chunks=3) as kb:
+        assert kb.vectors.index_type == "fp16-ip"  # reopened at 3 chunks: rebuilt as float16
+        assert _index_ids(kb) == _chunk_ids(kb)
+        cid, blob = kb.db.execute(
+            "SELECT id, embedding FROM chunks WHERE text = 'gamma text'"
+        ).fetchone()
+        top_id, score = kb.vectors.search(np.frombuffer(blob, dtype=np.float32), 1)[0]
+        assert (top_id, score) == (cid, pytest.approx(1.0, abs=2e-3))
+    manifest = read_manifest(tmp_path / "vectors.faiss")
+    assert manifest is not None and manifest.index_type == "fp16-ip"
+    with KnowledgeBase(tmp_path, embedder, fp16_from_chunks=3) as kb:
+        mtime = kb.index_path.stat().st_mtime_ns
+        assert kb.vectors.index_type == "fp16-ip"
+        assert kb.index_path.stat().st_mtime_ns == mtime  # loaded, not rebuilt again
