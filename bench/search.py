@@ -16,11 +16,14 @@ import random
 import time
 from pathlib import Path
 
+import numpy as np
+
 from bench.common import OUT, peak_rss_mib, percentile
 from kb.maintenance import open_store
 from kb.models import SearchFilters
 from kb.retrieval import Retriever
 from kb.store import KnowledgeBase
+from kb.vectors import INDEX_TYPES, FaissIndex
 
 
 def sample_queries(kb: KnowledgeBase, n: int, seed: int = 7) -> list[str]:
@@ -45,6 +48,29 @@ def timed_ms(fn: object, queries: list[str]) -> list[float]:
         fn(q)  # type: ignore[operator]
         times.append((time.perf_counter() - t) * 1000)
     return times
+
+
+def compare_index_types(kb: KnowledgeBase, query_vectors: np.ndarray) -> dict[str, float]:
+    """Scan time per query and top-50 agreement of the float32 and float16 indexes built from
+    the same stored embeddings (the store picks one by size; see kb/vectors.py)."""
+    out: dict[str, float] = {}
+    tops: dict[str, list[set[int]]] = {}
+    for index_type in INDEX_TYPES:
+        index = FaissIndex(kb.vector_dim(), index_type)
+        for ids, vecs in kb.iter_embeddings():
+            index.add(ids, vecs)
+        times, tops[index_type] = [], []
+        for vec in query_vectors:
+            t = time.perf_counter()
+            found = index.search(vec, 200)  # what dense search fetches for k=10
+            times.append((time.perf_counter() - t) * 1000)
+            tops[index_type].append({cid for cid, _ in found[:50]})
+        out[f"scan_{index_type}_p50_ms"] = round(percentile(times, 50), 2)
+        out[f"scan_{index_type}_p99_ms"] = round(percentile(times, 99), 2)
+    exact, half = tops["flat-ip"], tops["fp16-ip"]
+    agree = [len(a & b) / max(1, len(a)) for a, b in zip(exact, half, strict=True)]
+    out["fp16_top50_agreement"] = round(sum(agree) / len(agree), 4)
+    return out
 
 
 def main() -> None:
@@ -76,6 +102,7 @@ def main() -> None:
         "index_load_s": round(load_s, 2),
     }
     embed = timed_ms(lambda q: embedder.embed([q]), queries)
+    query_vectors = embedder.embed(queries)
     result["query_embed_p50_ms"] = round(percentile(embed, 50), 2)
     result["query_embed_p99_ms"] = round(percentile(embed, 99), 2)
     for mode in ("hybrid", "dense", "keyword"):
@@ -87,10 +114,11 @@ def main() -> None:
         result[f"{mode}_p50_ms"] = round(percentile(times, 50), 2)
         result[f"{mode}_p99_ms"] = round(percentile(times, 99), 2)
     result["peak_rss_mib"] = round(peak_rss_mib())
+    result.update(compare_index_types(kb, query_vectors))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "search.json").write_text(json.dumps(result, indent=2))
     for key, value in result.items():
-        print(f"{key:>20}: {value}")
+        print(f"{key:>22}: {value}")
 
 
 if __name__ == "__main__":

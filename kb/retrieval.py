@@ -16,7 +16,7 @@ import numpy as np
 
 from kb.errors import InvalidInput
 from kb.filtering import filter_clause
-from kb.fts import keyword_search
+from kb.fts import chunks_passing, keyword_search
 from kb.models import SEARCH_MODES, ChunkHit, Hit, Kind, SearchFilters, SearchMode, Visibility
 from kb.query_cleaning import clean_query
 from kb.store import KnowledgeBase
@@ -165,17 +165,7 @@ class Retriever:
 
     def _allowed(self, chunk_ids: list[int], filters: SearchFilters) -> set[int]:
         where, params = filter_clause(filters)
-        out: set[int] = set()
-        for i in range(0, len(chunk_ids), 900):
-            part = chunk_ids[i : i + 900]
-            marks = ",".join("?" * len(part))
-            rows = self.kb.db.execute(
-                f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
-                f"WHERE c.id IN ({marks}) AND {where}",
-                [*part, *params],
-            )
-            out.update(r[0] for r in rows)
-        return out
+        return chunks_passing(self.kb.db, chunk_ids, where, params)
 
     def _fuse(
         self, dense_scored: list[tuple[int, float]], keyword_scored: list[tuple[int, float]], k: int
