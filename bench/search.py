@@ -1,7 +1,7 @@
 """Search latency (query embedding included) on a store built by bench/ingest.py.
 
-    .venv/bin/python -m bench.ingest --docs 5000 --keep bench/out/aws-store
-    .venv/bin/python -m bench.search --store bench/out/aws-store [--queries 300] [--threads 1]
+    .venv/bin/python -m bench.ingest --docs 10000 --raw-sample 2000 --keep bench/out/aws-100k
+    .venv/bin/python -m bench.search --store bench/out/aws-100k [--queries 300] [--threads 1]
 
 Targets (DESIGN.md): p50 < 15 ms and p99 < 50 ms at 100k chunks on 2 cores.
 Each mode gets its own Retriever, so no mode is served from another's query-vector cache;
