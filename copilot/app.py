@@ -34,10 +34,21 @@ def _limit_threads(threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def _warm_up(kb: KnowledgeBase) -> None:
+    """Load at start what the first request would otherwise wait for: the embedding model and
+    langdetect's language profiles (0.8 s, lazily loaded on the first detection)."""
+    from ingest.language import detect_language
+
+    detect_language("Where can I change the password of my account?")
+    if kb.embedder is not None:
+        kb.embedder.embed(["warm up"])
+
+
 def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState:
     """Open the store (unless given) and everything built on it."""
     _limit_threads(settings.torch_threads)
     kb = kb or open_store(settings.data_dir, settings.embedder)
+    _warm_up(kb)
     from copilot.engine import Copilot
 
     state = AppState(
