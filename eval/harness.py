@@ -40,6 +40,7 @@ from eval.report_json import (
 )
 from eval.retrieval_metrics import HEADLINE_RETRIEVAL, ranking_metrics
 from eval.slices import (
+    ANSWER_METRICS,
     DEFAULT_DIMENSIONS,
     answer_means,
     article_scorecard,
@@ -59,15 +60,6 @@ HISTORY_ROLES: dict[str, tuple[Role, ...]] = {
     "all": ("customer", "agent"),
     "none": (),
 }
-GATED_ANSWER_METRICS = (
-    "token_f1",
-    "rouge_l",
-    "cosine",
-    "citation_precision",
-    "citation_recall",
-    "faithfulness",
-    "judge_correct",
-)
 
 
 @dataclass(frozen=True)
@@ -389,7 +381,7 @@ def headline(report: Report) -> dict[str, float]:
             if name in summary.metrics:
                 out[f"retrieval.{mode}.{name}"] = round(summary.metrics[name], 6)
     if report.answers is not None:
-        for name in GATED_ANSWER_METRICS:
+        for name in ANSWER_METRICS:  # every answer metric is higher-is-better
             value = report.answers.metrics.get(name)
             if value is not None:
                 out[f"answers.{name}"] = round(value, 6)

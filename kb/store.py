@@ -210,8 +210,11 @@ class KnowledgeBase:
 
     def counts(self) -> dict[str, int]:
         (docs,) = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()
+        return {"documents": docs, "chunks": self.chunk_count()}
+
+    def chunk_count(self) -> int:
         (chunks,) = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()
-        return {"documents": docs, "chunks": chunks}
+        return int(chunks)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -340,9 +343,6 @@ class KnowledgeBase:
         if dim is None:
             raise InvalidInput("store has no embedding model yet: ingest something first")
         return int(dim)
-
-    def chunk_count(self) -> int:
-        return self.counts()["chunks"]
 
     def rebuild_index(self, progress: Callable[[int], None] | None = None) -> FaissIndex:
         """Build the FAISS index from embeddings stored in SQLite and save it."""

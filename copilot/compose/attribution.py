@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from copilot.compose.support import check_support, evidence_source
+from copilot.compose.support import SentenceSupport, check_support, evidence_source
 from copilot.compose.types import Source
 from kb.embedders.base import Embedder
 
@@ -30,14 +30,15 @@ def _sentence_span(text: str, sentence: str, start: int) -> tuple[int, int] | No
 
 def attribute_citations(
     text: str, sources: Sequence[Source], embedder: Embedder | None = None
-) -> tuple[str, int]:
-    """`text` with a `[n]` added to each uncited sentence that source n supports, and how
-    many markers were added."""
+) -> tuple[str, list[SentenceSupport]]:
+    """`text` with a `[n]` added to each uncited sentence that source n supports, and the
+    per-sentence support of the returned text (checked again only when markers were added)."""
+    supports = check_support(text, sources, embedder)
     pieces: list[str] = []
     cursor = 0  # text before this is in `pieces`
     search_from = 0  # each sentence is looked for after the previous one
     added = 0
-    for support in check_support(text, sources, embedder):
+    for support in supports:
         span = _sentence_span(text, support.text, search_from)
         if span is None:
             continue
@@ -54,5 +55,7 @@ def attribute_citations(
         pieces.append(text[cursor:start] + f"{sentence[:cut].rstrip()} [{n}]{sentence[cut:]}")
         cursor = end
         added += 1
-    pieces.append(text[cursor:])
-    return "".join(pieces), added
+    if not added:
+        return text, supports
+    attributed = "".join([*pieces, text[cursor:]])
+    return attributed, check_support(attributed, sources, embedder)

@@ -24,7 +24,7 @@ from copilot.compose.citations import (
 from copilot.compose.extractive import ExtractiveComposer
 from copilot.compose.facts import strip_labels
 from copilot.compose.prompts import MAX_SOURCES, build_messages
-from copilot.compose.support import check_support, supported_share
+from copilot.compose.support import supported_share
 from copilot.compose.types import Draft, GeneratedText, Source, Style, TextGenerator
 from kb.embedders.base import Embedder
 from kb.errors import KBError
@@ -128,16 +128,16 @@ class LLMComposer:
         if not raw:
             return fall_back("empty_output", result)
         text, _ = validate(raw, used, self.known_urls)
-        text, added = attribute_citations(text, used, self.embedder)
-        if added:
-            log.info("added %d citation(s) the model left out", added)
+        validated = text
+        text, supports = attribute_citations(validated, used, self.embedder)
+        if text != validated:
+            log.info("added citations the model left out")
         cited = citation_numbers(text)
         if not cited:
             return fall_back("no_valid_citation", result)
         wrong = self._wrong_language(text, lang)
         if wrong:
             return fall_back(f"wrong_language: {wrong}, expected {lang}", result)
-        supports = check_support(text, used, self.embedder)
         return Draft(
             text=text, sentences=tuple(supports), cited=cited,
             generator_used=self.generator.model, fallback_reason=None, lang=lang,
