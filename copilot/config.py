@@ -15,12 +15,20 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".kbc")
     embedder: str | None = Field(None, description="Default: the model the store was built with")
 
-    # Generation: "extractive" (no LLM), "local/<name>" (in-process), or any litellm model.
+    # Generation: "extractive" (no LLM), "local/<name>" (the embedded model, run as a
+    # supervised child process), or any litellm model string (openai/..., ollama/..., ...).
     llm_model: str = "extractive"
     llm_timeout_s: float = Field(60.0, gt=0)
     llm_retries: int = Field(1, ge=0, le=5)
     llm_max_tokens: int = Field(350, ge=16, le=4096)
     llm_api_base: str | None = None
+    # The local model server: generation threads, and how many requests may wait behind the
+    # running one before callers get `llm_busy` (bounded, never an unbounded pile-up).
+    llm_threads: int = Field(2, ge=1, le=64)
+    llm_max_queue: int = Field(4, ge=0, le=64)
+    # Customer answers never wait on a slow model: 0 (the default) answers with the
+    # extractive composer; > 0 lets the LLM answer when it finishes within this many seconds.
+    answer_llm_budget_s: float = Field(0.0, ge=0.0, le=30.0)
 
     # Customer answers: below this confidence the widget hands off to a human.
     answer_threshold: float = Field(0.45, ge=0.0, le=1.0)
