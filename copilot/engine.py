@@ -6,7 +6,7 @@ Routes call this; the eval harness calls this — one path for both.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -64,10 +64,15 @@ class Copilot:
         composer: object,
         settings: Settings,
         generator: object | None = None,
+        *,
+        answer_composer: object | None = None,
     ) -> None:
         self.kb, self.retriever, self.settings = kb, retriever, settings
         self.composer = composer
         self.generator = generator
+        # Customers never wait on a slow model: answers use the extractive composer unless
+        # Settings.answer_llm_budget_s lets the LLM answer within a budget of its own.
+        self.answer_composer = answer_composer or composer
         self._languages: tuple[int, set[str]] | None = None
 
     @classmethod
@@ -79,6 +84,7 @@ class Copilot:
             return cls(kb, retriever, extractive, settings)
         from copilot.compose import LLMComposer
         from copilot.llm import LLMGateway
+        from copilot.local_model import ServerOptions
 
         gateway = LLMGateway(
             settings.llm_model,
@@ -86,9 +92,22 @@ class Copilot:
             retries=settings.llm_retries,
             max_tokens=settings.llm_max_tokens,
             api_base=settings.llm_api_base,
+            local_options=ServerOptions(
+                threads=settings.llm_threads,
+                max_queue=settings.llm_max_queue,
+                max_seconds=max(settings.llm_timeout_s, 1.0) + 5,
+                max_tokens=settings.llm_max_tokens,
+            ),
         )
         composer = LLMComposer(gateway, extractive, kb.embedder, known_urls=cls._known_urls(kb))
-        return cls(kb, retriever, composer, settings, generator=gateway)
+        answers = composer if settings.answer_llm_budget_s > 0 else extractive
+        return cls(kb, retriever, composer, settings, generator=gateway, answer_composer=answers)
+
+    def close(self) -> None:
+        """Stop what the engine started (the local model's child process)."""
+        close = getattr(self.generator, "close", None)
+        if close is not None:
+            close()
 
     @staticmethod
     def _known_urls(kb: KnowledgeBase) -> set[str]:
@@ -158,8 +177,10 @@ class Copilot:
         subject: str | None = None,
         locale: str | None = None,
         customer_name: str | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Composed:
-        """Draft an agent's reply to the thread's latest customer messages."""
+        """Draft an agent's reply to the thread's latest customer messages; ``on_token``
+        receives an LLM's text as it is written (the checked draft comes at the end)."""
         started = time.perf_counter()
         customer = [clean_message(body) for author, body in messages if author == "customer"]
         latest = customer[-1] if customer else clean_message(messages[-1][1])
@@ -170,8 +191,9 @@ class Copilot:
         )
         evidence = self.ticket_evidence(latest, history, start=len(sources) + 1)
         draft = self._compose(
-            latest, sources, lang=lang, style="reply", customer_name=customer_name
-        )
+            latest, sources, lang=lang, style="reply", customer_name=customer_name,
+            on_token=on_token,
+        )  # fmt: skip
         score = confidence(sources, draft.supported_share, self.settings.relevance_floor)
         return Composed(draft, sources, evidence, score, lang, time.perf_counter() - started)
 
@@ -196,11 +218,26 @@ class Copilot:
             return Answered("handoff", "low_confidence", composed, lang, score, sources)
         return Answered("answered", None, composed, lang, score, sources)
 
-    def _compose(self, question: str, sources: list[Source], **kw: Any) -> Draft:
-        """Compose with the configured composer; an LLM streams so time-to-first-token is known."""
-        if self.generator is not None:
+    def _compose(
+        self,
+        question: str,
+        sources: list[Source],
+        *,
+        on_token: Callable[[str], None] | None = None,
+        **kw: Any,
+    ) -> Draft:
+        """Compose with the configured composer; an LLM streams so time-to-first-token is known.
+
+        Answers use ``answer_composer`` under their own budget; replies may take the LLM's
+        full timeout and stream to ``on_token``."""
+        composer = self.answer_composer if kw.get("style") == "answer" else self.composer
+        if self.generator is not None and composer is self.composer:
             kw["stream"] = True
-        draft: Draft = self.composer.compose(question, sources, **kw)  # type: ignore[attr-defined]
+            if kw.get("style") == "answer":
+                kw["timeout_s"] = self.settings.answer_llm_budget_s
+            elif on_token is not None:
+                kw["on_token"] = on_token
+        draft: Draft = composer.compose(question, sources, **kw)  # type: ignore[attr-defined]
         return draft
 
     def summarize(self, messages: Sequence[tuple[str, str]]) -> ThreadSummary:
