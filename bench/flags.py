@@ -1,12 +1,16 @@
 """Flag quality on the labelled set (precision/recall per reason) and scan time at scale.
 
-    .venv/bin/python bench/flags.py                       # labelled set, hashing embedder
+    .venv/bin/python bench/flags.py                       # dev set, hashing embedder
     .venv/bin/python bench/flags.py --embedder minilm     # same, with MiniLM
+    .venv/bin/python bench/flags.py --set holdout [--brief]   # the held-out set
     .venv/bin/python bench/flags.py --aws 26624 [--store DIR]   # scale run (hashing-384)
 
-The labelled set is examples/flags (articles, resolved tickets, answer log and feedback
-seeds, labels.json). A flag matches a positive label by (reason, document id); a
-missing_article flag matches a topic label when one of its words appears in its examples.
+The dev set is examples/flags (articles, resolved tickets, answer log and feedback seeds,
+labels.json); the held-out set examples/flags-holdout has the same layout and was written
+before the detectors ran on it (never tune on it; `--brief` prints only the figures). A
+flag matches a positive label by (reason, document id), a duplicate label with a `pair` by
+the pair of articles (either may carry the flag); a missing_article flag matches a topic
+label when one of its words appears in its title or key words.
 Precision counts every flag of a reason (labelled or not); recall counts labelled positives.
 """
 
@@ -29,22 +33,23 @@ from kb.flags.seed import load_answers, load_feedback
 from kb.store import KnowledgeBase
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "flags"
+SETS = {"dev": EXAMPLES, "holdout": EXAMPLES.parent / "flags-holdout"}
 
 
 def build_labelled_store(
-    data_dir: Path, embedder_name: str = "hashing"
+    data_dir: Path, embedder_name: str = "hashing", examples: Path = EXAMPLES
 ) -> tuple[KnowledgeBase, dict[str, Any]]:
-    """Ingest examples/flags into a fresh store and seed its answer log and feedback."""
-    labels = json.loads((EXAMPLES / "labels.json").read_text(encoding="utf-8"))
+    """Ingest a labelled flag set into a fresh store and seed its answer log and feedback."""
+    labels = json.loads((examples / "labels.json").read_text(encoding="utf-8"))
     embedder = HashingEmbedder(384) if embedder_name == "hashing" else get_embedder(embedder_name)
     kb = KnowledgeBase(data_dir, embedder)
-    for path, kind in ((EXAMPLES / "articles", "article"), (EXAMPLES / "tickets.jsonl", "ticket")):
+    for path, kind in ((examples / "articles", "article"), (examples / "tickets.jsonl", "ticket")):
         summary = run([path], kb, embedder, kind=kind)  # type: ignore[arg-type]
         if summary.failed:
             raise SystemExit(f"ingest failed: {summary.failed}")
     now = datetime.fromisoformat(labels["now"])
-    load_answers(kb, EXAMPLES / "answers.jsonl", now=now)
-    load_feedback(kb, EXAMPLES / "feedback.jsonl")
+    load_answers(kb, examples / "answers.jsonl", now=now)
+    load_feedback(kb, examples / "feedback.jsonl")
     return kb, labels
 
 
@@ -68,6 +73,8 @@ def _matches(flag: Flag, label: dict[str, Any]) -> bool:
             ]
         ).lower()
         return any(word in text for word in label["topic"])
+    if "pair" in label and flag.reason == "duplicate":
+        return set(flag.subject.split(":", 1)[1].split("|")) == set(label["pair"])
     return flag.document_id == label["document_id"]
 
 
@@ -97,14 +104,15 @@ def score(flags: list[Flag], labels: dict[str, Any]) -> dict[str, dict[str, Any]
     return out
 
 
-def labelled(embedder_name: str) -> dict[str, Any]:
+def labelled(embedder_name: str, which: str = "dev", brief: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        kb, labels = build_labelled_store(Path(tmp) / "store", embedder_name)
+        kb, labels = build_labelled_store(Path(tmp) / "store", embedder_name, SETS[which])
         built = time.perf_counter() - started
         summary = run_scan(kb, labelled_config(labels))
         flags = FlagStore(kb).list()
         result: dict[str, Any] = {
+            "set": which,
             "embedder": kb.model_id,
             "build_seconds": round(built, 2),
             "scan": summary.as_dict(),
@@ -115,7 +123,7 @@ def labelled(embedder_name: str) -> dict[str, Any]:
             },
         }
         kb.db.close()
-    print(f"labelled set: {result['labels']} embedder {result['embedder']}")
+    print(f"{which} set: {result['labels']} embedder {result['embedder']}")
     print(
         f"{'reason':26} {'flags':>5} {'pos':>4} {'neg':>4} {'precision':>9} {'recall':>6}"
         "  neg flagged"
@@ -127,7 +135,7 @@ def labelled(embedder_name: str) -> dict[str, Any]:
             f"{reason:26} {s['flags']:5} {s['positives']:4} {s['negatives']:4} {p:>9} {r:>6}  "
             f"{len(s['negatives_flagged'])}"
         )
-        if s["missed"] or s["false_positives"]:
+        if not brief and (s["missed"] or s["false_positives"]):
             print(f"    missed {s['missed']}  false positives {s['false_positives']}")
     return result
 
@@ -178,10 +186,16 @@ def main() -> None:
         help="scan the first N aws-docs pages instead (default all 26,624)",
     )
     parser.add_argument("--store", type=Path, default=None, help="reuse this aws store")
+    parser.add_argument("--set", dest="which", choices=sorted(SETS), default="dev")
+    parser.add_argument(
+        "--brief", action="store_true", help="figures only (no missed/false-positive lists)"
+    )
     args = parser.parse_args()
-    result = aws(args.aws, args.store) if args.aws else labelled(args.embedder)
+    result = (
+        aws(args.aws, args.store) if args.aws else labelled(args.embedder, args.which, args.brief)
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    name = "flags-aws.json" if args.aws else f"flags-labelled-{args.embedder}.json"
+    name = "flags-aws.json" if args.aws else f"flags-{args.which}-{args.embedder}.json"
     (OUT / name).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
 
 
