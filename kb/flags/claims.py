@@ -1,104 +1,93 @@
 """Claim extraction: the checkable facts of a sentence (numbers with units, durations,
-prices, percentages, versions, UI labels, menu paths), normalised so two sentences'
-claims can be compared value for value.
+prices, percentages, measures, versions, UI labels, menu paths), normalised so two
+sentences' claims can be compared value for value, in every language `kb.text` reads
+(number words, decimal commas, units and menu verbs in en/es/de/fr/pt).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from kb.flags.text import STOPWORDS, content_terms, stem, words
+from kb.text import (
+    ALL_STOPWORDS,
+    BUSINESS_AFTER,
+    BUSINESS_BEFORE,
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    DURATION_UNITS,
+    LEAD_VERB,
+    MEASURE_UNITS,
+    PATH_CONNECTORS,
+    PERIOD_WORDS,
+    duration_unit,
+    measure_unit,
+    number_pattern,
+    parse_number,
+    qualifier,
+    trie_pattern,
+)
 
 ClaimKind = Literal["duration", "price", "percent", "quantity", "version", "label", "path"]
 
-NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "sixty": 60,
-    "ninety": 90,
-    "hundred": 100,
-}
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
-_RANGE = rf"{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?"
-_DURATION_UNITS = {
-    "second": 1 / 60,
-    "sec": 1 / 60,
-    "minute": 1,
-    "min": 1,
-    "hour": 60,
-    "hr": 60,
-    "h": 60,
-    "day": 1440,
-    "week": 10080,
-    "month": 43200,
-    "year": 525600,
-}
+_NUM = number_pattern()
+_RANGE = rf"{_NUM}(?:\s*(?:-|–|to|a|bis|à|y|e|al|até)\s*{_NUM})?"
+_RANGE_SPLIT = re.compile(r"\s*(?:-|–|\bto\b|\ba\b|\bbis\b|\bà\b|\by\b|\be\b|\bal\b|\baté\b)\s*")
+
+
+def _words_alt(words: Iterable[str]) -> str:
+    return trie_pattern(sorted(set(words), key=len, reverse=True))
+
+
 _DURATION = re.compile(
     rf"(?<![\w.]){_RANGE}[\s-]*(business|working|calendar)?[\s-]*"
-    r"(seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?)\b",
+    rf"({_words_alt(DURATION_UNITS)})\.?(?!\w)(?:\s+({_words_alt(BUSINESS_AFTER)})(?!\w))?",
     re.IGNORECASE,
 )
-_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
+_MEASURE = re.compile(
+    rf"(?<![\w.$€£/:-]){_RANGE}\s?({_words_alt(MEASURE_UNITS)})(?!\w)", re.IGNORECASE
+)
+_SYMBOL = r"R\$|[$€£]"
+_CURRENCY_WORD = _words_alt(CURRENCY_WORDS)
+_PERIOD = (
+    r"(?:\s*(?:/|per|a|an|each|al|por|pro|im|par|ao|cada|je)\s*"
+    rf"({_words_alt(PERIOD_WORDS)})(?!\w))?"
+)
 _PRICE = re.compile(
-    rf"(?:([$€£])\s?({_NUM})|({_NUM})\s?(USD|EUR|GBP|€)\b)"
-    r"(?:\s*(?:/|per|a|an|each)\s*(month|mo|year|yr|user|seat|member|booking))?",
+    rf"(?:({_SYMBOL})\s?({_NUM})|({_NUM})\s?({_SYMBOL}|{_CURRENCY_WORD})(?!\w)){_PERIOD}",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(rf"(?<![\w.])({_NUM})\s?(?:%|percent\b)", re.IGNORECASE)
+_PERCENT = re.compile(
+    rf"(?<![\w.])({_NUM})\s?(?:%|percent\b|per cent\b|por ciento\b|prozent\b|pour cent\b"
+    r"|por cento\b)",
+    re.IGNORECASE,
+)
 _QUANTITY = re.compile(
-    rf"(?<![\w.$€£/:-])({_NUM})(?![\w.:/%-])\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?"
+    rf"(?<![\w.$€£/:-])({_NUM})(?![\w.:/%-])\s+([^\W\d_][\w-]*)(?:\s+([^\W\d_][\w-]*))?"
 )
 _VERSION = re.compile(
-    r"\b(iOS|iPadOS|Android|macOS|Windows|Chrome|Safari|Firefox|Edge|API|SDK|app|version|v)"
-    r"\s*v?(\d+(?:\.\d+){0,3})\b",
+    r"\b(iOS|iPadOS|Android|macOS|Windows|Chrome|Safari|Firefox|Edge|API|SDK|app|version|"
+    r"versión|versão|Version|v)\s*v?(\d+(?:\.\d+){0,3})\b",
     re.IGNORECASE,
 )
 _BOLD = re.compile(r"\*\*([^*\n]{1,80})\*\*|__([^_\n]{1,80})__")
-_QUOTED = re.compile(r"[\"“]([^\"”\n]{2,60})[\"”]|`([^`\n]{2,60})`")
+_QUOTED = re.compile(r"[\"“«„]([^\"”»“\n]{2,60})[\"”»“]|`([^`\n]{2,60})`")
 _PATH_SEP = re.compile(r"\s*(?:>|→|»|›)\s*")
-_SEGMENT = r"[A-Z][\w&'’/-]*(?: (?:&|[A-Z][\w&'’/-]*))*"
-_LEAD_VERB = re.compile(
-    r"^(?:Open|Go to|Go|Click|Tap|Select|Choose|Navigate to|Visit|Head to|Under|In)\s+"
-)
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_CONNECT = "|".join(re.escape(c) for c in PATH_CONNECTORS)
+_SEGMENT = rf"[{_UPPER}][\w&'’/-]*(?: (?:(?:{_CONNECT}) )*(?:&|[{_UPPER}][\w&'’/-]*))*"
 _PATH = re.compile(rf"{_SEGMENT}(?:\s*(?:>|→|»|›)\s*{_SEGMENT})+")
-_QUALIFIERS = (
-    (
-        "max",
-        re.compile(
-            r"\b(up to|at most|maximum|max|no more than|limit(?:ed)? (?:of|to)|within|until"
-            r"|only)\s*$",
-            re.I,
-        ),
-    ),
-    ("min", re.compile(r"\b(at least|minimum|min|more than|over|longer than)\s*$", re.I)),
-    ("after", re.compile(r"\b(after|every|each|once a)\s*$", re.I)),
-    ("before", re.compile(r"\b(before|ahead of|in advance of|prior to)\s*$", re.I)),
-)
-_UNIT_SKIP = STOPWORDS | {
-    "more",
-    "less",
-    "fewer",
-    "additional",
-    "extra",
-    "free",
-    "new",
-    "different",
-}
+_UNIT_SKIP = (
+    STOPWORDS
+    | ALL_STOPWORDS
+    | {
+        "more", "less", "fewer", "additional", "extra", "free", "new", "different",
+        "mas", "más", "menos", "mehr", "weniger", "plus", "moins", "mais",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -116,21 +105,22 @@ class Claim:
 
 
 def _number(text: str) -> float:
-    t = text.lower().replace(",", "")
-    return float(NUMBER_WORDS[t]) if t in NUMBER_WORDS else float(t)
+    value = parse_number(text)
+    if value is None:
+        raise ValueError(f"not a number: {text!r}")
+    return value
 
 
 def _range(text: str) -> tuple[float, float]:
-    parts = re.split(r"\s*(?:-|–|\bto\b)\s*", text.strip())
-    nums = [_number(p) for p in parts if p]
-    return min(nums), max(nums)
+    whole = parse_number(text)
+    if whole is not None:  # "treinta y cinco" is one number, not a range
+        return whole, whole
+    nums = [v for p in _RANGE_SPLIT.split(text.strip()) if p and (v := parse_number(p)) is not None]
+    return (min(nums), max(nums)) if nums else (0.0, 0.0)
 
 
 def _qualifier(before: str) -> str:
-    for name, pattern in _QUALIFIERS:
-        if pattern.search(before):
-            return name
-    return ""
+    return qualifier(before)
 
 
 def _window(text: str, start: int, end: int, span_words: int = 7) -> frozenset[str]:
@@ -150,10 +140,10 @@ def extract_claims(sentence: str) -> list[Claim]:
         return all(b <= s or a >= e for s, e in taken)
 
     for m in _PRICE.finditer(plain):
-        symbol = m.group(1) or m.group(4) or ""
+        symbol = (m.group(1) or m.group(4) or "").lower()
         amount = _number(m.group(2) or m.group(3))
-        period = stem((m.group(5) or "").lower()).replace("mo", "month").replace("yr", "year")
-        currency = _CURRENCY.get(symbol.lower(), symbol.upper())
+        period = PERIOD_WORDS.get((m.group(5) or "").lower(), "")
+        currency = CURRENCY_SYMBOLS.get(symbol) or CURRENCY_WORDS.get(symbol, symbol.upper())
         claims.append(
             Claim(
                 "price",
@@ -186,20 +176,45 @@ def extract_claims(sentence: str) -> list[Claim]:
     for m in _DURATION.finditer(plain):
         if not free(*m.span()):
             continue
+        unit = duration_unit(m.group(2))
         number = re.match(_RANGE, m.group(0), re.IGNORECASE)
-        assert number is not None
+        if unit is None or number is None:
+            continue
         low, high = _range(number.group(0))
-        unit_word = m.group(2).lower().rstrip("s") or "h"
-        factor = _DURATION_UNITS.get(unit_word, _DURATION_UNITS.get(unit_word[:3], 1))
-        family = "business" if (m.group(1) or "").lower() in ("business", "working") else "time"
-        shown = f"{low:g}-{high:g} {unit_word}" if low != high else f"{low:g} {unit_word}"
+        before = (m.group(1) or "").lower()
+        family = (
+            "business"
+            if before in BUSINESS_BEFORE or m.group(3) or unit.family == "business"
+            else "time"
+        )
+        shown = f"{low:g}-{high:g} {unit.name}" if low != high else f"{low:g} {unit.name}"
         claims.append(
             Claim(
                 "duration",
                 shown,
-                low * factor,
-                high * factor,
+                low * unit.factor,
+                high * unit.factor,
                 family,
+                _qualifier(plain[: m.start()]),
+                m.group(0),
+                _window(plain, m.start(), m.end()),
+            )
+        )
+        taken.append(m.span())
+    for m in _MEASURE.finditer(plain):
+        measure = measure_unit(m.group(1))
+        number = re.match(_RANGE, m.group(0), re.IGNORECASE)
+        if not free(*m.span()) or measure is None or number is None:
+            continue
+        low, high = _range(number.group(0))
+        shown = f"{low:g}-{high:g} {measure.name}" if low != high else f"{low:g} {measure.name}"
+        claims.append(
+            Claim(
+                "quantity",
+                shown,
+                low * measure.factor,
+                high * measure.factor,
+                measure.family,
                 _qualifier(plain[: m.start()]),
                 m.group(0),
                 _window(plain, m.start(), m.end()),
@@ -209,7 +224,7 @@ def extract_claims(sentence: str) -> list[Claim]:
     for m in _VERSION.finditer(plain):
         if free(*m.span()):
             product = m.group(1).lower()
-            product = "version" if product in ("v", "version") else product
+            product = "version" if product in ("v", "version", "versión", "versão") else product
             claims.append(
                 Claim(
                     "version",
@@ -226,17 +241,17 @@ def extract_claims(sentence: str) -> list[Claim]:
     for m in _QUANTITY.finditer(plain):
         if not free(*m.span()):
             continue
-        unit = _unit(m.group(2), m.group(3))
-        if not unit:
+        noun = _unit(m.group(2), m.group(3))
+        if not noun:
             continue
         value = _number(m.group(1))
         claims.append(
             Claim(
                 "quantity",
-                f"{value:g} {unit}",
+                f"{value:g} {noun}",
                 value,
                 value,
-                unit,
+                noun,
                 _qualifier(plain[: m.start()]),
                 m.group(0),
                 _window(plain, m.start(), m.end()),
@@ -268,7 +283,7 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
     for text in [*bold_paths, *(m.group(0) for m in _PATH.finditer(plain))]:
         parts = [p.strip(" .,'\"`") for p in _PATH_SEP.split(text) if p.strip()]
         if parts:
-            parts[0] = _LEAD_VERB.sub("", parts[0])
+            parts[0] = LEAD_VERB.sub("", parts[0])
         if len(parts) >= 2 and " > ".join(parts) not in seen:
             seen.add(" > ".join(parts))
             out.append(

@@ -1,6 +1,11 @@
-"""contradicted_by_tickets: recently resolved tickets whose resolution disagrees with a
-similar article claim by claim (numbers, durations, prices, limits, versions, UI labels,
-menu paths, step order). Heuristic by default; an optional verifier confirms candidates.
+"""contradicted_by_tickets: resolved tickets whose resolution disagrees with a similar
+article claim by claim (numbers, durations, prices, limits, versions, UI labels, menu paths,
+step order). Heuristic by default; an optional verifier confirms candidates.
+
+Which tickets count is relative to the article: every ticket resolved after the article's
+last edit (an old article never edited since keeps its old evidence), optionally capped by
+`max_age_days`; an undated article uses `undated_window_days`. A ticket resolved before the
+edit may describe what the edit fixed, so it never counts.
 """
 
 from __future__ import annotations
@@ -17,25 +22,24 @@ from kb.flags.corpus import Article, Ticket, document_vectors, nearest_articles,
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import GENERIC, Sentence, content_terms, sentences
 from kb.store import KnowledgeBase
+from kb.text import CHANGE_CUES, EXCEPTION_CUES, phrase_pattern
 
 # A resolution sentence that grants an exception says nothing about how the product works.
-_EXCEPTION = re.compile(
-    r"\b(as an? (?:one-off|exception|courtesy|goodwill)|one[- ]time|this time|goodwill|"
-    r"courtesy|extended your|extend your|manually|for you|on your behalf|just this once)\b",
-    re.IGNORECASE,
-)
-# Statements about the customer's own data, not about the product.
+_EXCEPTION = phrase_pattern(EXCEPTION_CUES)
+# Statements about the customer's own data ("your parcel was valued at", "tu pedido era de").
 _CUSTOMER_STATE = re.compile(
     r"\b(you(?:'ve| have)(?: currently| already)? (?:used|got|have|booked|created|added)|"
     r"your (?:account|workspace|team|invoice|card|booking)s? (?:has|had|was|shows|is)|"
-    r"you currently|you were charged|you're at)\b",
+    r"your [\w-]+s? (?:was|were|weighs|weighed|took|cost|came|arrived)|"
+    r"you currently|you were charged|you're at|you paid|yours (?:was|arrived|came|took)|"
+    r"(?:tu|su|vuestro|vuestra) [\w-]+ (?:era|fue|pesa|pesaba|tardó|costó|llegó)|"
+    r"(?:o seu|a sua|seu|sua) [\w-]+ (?:era|foi|pesa|demorou|custou|chegou)|"
+    r"(?:dein|ihr|deine|ihre) [\w-]+ (?:war|wog|wiegt|dauerte|kostete|kam)|"
+    r"(?:votre|ton|ta) [\w-]+ (?:était|pesait|pèse|a coûté|est arrivée?))(?!\w)",
     re.IGNORECASE,
 )
-_CHANGE_CUE = re.compile(
-    r"\b(now|renamed|moved|no longer|instead|replaced|new name|has changed|changed|"
-    r"updated|since the|recent(?:ly)?|these days|nowadays|anymore)\b",
-    re.IGNORECASE,
-)
+_CHANGE_CUE = phrase_pattern(CHANGE_CUES)
+_NUMERIC = frozenset({"quantity", "price", "duration", "percent"})
 _QUESTION_MARK = re.compile(r"\?\s*$")
 
 
@@ -49,7 +53,11 @@ class ClaimVerifier(Protocol):
 
 @dataclass(frozen=True)
 class ContradictionConfig:
-    window_days: int = 180
+    """`max_age_days` (None: no cap) bounds how old a ticket after the article's last edit
+    may be; `undated_window_days` is the window for articles without an edit date."""
+
+    max_age_days: int | None = None
+    undated_window_days: int = 365
     articles_per_ticket: int = 3
     min_article_similarity: float = 0.1
     min_shared_terms: int = 1
@@ -149,7 +157,7 @@ def compare(
         agree_strength = 0
         found: list[tuple[int, _Sides, Claim, Claim]] = []
         for ct in t.claims:
-            if ct.kind == "quantity" and _CUSTOMER_STATE.search(text):
+            if ct.kind in _NUMERIC and _CUSTOMER_STATE.search(text):
                 continue
             if ct.kind in ("label", "path") and ct.value.lower() in article_text:
                 continue  # the article already mentions it: a different control, not a rename
@@ -246,13 +254,16 @@ def find_contradictions(
 
     cfg = cfg or ContradictionConfig()
     wanted = set(only) if only is not None else None
-    since = now - timedelta(days=cfg.window_days)
+    since = now - timedelta(days=cfg.max_age_days) if cfg.max_age_days is not None else None
+    undated_since = now - timedelta(days=cfg.undated_window_days)
     result = ContradictionResult()
     per_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     sides_cache: dict[str, list[_Sides]] = {}
     weak: set[str] | None = None  # computed on first use: a corpus pass, only if tickets exist
     for ticket in load_tickets(kb):
-        if ticket.resolved_at is None or not since <= ticket.resolved_at <= now:
+        if ticket.resolved_at is None or ticket.resolved_at > now:
+            continue
+        if since is not None and ticket.resolved_at < since:
             continue
         _, vecs = document_vectors(kb, ticket.external_id)
         if not len(vecs):
@@ -272,6 +283,8 @@ def find_contradictions(
             changed = parse_time(article.updated_at)
             if changed is not None and ticket.resolved_at < changed:
                 continue  # the article changed after this ticket: it may already be right
+            if changed is None and ticket.resolved_at < undated_since:
+                continue
             if ext not in sides_cache:
                 sides_cache[ext] = _claimed(article.body)
             if weak is None:
@@ -308,6 +321,10 @@ def _finding(article: Article, items: list[dict[str, Any]], touches: int) -> Fin
         evidence={
             "summary": summary,
             "since": dates[0] if dates else None,
+            "article_updated_at": article.updated_at,
+            "counted": "tickets resolved after the article's last edit"
+            if article.updated_at
+            else "tickets of the undated-article window",
             "ticket_ids": tickets,
             "items": items[:10],
             "article_title": article.title,

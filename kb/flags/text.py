@@ -1,11 +1,17 @@
-"""Plain-text helpers the signals share: Markdown to sentences, content words, crude stems."""
+"""Plain-text helpers the signals share: Markdown to sentences, content words, crude stems.
+
+Stopwords cover every language `kb.text` reads; content terms are folded (no diacritics),
+so "días" meets "dias" and a Spanish ticket's function words never tie it to an article.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[*_]*[A-Z0-9])")
+from kb.text import ALL_STOPWORDS, fold
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[*_¿¡]*[A-ZÀ-ÖØ-Þ0-9])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -25,7 +31,7 @@ STOPWORDS = frozenset(
     too under until up us use used using very via want was wasn way we were what when where
     whether which while who whom why will with within without won would yes yet you your
     yours""".split()  # noqa: SIM905
-)
+) | ALL_STOPWORDS
 # Words too common in help content to tie two sentences to the same topic.
 GENERIC = frozenset(
     """account add article button change choose click customer customers disable edit enable
@@ -121,7 +127,7 @@ def stem(word: str) -> str:
 def content_terms(text: str, *, drop_generic: bool = False) -> set[str]:
     """Stemmed content words (no stopwords, no bare numbers)."""
     terms = set()
-    for w in words(text):
+    for w in words(fold(text)):
         w = w.split("'", 1)[0]  # "it's" -> "it", "orbitly's" -> "orbitly"
         if w in STOPWORDS or w.isdigit() or len(w) < 2:
             continue

@@ -1,0 +1,114 @@
+# ruff: noqa: SIM905  (word tables read best as one string per language)
+"""Units in en/es/de/fr/pt: durations (to minutes, with business-day families), data sizes
+(to MB), weights (to kg), lengths (to cm), currencies and billing periods, so "30 kg" and
+"35 kilogramos", or "5 días hábiles" and "10 business days", compare value for value.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from kb.text.numbers import trie_pattern
+
+
+@dataclass(frozen=True)
+class Unit:
+    family: str  # what it can be compared with: "time", "business", "weight", "data", ...
+    factor: float  # to the family's base (minutes, kg, MB, cm, px)
+    name: str  # canonical short name for display ("day", "kg")
+
+
+def _table(family: str, factor: float, name: str, words: str) -> dict[str, Unit]:
+    return {w: Unit(family, factor, name) for w in words.split()}
+
+
+DURATION_UNITS: dict[str, Unit] = {
+    **_table("time", 1 / 60, "second", "second seconds sec secs s segundo segundos "
+             "sekunde sekunden sek seconde secondes"),
+    **_table("time", 1, "minute", "minute minutes min mins minuto minutos minuten"),
+    **_table("time", 60, "hour", "hour hours hr hrs h hora horas stunde stunden std heure "
+             "heures"),
+    **_table("time", 1440, "day", "day days día días dia dias tag tage tagen jour jours"),
+    **_table("time", 10080, "week", "week weeks semana semanas woche wochen semaine semaines"),
+    **_table("time", 43200, "month", "month months mes meses monat monate monaten mois mês"),
+    **_table("time", 525600, "year", "year years año años jahr jahre jahren an ans année "
+             "années ano anos"),
+    **_table("business", 1440, "day", "werktag werktage werktagen arbeitstag arbeitstage "
+             "arbeitstagen"),
+}  # fmt: skip
+# "business" before the unit (en) or after it (es/fr/pt): "5 business days", "5 días hábiles".
+BUSINESS_BEFORE = ("business", "working")
+CALENDAR_BEFORE = ("calendar",)
+BUSINESS_AFTER = ("hábiles", "habiles", "laborables", "ouvrés", "ouvres", "ouvrables", "úteis",
+                  "uteis")  # fmt: skip
+
+MEASURE_UNITS: dict[str, Unit] = {
+    **_table("weight", 0.001, "g", "g gram grams gramo gramos gramm gramme grammes grama "
+             "gramas"),
+    **_table("weight", 1, "kg", "kg kgs kilo kilos kilogram kilograms kilogramo kilogramos "
+             "kilogramm kilogramme kilogrammes quilo quilos quilograma quilogramas"),
+    **_table("weight", 0.45359237, "lb", "lb lbs pound-weight"),
+    **_table("data", 1 / 1024, "KB", "kb ko kilobyte kilobytes kilooctet kilooctets"),
+    **_table("data", 1, "MB", "mb mo megabyte megabytes mégaoctet mégaoctets megaoctet "
+             "megaoctets"),
+    **_table("data", 1024, "GB", "gb go gigabyte gigabytes gigaoctet gigaoctets"),
+    **_table("data", 1024 * 1024, "TB", "tb to terabyte terabytes"),
+    **_table("length", 0.1, "mm", "mm millimetre millimetres millimeter millimeters "
+             "milímetro milímetros millimètre millimètres milimetro milimetros"),
+    **_table("length", 1, "cm", "cm centimetre centimetres centimeter centimeters centímetro "
+             "centímetros zentimeter centimètre centimètres centimetro centimetros"),
+    **_table("length", 2.54, "in", "inch inches pulgada pulgadas zoll pouce pouces polegada "
+             "polegadas"),
+    **_table("pixels", 1, "px", "px pixel pixels píxel píxeles pixeles"),
+}  # fmt: skip
+# French data units ("To", "Go", "Mo", "Ko") are English words in lower case: capitalised only.
+CAPITALISED_ONLY = frozenset({"to", "go", "mo", "ko"})
+
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "r$": "BRL"}
+CURRENCY_WORDS = {
+    "usd": "USD", "eur": "EUR", "gbp": "GBP", "brl": "BRL", "euro": "EUR", "euros": "EUR",
+    "dollar": "USD", "dollars": "USD", "dólar": "USD", "dólares": "USD", "reais": "BRL",
+    "real": "BRL",
+}  # fmt: skip
+# Billing periods after a price: "/month", "per month", "al mes", "pro Monat", "par mois".
+PERIOD_WORDS = {
+    **dict.fromkeys("month months mo mes meses monat mois mês mensal mensual monatlich "
+                    "mensuel".split(), "month"),
+    **dict.fromkeys("year years yr año años jahr an ano annual anual jährlich annuel".split(),
+                    "year"),
+    **dict.fromkeys("user users seat seats member members usuario usuarios nutzer benutzer "
+                    "utilisateur utilisateurs usuário usuários".split(), "user"),
+    **dict.fromkeys("parcel parcels package packages paquete paquetes paket pakete colis "
+                    "encomenda encomendas envío envio booking bookings".split(), "item"),
+}  # fmt: skip
+PERIOD_LEADS = ("per", "a", "an", "each", "/", "al", "por", "pro", "im", "par", "por", "ao",
+                "cada", "je")  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Días" -> "dias"): how units and words are looked up."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_FOLDED_DURATIONS = {fold(k): v for k, v in DURATION_UNITS.items()}
+
+
+def duration_unit(word: str) -> Unit | None:
+    """The unit of a duration word ("Stunden", "dias", "hrs"), or None."""
+    w = word.rstrip(".")
+    return DURATION_UNITS.get(w.lower()) or _FOLDED_DURATIONS.get(fold(w))
+
+
+def measure_unit(word: str) -> Unit | None:
+    """The unit of a measure ("KB", "kilos", "Mo"); "to"/"go"/"mo"/"ko" only capitalised."""
+    w = word.rstrip(".")
+    if w.lower() in CAPITALISED_ONLY and not w[:1].isupper():
+        return None
+    return MEASURE_UNITS.get(w.lower())
+
+
+def unit_pattern(words: list[str]) -> str:
+    """Regex source matching any of `words` (whole words, trie-factored)."""
+    return trie_pattern(sorted(set(words), key=len, reverse=True))
