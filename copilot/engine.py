@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from copilot.compose import Draft, ExtractiveComposer, Source, ThreadSummary, summarize_thread
 from copilot.config import Settings
 from copilot.handoff import handoff_reason
 from copilot.language import customer_language
+from kb.answerability import (
+    AnswerabilityModel,
+    Evidence,
+    StoreTermStats,
+    Topic,
+    candidate_topics,
+    extract,
+    load_for_store,
+)
 from kb.models import Hit, SearchFilters
 from kb.query_cleaning import clean_message
 from kb.retrieval import Retriever
@@ -37,16 +46,36 @@ class Composed:
 
 @dataclass(frozen=True)
 class Answered:
-    outcome: Literal["answered", "handoff"]
+    outcome: Literal["answered", "handoff", "clarify"]
     reason: str | None
     composed: Composed | None
     lang: str
     confidence: float
     sources: list[Source]
+    evidence: Evidence | None = None  # what the answerability decision read
+    topics: list[Topic] = field(default_factory=list)  # clarify: the articles to choose from
 
 
-def confidence(sources: Sequence[Source], supported_share: float, floor: float) -> float:
-    """Retrieval relevance of the best source, tempered by how much of the text is supported."""
+@dataclass
+class _Decision:
+    """The answerability model and the store's term statistics, per store generation."""
+
+    model: AnswerabilityModel
+    stats: StoreTermStats
+    generation: int
+
+
+def confidence(
+    sources: Sequence[Source],
+    supported_share: float,
+    floor: float,
+    answerability: float | None = None,
+) -> float:
+    """Customer answers: the answerability model's calibrated probability that answering from
+    these sources is right. Agent drafts (no decision): retrieval relevance of the best source,
+    tempered by how much of the text is supported."""
+    if answerability is not None:
+        return round(answerability, 4)
     if not sources:
         return 0.0
     best = max(s.relevance for s in sources)
@@ -127,18 +156,29 @@ class Copilot:
     def generator_name(self) -> str:
         return getattr(self.generator, "model", "extractive")
 
+    def generator_status(self) -> dict[str, Any]:
+        """The generator's state for /healthz (the local model's child process, if any)."""
+        status = getattr(self.generator, "status", None)
+        return dict(status()) if status is not None else {"model": "extractive", "state": "ready"}
+
     # -- retrieval ------------------------------------------------------------------------
 
     def sources_for(
         self, question: str, history: Sequence[str], filters: SearchFilters, lang: str, k: int
     ) -> list[Source]:
         """Articles for `question`, in the customer's language first when any are relevant."""
+        hits = self._hits_for(question, history, filters, lang, k)
+        return [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+
+    def _hits_for(
+        self, question: str, history: Sequence[str], filters: SearchFilters, lang: str, k: int
+    ) -> list[Hit]:
         articles = SearchFilters(visibility=filters.visibility, kinds=frozenset({"article"}))
         in_lang = SearchFilters(visibility=articles.visibility, kinds=articles.kinds, lang=lang)
         hits = self.retriever.search(question, k=k, filters=in_lang, history=history)
         if not hits or (hits[0].dense_score or 0.0) < self.settings.relevance_floor:
             hits = self.retriever.search(question, k=k, filters=articles, history=history)
-        return [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+        return hits
 
     def _passages(self, hit: Hit) -> tuple[str, ...]:
         """The hit's best passages, then the rest of the document (a procedure often sits in a
@@ -200,23 +240,55 @@ class Copilot:
     def answer(
         self, question: str, *, history: Sequence[str] = (), locale: str | None = None
     ) -> Answered:
-        """Answer a customer from public articles only, or hand off with a reason."""
+        """Answer a customer from public articles only, ask which article they mean, or hand
+        off with a reason; the answerability decision reads the passages, not the topic."""
         lang = customer_language([question], locale, self.languages())
         reason = handoff_reason(question)
         if reason:
             return Answered("handoff", reason, None, lang, 0.0, [])
-        sources = self.sources_for(
-            question, history, SearchFilters.public(), lang, self.settings.answer_sources
-        )
+        k = self.settings.answer_sources
+        hits = self._hits_for(question, history, SearchFilters.public(), lang, k)
+        sources = [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+        decision = self._decision()
         if not sources or max(s.relevance for s in sources) < self.settings.relevance_floor:
-            return Answered("handoff", "no_relevant_article", None, lang, 0.0, sources)
+            evidence = extract(question, hits, decision.stats, history=history)
+            return Answered("handoff", "no_relevant_article", None, lang, 0.0, sources, evidence)
+        topics = candidate_topics(question, hits, history) if self.settings.clarify else []
+        if topics:
+            evidence = extract(question, hits, decision.stats, history=history)
+            score = confidence(sources, 0.0, 0.0, decision.model.probability(evidence))
+            return Answered("clarify", None, None, lang, score, sources, evidence, topics)
         started = time.perf_counter()
         draft = self._compose(question, sources, lang=lang, style="answer")
-        score = confidence(sources, draft.supported_share, self.settings.relevance_floor)
+        evidence = extract(question, hits, decision.stats, history=history, answer=draft.text)
+        probability = decision.model.probability(evidence)
+        score = confidence(sources, draft.supported_share, 0.0, probability)
         composed = Composed(draft, sources, [], score, lang, time.perf_counter() - started)
-        if score < self.settings.answer_threshold or not draft.cited:
-            return Answered("handoff", "low_confidence", composed, lang, score, sources)
-        return Answered("answered", None, composed, lang, score, sources)
+        if score < self.answer_threshold or not draft.cited:
+            return Answered("handoff", "low_confidence", composed, lang, score, sources, evidence)
+        return Answered("answered", None, composed, lang, score, sources, evidence)
+
+    @property
+    def answer_threshold(self) -> float:
+        """The setting when given, else the threshold calibrated with the model."""
+        if self.settings.answer_threshold is not None:
+            return self.settings.answer_threshold
+        return self._decision().model.threshold
+
+    def _decision(self) -> _Decision:
+        """The store's calibrated model (`kbc calibrate`) or the shipped default; term
+        statistics are re-read when the store changes."""
+        current: _Decision | None = getattr(self, "_answerability", None)
+        generation = self.kb.generation
+        if current is None:
+            current = _Decision(
+                load_for_store(self.kb.data_dir), StoreTermStats(self.kb.db), generation
+            )
+            self._answerability = current
+        elif current.generation != generation:
+            current.stats.reset()
+            current.generation = generation
+        return current
 
     def _compose(
         self,
