@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -21,17 +23,15 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 
 def _limit_threads(threads: int) -> None:
-    """Cap torch's intra-op and FAISS's OpenMP threads in the server (Settings.torch_threads):
-    requests already run side by side, and OpenMP threads spinning on busy cores cost more
-    than they save (bench/RESULTS.md)."""
+    """Cap the encoder's intra-op threads (ONNX Runtime, or torch for `minilm-torch`) and
+    FAISS's OpenMP threads in the server (Settings.torch_threads): requests already run side
+    by side, and threads spinning on busy cores cost more than they save (bench/RESULTS.md)."""
     import faiss
 
+    from kb.embedders.base import set_encoder_threads
+
     faiss.omp_set_num_threads(threads)
-    try:
-        import torch
-    except ImportError:  # the hashing embedder needs no torch
-        return
-    torch.set_num_threads(threads)
+    set_encoder_threads(threads)  # torch is never imported for this
 
 
 def _warm_up(kb: KnowledgeBase) -> None:
@@ -66,10 +66,17 @@ def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = state or build_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.engine.close()  # stops the local model's child process
+
     app = FastAPI(
         title="KB Copilot",
         version="0.1.0",
         description="Sourced replies, summaries and customer answers from your help center.",
+        lifespan=lifespan,
     )
     app.state.kbc = state
     install_error_handlers(app)
@@ -88,6 +95,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
             "status": "ok",
             "model": state.kb.model_id,
             "generator": state.engine.generator_name,
+            "llm": state.engine.generator_status(),
             **counts,
         }
 

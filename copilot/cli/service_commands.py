@@ -44,19 +44,29 @@ def serve(ctx: click.Context, host: str, port: int, llm: str | None, workers: in
 
 
 def _warm_up(generator: object) -> None:
-    """Load a local model before the first request; say so plainly when it cannot load."""
+    """Start a local model's server before the first request; say so plainly when it cannot."""
     warm = getattr(generator, "warm_up", None)
     if warm is None:
         return
     from kb.errors import KBError
 
-    click.echo(f"loading {getattr(generator, 'model', 'the model')} ...")
+    click.echo(f"starting {getattr(generator, 'model', 'the model')} ...")
     try:
         warm()
     except KBError as exc:
         click.echo(
             f"warning: {exc.message} — replies fall back to the extractive composer", err=True
         )
+        return
+    status = getattr(generator, "status", dict)()
+    if status.get("state") not in (None, "ready", "remote"):
+        click.echo(
+            f"warning: model server is {status.get('state')} ({status.get('last_error')}); "
+            "replies fall back to the extractive composer until it is ready",
+            err=True,
+        )
+    elif status.get("pid"):
+        click.echo(f"model server ready (pid {status['pid']}, supervised; /healthz shows it)")
 
 
 @click.group()

@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from copilot.compose.attribution import attribute_citations
 from copilot.compose.citations import (
@@ -96,8 +97,13 @@ class LLMComposer:
         customer_name: str | None = None,
         max_sentences: int = 4,
         stream: bool = False,
+        timeout_s: float | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Draft:
-        """A cited LLM draft, or the extractive one with `fallback_reason` saying why."""
+        """A cited LLM draft, or the extractive one with `fallback_reason` saying why.
+
+        ``timeout_s`` overrides the generator's deadline (widget answers have their own
+        budget); ``on_token`` receives the model's text as it streams."""
         started = time.perf_counter()
 
         def fall_back(reason: str, result: GeneratedText | None = None) -> Draft:
@@ -118,9 +124,16 @@ class LLMComposer:
         messages = build_messages(question, used, lang=lang, style=style,
                                   customer_name=customer_name,
                                   max_sources=self.max_sources)  # fmt: skip
+        options: dict[str, Any] = {}
+        if timeout_s:
+            options["timeout_s"] = timeout_s
+        if on_token is not None:
+            options["on_token"] = on_token
         try:
-            result = self.generator.complete(messages, stream=stream)
+            result = self.generator.complete(messages, stream=stream, **options)
         except KBError as exc:
+            if exc.code in {"llm_busy", "llm_unavailable"} and "timed out" not in exc.message:
+                return fall_back(exc.code)
             return fall_back(f"llm_error: {exc.message}")
         except Exception as exc:  # a generator must never break a draft
             return fall_back(f"llm_error: {type(exc).__name__}: {exc}")

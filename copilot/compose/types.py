@@ -6,8 +6,9 @@ structurally, and tests pass a deterministic fake.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Style = Literal["reply", "answer"]
 STYLES: tuple[Style, ...] = ("reply", "answer")
@@ -86,4 +87,7 @@ class TextGenerator(Protocol):
         *,
         max_tokens: int | None = None,
         stream: bool = False,
+        response_format: dict[str, Any] | None = None,
+        on_token: Callable[[str], None] | None = None,
+        timeout_s: float | None = None,
     ) -> GeneratedText: ...
