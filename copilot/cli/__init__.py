@@ -37,7 +37,8 @@ class KbcGroup(click.Group):
     "--embedder",
     envvar="KBC_EMBEDDER",
     default=None,
-    help="Embedding model: minilm | use-multilingual | hashing. Default: the store's own.",
+    help="Embedding model: minilm (ONNX Runtime) | minilm-torch | use-multilingual | hashing. "
+    "Default: the store's own.",
 )
 @click.version_option(package_name="kbc")
 @click.pass_context

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -31,6 +32,23 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int:
         """Number of model tokens `text` takes (without special tokens)."""
         ...
+
+
+_encoder_threads: list[int] = []
+
+
+def set_encoder_threads(threads: int) -> None:
+    """Cap the intra-op threads of encoders loaded from now on (the server passes its cap:
+    its requests already run side by side). Unset, each runtime picks its own default."""
+    _encoder_threads[:] = [max(1, threads)]
+    torch = sys.modules.get("torch")
+    if torch is not None:  # a torch model may already be loaded: cap it too
+        torch.set_num_threads(_encoder_threads[0])
+
+
+def encoder_threads() -> int | None:
+    """The cap set by `set_encoder_threads`, or None."""
+    return _encoder_threads[0] if _encoder_threads else None
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

