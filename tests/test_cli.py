@@ -15,7 +15,10 @@ from tests.helpcenter import ARTICLES, write_help_center
 
 def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = [prefix]
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # lazily loaded commands included
+        command = group.get_command(ctx, name)
+        assert command is not None
         if isinstance(command, click.Group):
             out += _all_commands(command, (*prefix, name))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -13,8 +14,44 @@ from kb.errors import KBError
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 
+# Command groups whose modules import heavy packages, loaded only when invoked. The short help
+# shown by `kbc --help` lives here so listing commands imports nothing (tests/test_cli_startup.py
+# checks it matches the real command's).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "flags": (
+        "copilot.cli.flags_commands",
+        "Stale, contradicted, duplicate and missing articles, with evidence.",
+    ),
+}
+
+
 class KbcGroup(click.Group):
-    """Turns every KBError into one clear line on stderr and its stable exit code."""
+    """Turns every KBError into one clear line on stderr and its stable exit code; loads the
+    LAZY_COMMANDS modules only when one of their commands runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module = importlib.import_module(LAZY_COMMANDS[cmd_name][0])
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)
+        rows = []
+        for name in names:
+            if name in LAZY_COMMANDS and name not in self.commands:
+                stand_in = click.Command(name, help=LAZY_COMMANDS[name][1])
+                rows.append((name, stand_in.get_short_help_str(limit)))
+            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -48,9 +85,9 @@ def main(ctx: click.Context, data_dir: Path, embedder: str | None) -> None:
 
 
 def _register() -> None:
-    from copilot.cli import eval_commands, flags_commands, service_commands, store_commands
+    from copilot.cli import eval_commands, service_commands, store_commands
 
-    for module in (store_commands, service_commands, eval_commands, flags_commands):
+    for module in (store_commands, service_commands, eval_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 
