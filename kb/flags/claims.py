@@ -43,7 +43,7 @@ def _words_alt(words: Iterable[str]) -> str:
 
 
 _DURATION = re.compile(
-    rf"(?<![\w.]){_RANGE}[\s-]*(business|working|calendar)?[\s-]*"
+    rf"(?<![\w.]){_RANGE}[\s-]*(?:(business|working|calendar)[\s-]+)?"
     rf"({_words_alt(DURATION_UNITS)})\.?(?!\w)(?:\s+({_words_alt(BUSINESS_AFTER)})(?!\w))?",
     re.IGNORECASE,
 )
@@ -125,8 +125,9 @@ def _qualifier(before: str) -> str:
 
 def _window(text: str, start: int, end: int, span_words: int = 7) -> frozenset[str]:
     """Content terms within a few words of a claim (what the number is about)."""
-    left = words(text[:start])[-span_words:]
-    right = words(text[end:])[:span_words]
+    reach = 20 * span_words  # chars: enough for the words wanted, bounded on long texts
+    left = words(text[max(0, start - reach) : start])[-span_words:]
+    right = words(text[end : end + reach])[:span_words]
     return frozenset(content_terms(" ".join(left + right)))
 
 
@@ -277,6 +278,14 @@ def _unit(first: str, second: str | None) -> str:
 def _paths_and_labels(sentence: str) -> list[Claim]:
     out: list[Claim] = []
     seen: set[str] = set()
+    sentence_terms: set[str] | None = None
+
+    def terms_of_sentence() -> set[str]:
+        nonlocal sentence_terms
+        if sentence_terms is None:
+            sentence_terms = content_terms(sentence)
+        return sentence_terms
+
     texts = [m.group(1) or m.group(2) or "" for m in _BOLD.finditer(sentence)]
     bold_paths = [t for t in texts if _PATH_SEP.search(t)]
     plain = _BOLD.sub(" ", sentence)
@@ -292,7 +301,7 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
                     " > ".join(parts),
                     unit="path",
                     span=text,
-                    context=frozenset(content_terms(sentence) - _terms(parts)),
+                    context=frozenset(terms_of_sentence() - _terms(parts)),
                 )
             )
             seen.update(p.lower() for p in parts)
@@ -309,7 +318,7 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
                 label,
                 unit="label",
                 span=m.group(0),
-                context=frozenset(content_terms(sentence) - _terms([label])),
+                context=frozenset(terms_of_sentence() - _terms([label])),
             )
         )
     return out

@@ -1,9 +1,13 @@
-"""duplicate: near-duplicate articles in the same language, with the overlapping passages.
+"""duplicate: articles in the same language that say the same thing, with the matching
+passages side by side. A translation is never a duplicate of its source.
 
-Chunks are shingled (word 3-grams, crc32) and MinHash-signed; LSH banding proposes chunk
-pairs, exact shingle Jaccard confirms them. Buckets shared by very many chunks are
-boilerplate (footers, notices) and are skipped, so the cost stays near-linear in chunks.
-A targeted re-check of a few articles proposes pairs from FAISS neighbours instead.
+Two passes. By wording (cheap, first): chunks are shingled (word 3-grams, crc32) and
+MinHash-signed; LSH banding proposes chunk pairs, exact shingle Jaccard confirms them;
+buckets shared by very many chunks are boilerplate and skipped. By meaning
+(`duplicates_semantic`): article pairs close by their stored chunk embeddings, matched chunk
+by chunk by cosine, which finds reworded copies. Either way a pair is a duplicate only if
+its matched passages agree on their facts. A targeted re-check of a few articles proposes
+pairs from FAISS neighbours instead.
 """
 
 from __future__ import annotations
@@ -17,6 +21,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kb.flags.corpus import Article, document_vectors, nearest_articles
+from kb.flags.duplicates_semantic import (
+    MeaningConfig,
+    candidate_pairs,
+    facts_agree,
+    load_doc_chunks,
+    match_chunks,
+)
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import words
 from kb.store import KnowledgeBase
@@ -34,6 +45,9 @@ class DuplicateConfig:
     chunk_jaccard: float = 0.5
     min_share_small: float = 0.6  # of the shorter article's chunks that overlap
     min_share_large: float = 0.25
+    by_meaning: bool = True
+    meaning: MeaningConfig = field(default_factory=MeaningConfig)
+    facts_checked: int = 3  # matched passage pairs whose facts must agree
 
 
 @dataclass
@@ -50,6 +64,8 @@ class DuplicateResult:
     chunks: int = 0
     candidate_pairs: int = 0
     boilerplate_buckets: int = 0
+    meaning_pairs: int = 0
+    rejected_by_facts: int = 0
 
 
 def shingles(text: str, n: int) -> np.ndarray:
@@ -121,16 +137,21 @@ def find_duplicates(
     result = DuplicateResult()
     langs = {ext: (a.lang or "") for ext, a in articles_by_id.items()}
     groups = {ext: (a.translation_of or ext) for ext, a in articles_by_id.items()}
+    only_pairs: set[tuple[str, str]] | None = None
     if only is None:
         chunks = _load_chunks(kb, cfg, None, langs)
         pairs = _lsh_pairs(chunks, cfg, result)
     else:
         targets = set(only) & set(articles_by_id)
         neighbours = set(targets)
+        only_pairs = set()
         for ext in targets:
             _, vecs = document_vectors(kb, ext)
             if len(vecs):
-                neighbours |= {d for d, _ in nearest_articles(kb, vecs, k=10, exclude=ext)}
+                near = {d for d, _ in nearest_articles(kb, vecs, k=10, exclude=ext)}
+                near &= set(articles_by_id)
+                neighbours |= near
+                only_pairs |= {(ext, d) if ext < d else (d, ext) for d in near}
         chunks = _load_chunks(kb, cfg, neighbours, langs)
         pairs = {
             (i, j)
@@ -153,52 +174,107 @@ def find_duplicates(
         if score >= cfg.chunk_jaccard:
             a, b = sorted((ci, cj), key=lambda c: c.doc)
             matched[(a.doc, b.doc)].append((a.id, b.id, score))
+    found: dict[tuple[str, str], tuple[list[tuple[int, int, float]], float, str]] = {}
     for (da, db), hits in matched.items():
         share_a = len({h[0] for h in hits}) / counts[da]
         share_b = len({h[1] for h in hits}) / counts[db]
-        if (
-            min(share_a, share_b) >= cfg.min_share_large
-            and max(share_a, share_b) >= cfg.min_share_small
-        ):
-            result.findings.append(
-                _finding(kb, articles_by_id[da], articles_by_id[db], hits, max(share_a, share_b))
-            )
+        if _enough(share_a, share_b, cfg):
+            found[(da, db)] = (hits, max(share_a, share_b), "wording")
+    if cfg.by_meaning:
+        _by_meaning(kb, cfg, langs, groups, only_pairs, found, result)
+    for (da, db), (hits, share, how) in found.items():
+        finding = _finding(kb, articles_by_id[da], articles_by_id[db], hits, share, how, cfg)
+        if finding is None:
+            result.rejected_by_facts += 1
+        else:
+            result.findings.append(finding)
     return result
 
 
+def _enough(share_a: float, share_b: float, cfg: DuplicateConfig) -> bool:
+    return min(share_a, share_b) >= cfg.min_share_large and max(share_a, share_b) >= (
+        cfg.min_share_small
+    )
+
+
+def _by_meaning(
+    kb: KnowledgeBase,
+    cfg: DuplicateConfig,
+    langs: dict[str, str],
+    groups: dict[str, str],
+    only_pairs: set[tuple[str, str]] | None,
+    found: dict[tuple[str, str], tuple[list[tuple[int, int, float]], float, str]],
+    result: DuplicateResult,
+) -> None:
+    """Add the pairs whose passages match by embedding cosine (reworded copies)."""
+    article_cos, chunk_cos = cfg.meaning.thresholds(kb.model_id)
+    if only_pairs is None:
+        proposed = candidate_pairs(kb, langs, groups, cfg.meaning, article_cos)
+    else:
+        proposed = {
+            p for p in only_pairs if langs[p[0]] == langs[p[1]] and groups[p[0]] != groups[p[1]]
+        }
+    proposed -= set(found)
+    result.meaning_pairs = len(proposed)
+    docs = load_doc_chunks(kb, {d for pair in proposed for d in pair}, cfg.min_words)
+    for da, db in sorted(proposed):
+        if da not in docs or db not in docs:
+            continue
+        hits, share_a, share_b = match_chunks(docs[da], docs[db], chunk_cos)
+        if hits and _enough(share_a, share_b, cfg):
+            found[(da, db)] = (hits, max(share_a, share_b), "meaning")
+
+
 def _finding(
-    kb: KnowledgeBase, a: Article, b: Article, hits: list[tuple[int, int, float]], share: float
-) -> Finding:
-    # Flag the newer copy (the one to merge away); the older one is the evidence.
+    kb: KnowledgeBase,
+    a: Article,
+    b: Article,
+    hits: list[tuple[int, int, float]],
+    share: float,
+    how: str,
+    cfg: DuplicateConfig,
+) -> Finding | None:
+    """The flag on the newer copy, or None when the matched passages disagree on facts."""
     newer, older = (
         (a, b)
         if (a.updated_at or "", a.external_id) > (b.updated_at or "", b.external_id)
         else (b, a)
     )
-    hits = sorted(hits, key=lambda h: -h[2])[:3]
+    hits = sorted(hits, key=lambda h: -h[2])[: max(3, cfg.facts_checked)]
     texts = dict(
         kb.db.execute(
             f"SELECT id, text FROM chunks WHERE id IN ({','.join('?' * (2 * len(hits)))})",
             [x for h in hits for x in h[:2]],
         ).fetchall()
     )
+    agreement = "same facts"
+    for ca, cb, _ in hits[: cfg.facts_checked]:
+        agree, why = facts_agree(texts[ca], texts[cb], cfg.meaning.min_name_overlap)
+        if not agree:
+            return None
+        agreement = why
     passages = []
-    for ca, cb, score in hits:
+    for ca, cb, score in hits[:3]:
         this, other = (ca, cb) if newer is a else (cb, ca)
         passages.append(
             {"this": texts[this][:400], "other": texts[other][:400], "similarity": round(score, 3)}
         )
+    measure = "embedding cosine" if how == "meaning" else "word 3-gram Jaccard"
     return Finding(
         reason="duplicate",
         document_id=newer.external_id,
         subject=f"duplicate:{a.external_id}|{b.external_id}",
         severity="high" if share >= 0.9 else "medium",
         evidence={
-            "summary": f"{share:.0%} of this article overlaps {older.title!r} "
-            f"({older.external_id})",
+            "summary": f"{share:.0%} of this article says the same as {older.title!r} "
+            f"({older.external_id})" + (", in other words" if how == "meaning" else ""),
             "duplicate_of": older.external_id,
             "duplicate_title": older.title,
+            "article_title": newer.title,
             "overlap_share": round(share, 3),
+            "matched_by": how,
+            "similarity_measure": measure,
+            "facts": agreement,
             "passages": passages,
         },
         key=evidence_key(

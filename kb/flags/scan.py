@@ -141,6 +141,8 @@ def detect(
             "chunks": result.chunks,
             "candidate_pairs": result.candidate_pairs,
             "boilerplate_buckets": result.boilerplate_buckets,
+            "meaning_pairs": result.meaning_pairs,
+            "rejected_by_facts": result.rejected_by_facts,
         }
         return result.findings
 

@@ -1,0 +1,215 @@
+"""Duplicates by meaning: article pairs proposed by their stored chunk embeddings, matched
+passage by passage by cosine, and accepted only when the matched passages agree on their
+facts (numbers with units, prices, durations, versions, and the names they mention).
+
+A reworded copy shares few word 3-grams but nearly all of its meaning, so MinHash alone
+misses it; two articles built from one template ("Connect Google Calendar" / "Connect
+Outlook Calendar", islands with their own delivery days) share meaning but not facts, which
+is why cosine alone is not enough. Proposals come from the articles' mean vectors: exact
+inner products for a small language group, an IVF index (a C library, near-linear) for a
+large one, so the cost stays near-linear in articles.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb.flags.claims import Claim, comparable, conflicts, extract_claims
+from kb.flags.text import STOPWORDS, split_sentences, strip_inline, words
+from kb.store import KnowledgeBase
+from kb.text import number_pattern, parse_number
+
+_NUMBER = re.compile(number_pattern(), re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_][\w-]*")
+_NUMERIC = frozenset({"duration", "price", "percent", "quantity", "version"})
+
+
+@dataclass(frozen=True)
+class MeaningConfig:
+    """Cosines are per embedding model (a bag-of-words hash scores paraphrases lower)."""
+
+    neighbours: int = 3
+    article_cosine: float | None = None  # None: chosen by the embedding model
+    chunk_cosine: float | None = None
+    exact_below: int = 4000  # language groups up to this size use exact inner products
+    min_name_overlap: float = 0.34
+
+    def thresholds(self, model_id: str | None) -> tuple[float, float]:
+        hashing = bool(model_id and model_id.startswith("hashing"))
+        article, chunk = (0.5, 0.6) if hashing else (0.8, 0.86)
+        return (
+            article if self.article_cosine is None else self.article_cosine,
+            chunk if self.chunk_cosine is None else self.chunk_cosine,
+        )
+
+
+@dataclass
+class DocChunks:
+    ids: list[int]
+    texts: list[str]
+    vectors: np.ndarray
+
+
+def article_means(kb: KnowledgeBase, docs: set[str]) -> tuple[list[str], np.ndarray]:
+    """(ids, L2-normalised mean chunk vector) of the given articles, streamed from SQLite."""
+    ids: list[str] = []
+    means: list[np.ndarray] = []
+    current: str | None = None
+    total: np.ndarray | None = None
+    rows = kb.db.execute(
+        "SELECT d.external_id, c.embedding FROM chunks c JOIN documents d "
+        "ON d.id = c.document_id WHERE d.kind = 'article' ORDER BY d.id, c.ordinal"
+    )
+    for ext, blob in rows:
+        if ext not in docs:
+            continue
+        vec = np.frombuffer(blob, dtype=np.float32)
+        if ext != current:
+            if current is not None and total is not None:
+                ids.append(current)
+                means.append(total)
+            current, total = ext, vec.astype(np.float32, copy=True)
+        elif total is not None:
+            total += vec
+    if current is not None and total is not None:
+        ids.append(current)
+        means.append(total)
+    if not means:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    matrix = np.vstack(means)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
+    return ids, matrix
+
+
+def _neighbours(matrix: np.ndarray, k: int, exact_below: int) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, indices) of each row's k nearest rows by inner product (itself included)."""
+    n = len(matrix)
+    k = min(k, n)
+    if n <= exact_below:
+        sims = matrix @ matrix.T
+        idx = np.argsort(-sims, axis=1)[:, :k]
+        return np.take_along_axis(sims, idx, axis=1), idx
+    import faiss
+
+    nlist = max(16, int(2 * np.sqrt(n)))
+    quantizer = faiss.IndexFlatIP(matrix.shape[1])
+    index = faiss.IndexIVFFlat(quantizer, matrix.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(7)
+    sample = matrix[rng.choice(n, size=min(n, 40 * nlist), replace=False)]
+    index.train(sample)
+    index.add(matrix)
+    index.nprobe = 8
+    scores, idx = index.search(matrix, k)
+    return scores, idx
+
+
+def candidate_pairs(
+    kb: KnowledgeBase,
+    langs: dict[str, str],
+    groups: dict[str, str],
+    cfg: MeaningConfig,
+    article_cosine: float,
+) -> set[tuple[str, str]]:
+    """Same-language article pairs whose mean vectors are close (translations excluded)."""
+    ids, matrix = article_means(kb, set(langs))
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, ext in enumerate(ids):
+        by_lang[langs[ext]].append(i)
+    pairs: set[tuple[str, str]] = set()
+    for members in by_lang.values():
+        if len(members) < 2:
+            continue
+        scores, idx = _neighbours(matrix[members], cfg.neighbours + 1, cfg.exact_below)
+        for row, (srow, irow) in enumerate(zip(scores, idx, strict=True)):
+            a = ids[members[row]]
+            for score, j in zip(srow, irow, strict=True):
+                if j < 0 or j == row or score < article_cosine:
+                    continue
+                b = ids[members[int(j)]]
+                if groups[a] != groups[b]:
+                    pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def load_doc_chunks(kb: KnowledgeBase, docs: Iterable[str], min_words: int) -> dict[str, DocChunks]:
+    """Chunks (ids, texts, vectors) of these articles, skipping chunks too short to judge."""
+    wanted = sorted(set(docs))
+    parts: dict[str, tuple[list[int], list[str], list[np.ndarray]]] = {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i : i + 500]
+        marks = ",".join("?" * len(part))
+        rows = kb.db.execute(
+            f"SELECT d.external_id, c.id, c.text, c.embedding FROM chunks c JOIN documents d "
+            f"ON d.id = c.document_id WHERE d.external_id IN ({marks}) ORDER BY c.id",
+            part,
+        )
+        for ext, cid, text, blob in rows:
+            if len(words(text)) < min_words:
+                continue
+            ids, texts, vecs = parts.setdefault(ext, ([], [], []))
+            ids.append(cid)
+            texts.append(text)
+            vecs.append(np.frombuffer(blob, dtype=np.float32))
+    return {ext: DocChunks(i, t, np.vstack(v)) for ext, (i, t, v) in parts.items()}
+
+
+def match_chunks(
+    a: DocChunks, b: DocChunks, chunk_cosine: float
+) -> tuple[list[tuple[int, int, float]], float, float]:
+    """(chunk pairs at or above the cosine, share of a's chunks matched, share of b's)."""
+    sims = a.vectors @ b.vectors.T
+    hits: list[tuple[int, int, float]] = []
+    for i in range(len(a.ids)):
+        j = int(np.argmax(sims[i]))
+        if sims[i, j] >= chunk_cosine:
+            hits.append((a.ids[i], b.ids[j], float(sims[i, j])))
+    matched_b = int((sims.max(axis=0) >= chunk_cosine).sum())
+    return hits, len(hits) / len(a.ids), matched_b / len(b.ids)
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not a sentence's first word: the things a passage names."""
+    found = set()
+    for line in strip_inline(text).replace("*", "").splitlines():
+        for sentence in split_sentences(line.strip(" #>-|")):
+            for token in _TOKEN.findall(sentence)[1:]:
+                if token[0].isupper() and token.lower() not in STOPWORDS:
+                    found.add(token.lower())
+    return found
+
+
+def _number_values(text: str) -> list[float]:
+    return sorted(v for m in _NUMBER.finditer(text) if (v := parse_number(m.group(0))) is not None)
+
+
+def _numeric(claims: list[Claim]) -> list[Claim]:
+    return [c for c in claims if c.kind in _NUMERIC]
+
+
+def facts_agree(text_a: str, text_b: str, min_name_overlap: float = 0.34) -> tuple[bool, str]:
+    """Whether two passages state the same facts: (agree, why not / what they share)."""
+    names_a, names_b = names(text_a), names(text_b)
+    if names_a and names_b:
+        overlap = len(names_a & names_b) / len(names_a | names_b)
+        if overlap < min_name_overlap:
+            only = sorted(names_a ^ names_b)[:4]
+            return False, f"they name different things ({', '.join(only)})"
+    if _number_values(text_a) == _number_values(text_b):
+        return True, "same numbers"
+    claims_a, claims_b = _numeric(extract_claims(text_a)), _numeric(extract_claims(text_b))
+    for ca in claims_a:
+        pairs = [cb for cb in claims_b if comparable(ca, cb)]
+        if pairs and all(conflicts(ca, cb) for cb in pairs):
+            other = pairs[0]
+            return False, f"{ca.value!r} here, {other.value!r} there"
+    return True, "same facts"
+
+
+def passages_json(texts: dict[int, str], hits: list[tuple[int, int, float]]) -> str:
+    return json.dumps([texts[h[0]][:120] for h in hits])
