@@ -214,7 +214,7 @@ class LLMGateway:
         local = self._local
         if local is None or local.ready:
             return
-        if local.status()["restarts"] == 0:
+        if not local.ever_ready:
             local.wait_ready(self.timeout_s)
         if not local.ready:
             raise LLMError(f"LLM {self.model} unavailable: model server {local.status()['state']}")
@@ -277,10 +277,11 @@ class LLMGateway:
         }
         if self.api_base:
             kwargs["api_base"] = self.api_base
+        if self.is_local:  # the child speaks the OpenAI protocol
+            kwargs["model"] = "openai/" + self.model[len(LOCAL_PREFIX) :]
         if self.mock_response is not None:
             kwargs["mock_response"] = self.mock_response
         elif self._local is not None:
-            kwargs["model"] = "openai/" + self.model[len(LOCAL_PREFIX) :]
             kwargs["api_base"] = self._local.api_base
             kwargs["api_key"] = LOCAL_API_KEY
             kwargs["extra_headers"] = {TIMEOUT_HEADER: f"{timeout:g}"}

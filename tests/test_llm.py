@@ -1,5 +1,5 @@
 """The LLM gateway through litellm: mock responses, a fake custom provider, retries and
-timeouts, local weight resolution, and (slow) the real embedded 0.5B model."""
+timeouts, local weight resolution, and (slow) the real embedded 0.5B model out of process."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import litellm
 
-from copilot import local_llm
+from copilot.local_model import weights as local_llm
 from copilot.llm import Completion, LLMError, LLMGateway
 from kb.errors import DependencyMissing
 
@@ -240,15 +240,6 @@ def test_corrupt_cache_is_rebuilt(fake_model: Any) -> None:
     assert local_llm.model_path(spec.name).read_bytes() == b"abcdef"
 
 
-def test_register_is_idempotent_and_keeps_others(register_fake: Any) -> None:
-    register_fake("fakeecho", EchoProvider())
-    local_llm.register()
-    local_llm.register()
-    providers = [entry["provider"] for entry in litellm.custom_provider_map]
-    assert providers.count("local") == 1
-    assert "fakeecho" in providers
-
-
 def test_local_mock_response_needs_no_weights() -> None:
     gateway = LLMGateway("local/qwen2.5-0.5b-instruct", mock_response="ok")
     assert gateway.complete(MESSAGES).text == "ok"
@@ -284,13 +275,18 @@ def test_real_local_model_generates() -> None:
     assert streamed.text.strip()
     assert streamed.first_token_seconds is not None
     assert streamed.prompt_tokens > 0 and streamed.completion_tokens > 0
+    assert gateway.local is not None and gateway.local.pid != os.getpid()  # out of process
+    gateway.close()
 
 
 def test_uninstalled_local_model_is_an_llm_error(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = local_llm.LocalModelSpec("ghost-model", "kbc-no-such-weights-part", "1.0", 2, "0" * 64)
     monkeypatch.setitem(local_llm.LOCAL_MODELS, spec.name, spec)
-    monkeypatch.setattr(local_llm, "_import_llama", lambda: object())
     gateway = LLMGateway("local/ghost-model")
+    if importlib.util.find_spec("llama_cpp") is None:
+        with pytest.raises(DependencyMissing, match="llama-cpp-python"):
+            gateway.warm_up()
+        return
     with pytest.raises(DependencyMissing, match="kbc-no-such-weights-part1"):
         gateway.warm_up()
     with pytest.raises(LLMError, match=r"local/ghost-model unavailable: .*kbc\[local-llm\]"):

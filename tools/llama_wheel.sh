@@ -38,7 +38,8 @@ fi
 if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
   echo "building llama-cpp-python $VERSION with portable flags (once, ~8 min on 2 cores)"
   echo "  CMAKE_ARGS=$flags"
-  tmp=$(mktemp -d "$CACHE.tmp.XXXXXX" 2>/dev/null || { mkdir -p "$CACHE"; mktemp -d "$CACHE/.tmp.XXXXXX"; })
+  mkdir -p "$CACHE"
+  tmp=$(mktemp -d "$CACHE/.build.XXXXXX")
   CMAKE_ARGS="$flags" FORCE_CMAKE=1 CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
     "$PY" -m pip wheel --quiet --no-deps --no-cache-dir --no-binary llama-cpp-python \
     "llama-cpp-python==$VERSION" -w "$tmp"

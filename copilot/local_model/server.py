@@ -100,7 +100,7 @@ def create_server_app(
         try:
             worker.submit(job)
         except Busy as exc:
-            return _error(503, "llm_busy", f"the local model is busy ({exc}); try again")
+            return _error(503, "llm_busy", f"llm_busy: the local model is busy ({exc}); retry")
         cid = f"chatcmpl-{uuid.uuid4().hex[:16]}"
         if body.get("stream"):
             usage_wanted = bool((body.get("stream_options") or {}).get("include_usage"))

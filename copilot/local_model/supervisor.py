@@ -81,6 +81,7 @@ class ModelSupervisor:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._ready = threading.Event()
+        self._ever_ready = False
         self._thread: threading.Thread | None = None
         self._dir = Path(tempfile.mkdtemp(prefix="kbc-model-"))
 
@@ -88,7 +89,14 @@ class ModelSupervisor:
 
     @property
     def ready(self) -> bool:
-        return self._ready.is_set()
+        """Answering health checks and alive now (a dead child is noticed at once)."""
+        proc = self._proc
+        return self._ready.is_set() and proc is not None and proc.poll() is None
+
+    @property
+    def ever_ready(self) -> bool:
+        """Whether the child has come up at least once (a restart is not a first start)."""
+        return self._ever_ready
 
     @property
     def api_base(self) -> str:
@@ -125,7 +133,13 @@ class ModelSupervisor:
         return self.ready
 
     def wait_ready(self, timeout_s: float) -> bool:
-        return self._ready.wait(timeout_s)
+        end = time.monotonic() + timeout_s
+        while not self.ready:
+            left = end - time.monotonic()
+            if left <= 0 or self._stop.is_set():
+                return False
+            time.sleep(min(0.05, left))
+        return True
 
     def stop(self) -> None:
         self._stop.set()
@@ -204,9 +218,10 @@ class ModelSupervisor:
             health = self._health()
             if health is not None:
                 failures = 0
-                if not self.ready:
+                if not self._ready.is_set():
                     log.info("model server %s ready on %s", self.name, self.api_base)
                     self._set("ready")
+                    self._ever_ready = True
                     self._ready.set()
                 overdue = health.get("overdue_s")
                 if overdue is not None and float(overdue) > self.overdue_grace_s:
@@ -216,7 +231,7 @@ class ModelSupervisor:
                     continue
                 if time.monotonic() - started > 60:
                     attempt = 0  # healthy for a minute: the next crash starts the backoff again
-            elif self.ready:
+            elif self._ready.is_set():
                 failures += 1
                 if failures >= self.failed_checks:
                     self._kill()
