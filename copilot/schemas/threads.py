@@ -21,6 +21,11 @@ class ThreadIn(BaseModel):
     locale: str | None = Field(None, description="Customer locale hint, e.g. es-ES")
     customer_name: str | None = None
     messages: list[MessageIn] = Field(min_length=1)
+    stream: bool = Field(
+        False,
+        description="Replies only: answer as server-sent events, `token` events while an LLM "
+        "writes, then one `reply` event with the checked draft (ReplyOut) or one `error`.",
+    )
 
 
 class SummaryOut(BaseModel):
