@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -248,9 +248,22 @@ def find_contradictions(
     verifier: ClaimVerifier | None = None,
     only: Iterable[str] | None = None,
     articles_by_id: dict[str, Article],
+    answered: Mapping[str, tuple[set[str], list[str]]] | None = None,
 ) -> ContradictionResult:
-    """Walk recent tickets (far fewer than articles) to their nearest articles and compare."""
+    """Walk tickets (far fewer than articles) to their nearest articles and compare.
+
+    `answered` maps an article to (ticket ids, questions) of a question cluster the answer
+    check says it answers: those tickets are compared with it too, and the questions are
+    shown as evidence, since a cluster an article answers but tickets resolve differently
+    is evidence against that article, not a missing one.
+    """
     from kb.flags.corpus import tickets as load_tickets
+
+    answered = answered or {}
+    extra: dict[str, set[str]] = defaultdict(set)
+    for ext, (ticket_ids, _) in answered.items():
+        for tid in ticket_ids:
+            extra[tid].add(ext)
 
     cfg = cfg or ContradictionConfig()
     wanted = set(only) if only is not None else None
@@ -274,6 +287,10 @@ def find_contradictions(
         t_sides = _claimed(ticket.resolution)
         if not t_sides:
             continue
+        near_ids = {ext for ext, _ in near}
+        near += [
+            (ext, 1.0) for ext in sorted(extra.get(ticket.external_id, ())) if ext not in near_ids
+        ]
         for ext, score in near:
             article = articles_by_id.get(ext)
             if article is None or score < cfg.min_article_similarity:
@@ -301,7 +318,12 @@ def find_contradictions(
                     item["verified"] = verdict
                 per_article[ext].append(item)
     for ext, items in per_article.items():
-        result.findings.append(_finding(articles_by_id[ext], items, result.touches.get(ext, 0)))
+        finding = _finding(articles_by_id[ext], items, result.touches.get(ext, 0))
+        if ext in answered:
+            questions = answered[ext][1]
+            finding.evidence["answered_questions"] = questions[:6]
+            finding.evidence["answered_questions_count"] = len(questions)
+        result.findings.append(finding)
     return result
 
 

@@ -1,11 +1,14 @@
-"""missing_article: clusters of questions the help center cannot answer.
+"""missing_article: clusters of questions no article answers.
 
 Items are customer questions that ended in a hand-off for lack of content (or a
-low-confidence answer), and recently resolved tickets. An item is a gap while it uses a
-word no article uses ("waitlist", "zapier") or no article comes close to it by embedding.
-Items are grouped by such shared unknown words first (embedder-independent), the rest
-greedily by cosine; a group of at least `min_size` becomes a flag with examples, size,
-trend and a suggested title/outline.
+low-confidence answer), and recently resolved tickets that use a word no article uses
+("waitlist", "zapier") or that no article comes close to by embedding. Items are grouped
+by shared unknown words first (embedder-independent), the rest greedily by cosine. A group
+of at least `min_size` becomes a flag only if the answer check (`answer_check.AnswerCheck`)
+says no article answers its questions; a group an article does answer is reported back
+(`GapResult.answered`) so its tickets can count as evidence against that article instead.
+The flag shows example questions, size, trend, the nearest article with why it does not
+answer, and a suggested title/outline.
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ from typing import Any
 
 import numpy as np
 
+from kb.flags.answer_check import (
+    AnswerCheck,
+    AnswerCheckConfig,
+    AnswerVerdict,
+    RetrievalAnswerCheck,
+    cluster_answered,
+)
 from kb.flags.corpus import nearest_articles, parse_time, tickets
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import GENERIC, content_terms, split_sentences, stem, words
@@ -40,6 +50,7 @@ class GapConfig:
     cover_threshold: float | None = None  # None: chosen by the embedding model
     cluster_threshold: float | None = None
     min_size: int = 3
+    answer_check: AnswerCheckConfig = field(default_factory=AnswerCheckConfig)
 
     def thresholds(self, model_id: str | None) -> tuple[float, float]:
         """(cover, cluster) cosines; a hashing embedder scores lower than a sentence model."""
@@ -60,6 +71,16 @@ class _Item:
     best_article: tuple[str, float] | None = None
     resolution: str = ""
     unknown: frozenset[str] = frozenset()
+    ask: str = ""  # the question as the answer check reads it
+
+
+@dataclass(frozen=True)
+class AnsweredCluster:
+    """A group of questions an article answers: not a gap (its tickets may contradict it)."""
+
+    article_id: str
+    questions: tuple[str, ...]
+    ticket_ids: tuple[str, ...]
 
 
 @dataclass
@@ -67,6 +88,7 @@ class GapResult:
     findings: list[Finding] = field(default_factory=list)
     items: int = 0
     uncovered: int = 0
+    answered: list[AnsweredCluster] = field(default_factory=list)
 
 
 def _items(kb: KnowledgeBase, now: datetime, cfg: GapConfig) -> list[_Item]:
@@ -82,22 +104,30 @@ def _items(kb: KnowledgeBase, now: datetime, cfg: GapConfig) -> list[_Item]:
         if (outcome == "handoff" and reason in GAP_REASONS) or (
             outcome == "answered" and confidence < cfg.low_confidence
         ):
-            out.append(_Item(question, f"answer:{aid}", when))
+            out.append(_Item(question, f"answer:{aid}", when, ask=question))
     for t in tickets(kb):
         if t.resolved_at is not None and since <= t.resolved_at <= now and t.question:
             first = split_sentences(t.resolution)[:1]
+            opening = " ".join(split_sentences(t.question[:500])[:1])
             out.append(
                 _Item(
                     t.title + ". " + t.question[:500],
                     f"ticket:{t.external_id}",
                     t.resolved_at,
                     resolution=first[0] if first else "",
+                    ask=f"{t.title}. {opening}",
                 )
             )
     return out
 
 
-def find_gaps(kb: KnowledgeBase, *, now: datetime, cfg: GapConfig | None = None) -> GapResult:
+def find_gaps(
+    kb: KnowledgeBase,
+    *,
+    now: datetime,
+    cfg: GapConfig | None = None,
+    checker: AnswerCheck | None = None,
+) -> GapResult:
     cfg = cfg or GapConfig()
     result = GapResult()
     if kb.embedder is None:
@@ -116,18 +146,34 @@ def find_gaps(kb: KnowledgeBase, *, now: datetime, cfg: GapConfig | None = None)
         item.unknown = frozenset(
             t for t in content_terms(item.text, drop_generic=True) - vocabulary if len(t) > 2
         )
-        if item.unknown or item.best_article is None or item.best_article[1] < cover:
+        if item.unknown or _uncovered(item, cover):
             keep.append(n)
     result.uncovered = len(keep)
     grouped: set[int] = set()
-    for members in _group_by_unknown(items, keep, vecs, cfg.min_size, cluster_at * 0.75):
-        result.findings.append(_finding([items[m] for m in members], vecs[members], now))
+    groups = _group_by_unknown(items, keep, vecs, cfg.min_size, cluster_at * 0.75)
+    for members in groups:
         grouped.update(members)
     rest = [n for n in keep if n not in grouped and _uncovered(items[n], cover)]
     for members in _cluster(vecs[rest], cluster_at) if rest else []:
         if len(members) >= cfg.min_size:
-            chosen = [rest[m] for m in members]
-            result.findings.append(_finding([items[m] for m in chosen], vecs[chosen], now))
+            groups.append([rest[m] for m in members])
+    checker = checker or RetrievalAnswerCheck(kb, cfg.answer_check)
+    for members in groups:
+        cluster = [items[m] for m in members]
+        verdicts = checker.check([i.ask or i.text for i in cluster])
+        answered, article = cluster_answered(verdicts)
+        if answered and article is not None:
+            result.answered.append(
+                AnsweredCluster(
+                    article,
+                    tuple(i.ask or i.text for i in cluster),
+                    tuple(
+                        i.source.split(":", 1)[1] for i in cluster if i.source.startswith("ticket:")
+                    ),
+                )
+            )
+            continue
+        result.findings.append(_finding(cluster, vecs[members], now, verdicts))
     return result
 
 
@@ -198,10 +244,13 @@ def suggest_title(questions: Sequence[str], terms: Sequence[str]) -> str:
     return "About " + ", ".join(terms[:3]) if terms else questions[0][:120]
 
 
-def _finding(cluster: list[_Item], vecs: np.ndarray, now: datetime) -> Finding:
+def _finding(
+    cluster: list[_Item], vecs: np.ndarray, now: datetime, verdicts: Sequence[AnswerVerdict]
+) -> Finding:
     centroid = vecs.mean(axis=0)
     order = np.argsort(-(vecs @ centroid))
     ordered = [cluster[int(i)] for i in order]
+    typical = verdicts[int(order[0])]
     counts: Counter[str] = Counter()
     for item in cluster:
         counts.update(content_terms(item.text, drop_generic=True))
@@ -246,9 +295,12 @@ def _finding(cluster: list[_Item], vecs: np.ndarray, now: datetime) -> Finding:
         "suggested_title": title,
         "suggested_outline": outline,
         "terms": terms,
-        "nearest_article": {"id": nearest[0], "similarity": round(nearest[1], 3)}
-        if nearest
-        else None,
+        "nearest_article": _nearest(typical, nearest),
+        "why_not_answered": typical.why,
+        "answer_check": [
+            {"question": _question(v.question), "nearest": v.article_id, "coverage": v.coverage}
+            for v in verdicts[:6]
+        ],
         "words_no_article_uses": sorted(shared_unknown),
     }
     return Finding(
@@ -266,12 +318,30 @@ def _question(text: str) -> str:
     return " ".join(text.split())[:200]
 
 
-def covered(kb: KnowledgeBase, questions: Sequence[str], cfg: GapConfig | None = None) -> bool:
+def _nearest(verdict: AnswerVerdict, by_vector: tuple[str, float] | None) -> dict[str, Any] | None:
+    """The article the answer check read for the typical question (else the nearest vector)."""
+    if verdict.article_id:
+        return {
+            "id": verdict.article_id,
+            "title": verdict.article_title,
+            "coverage": verdict.coverage,
+            "missing_terms": list(verdict.missing[:6]),
+            "passage": verdict.passage,
+        }
+    if by_vector:
+        return {"id": by_vector[0], "similarity": round(by_vector[1], 3)}
+    return None
+
+
+def covered(
+    kb: KnowledgeBase,
+    questions: Sequence[str],
+    cfg: GapConfig | None = None,
+    checker: AnswerCheck | None = None,
+) -> bool:
     """Whether an article now answers most of these questions (a gap flag's re-check)."""
     cfg = cfg or GapConfig()
     if kb.embedder is None or not questions:
         return False
-    cover, _ = cfg.thresholds(kb.model_id)
-    vecs = np.asarray(kb.embedder.embed(list(questions)), dtype=np.float32)
-    scores = [(nearest_articles(kb, v.reshape(1, -1), k=1) or [("", 0.0)])[0][1] for v in vecs]
-    return float(np.median(scores)) >= cover
+    checker = checker or RetrievalAnswerCheck(kb, cfg.answer_check)
+    return cluster_answered(checker.check(list(questions)))[0]

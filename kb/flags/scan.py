@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kb.flags.answer_check import AnswerCheck
 from kb.flags.contradictions import ClaimVerifier, ContradictionConfig, find_contradictions
 from kb.flags.corpus import Article, articles, now_utc
 from kb.flags.duplicates import DuplicateConfig, find_duplicates
@@ -44,17 +45,25 @@ class ScanConfig:
     gaps: GapConfig = field(default_factory=GapConfig)
     help_center_hosts: tuple[str, ...] = ()
     verifier: ClaimVerifier | None = None
+    answer_check: AnswerCheck | None = None  # None: retrieval evidence (answer_check.py)
 
     def when(self) -> datetime:
         return self.now or now_utc()
 
     @classmethod
-    def for_store(cls, data_dir: Path, policy: Path | None = None) -> ScanConfig:
-        """Defaults, with the review policy from `policy` or `<data_dir>/review_policy.json`."""
+    def for_store(
+        cls,
+        data_dir: Path,
+        policy: Path | None = None,
+        *,
+        ticket_max_age_days: int | None = None,
+    ) -> ScanConfig:
+        """Defaults, with the review policy from `policy` or `<data_dir>/review_policy.json`;
+        `ticket_max_age_days` caps how old a contradicting ticket may be (None: no cap)."""
         path = policy or Path(data_dir) / POLICY_FILE
-        if policy is not None or path.exists():
-            return cls(review=ReviewPolicy.load(path))
-        return cls()
+        cfg = cls(review=ReviewPolicy.load(path)) if policy is not None or path.exists() else cls()
+        cfg.contradictions = replace(cfg.contradictions, max_age_days=ticket_max_age_days)
+        return cfg
 
 
 @dataclass
@@ -109,6 +118,7 @@ def detect(
     only_ids = None if only is None else {a.external_id for a in targets}
     touches: Counter[str] = _usage(kb)
     findings: list[Finding] = []
+    answered: dict[str, tuple[set[str], list[str]]] = {}
 
     def timed(name: str, run: Callable[[], list[Finding]]) -> None:
         if name not in wanted:
@@ -127,6 +137,7 @@ def detect(
             verifier=cfg.verifier,
             only=only_ids,
             articles_by_id=by_id,
+            answered=answered,
         )
         touches.update(result.touches)
         summary.details["contradictions"] = {
@@ -147,13 +158,25 @@ def detect(
         return result.findings
 
     def gaps() -> list[Finding]:
-        result = find_gaps(kb, now=now, cfg=cfg.gaps)
-        summary.details["gaps"] = {"items": result.items, "uncovered": result.uncovered}
+        result = find_gaps(kb, now=now, cfg=cfg.gaps, checker=cfg.answer_check)
+        for cluster in result.answered:
+            tickets, questions = answered.setdefault(cluster.article_id, (set(), []))
+            tickets.update(cluster.ticket_ids)
+            questions.extend(cluster.questions)
+        summary.details["gaps"] = {
+            "items": result.items,
+            "uncovered": result.uncovered,
+            "answered_clusters": [
+                {"article": c.article_id, "questions": len(c.questions)} for c in result.answered
+            ],
+        }
         return result.findings
 
     def links() -> list[Finding]:
         return find_broken_links(targets, LinkIndex.build(by_id.values(), cfg.help_center_hosts))
 
+    if only is None:  # first: clusters an article answers feed its contradiction evidence
+        timed("missing_article", gaps)
     timed("contradicted_by_tickets", contradictions)
     timed("duplicate", duplicates)
     timed("broken_link", links)
@@ -167,8 +190,6 @@ def detect(
             if only_ids is None or f.document_id in only_ids
         ],
     )
-    if only is None:
-        timed("missing_article", gaps)
     summary.findings = [
         f if f.document_id is None else replace(f, touches=f.touches + touches[f.document_id])
         for f in findings
@@ -234,7 +255,7 @@ def still_detected(kb: KnowledgeBase, flag: Flag, cfg: ScanConfig | None = None)
     cfg = cfg or ScanConfig()
     if flag.reason == "missing_article":
         examples = [str(q) for q in flag.evidence.get("examples", [])]
-        if covered(kb, examples, cfg.gaps):
+        if covered(kb, examples, cfg.gaps, cfg.answer_check):
             return None
         return "no article covers these questions yet"
     if flag.document_id is None or kb.get_document(flag.document_id) is None:
