@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # turned a 19 ms query embedding into 480 ms (bench/RESULTS.md).
     torch_threads: int = Field(1, ge=1, le=64)
 
+    # Flags: a contradicting ticket counts when resolved after the article's last edit; this
+    # caps how old it may be, in days (None: no cap, so old unedited articles keep evidence).
+    flags_ticket_max_age_days: int | None = Field(None, ge=1)
+
     # Limits.
     max_request_bytes: int = Field(256 * 1024, ge=1024)
     max_thread_messages: int = Field(50, ge=1)
