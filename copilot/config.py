@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     @field_validator("llm_model")
     @classmethod
     def _model_named(cls, value: str) -> str:
+    # Widget keys are public: each visitor (key + client IP) gets its own bucket of this size.
+    rate_limit_visitor_per_minute: int = Field(20, ge=1)
+    # Requests refused 401/403 per client IP per minute before that IP gets 429s.
+    rate_limit_failed_auth_per_minute: int = Field(20, ge=1)
+    # Comma-separated proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: the
+    # socket's peer is the client, whatever the headers say.
+    trusted_proxies: str = ""
+    # Comma-separated hosts an article URL may point at (a host or a parent domain; empty:
+    # any host). Article URLs must be http(s) always.
+    article_url_hosts: str = ""
+    max_article_chars: int = Field(200_000, ge=1000)
+    max_reply_chars: int = Field(20_000, ge=100)  # an agent's final reply in /v1/feedback
         value = value.strip()
         if not value or value.lower() in {"changeme", "todo", "your-model-here"}:
             raise ValueError(
