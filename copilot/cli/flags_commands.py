@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,6 +45,13 @@ def flags() -> None:
     metavar="MODEL",
     help="Confirm contradiction candidates with this litellm model.",
 )
+@click.option(
+    "--max-ticket-age-days",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Ignore contradicting tickets older than this (default: KBC_FLAGS_TICKET_MAX_AGE_DAYS;"
+    " none: every ticket resolved after the article's last edit counts).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def scan(
@@ -50,13 +59,19 @@ def scan(
     policy: Path | None,
     reasons: tuple[str, ...],
     llm: str | None,
+    max_ticket_age_days: int | None,
     as_json: bool,
 ) -> None:
     """Run every signal over the store and update the flags (lifecycle kept)."""
+    from copilot.config import get_settings
     from kb.flags import ScanConfig, run_scan
 
+    if max_ticket_age_days is None:
+        max_ticket_age_days = get_settings().flags_ticket_max_age_days
     with _open(ctx) as kb:
-        cfg = ScanConfig.for_store(ctx.obj["data_dir"], policy)
+        cfg = ScanConfig.for_store(
+            ctx.obj["data_dir"], policy, ticket_max_age_days=max_ticket_age_days
+        )
         if reasons:
             cfg.reasons = reasons
         if llm:
@@ -111,6 +126,50 @@ def list_flags(
             f"#{f.id:<5} {f.impact:7.1f} {f.severity:6} {f.status:12} {f.reason:24} "
             f"{f.document_id or '-'}\n        {f.evidence.get('summary', '')}"
         )
+
+
+@flags.command("show")
+@click.argument("flag_id", type=int)
+@click.pass_context
+def show(ctx: click.Context, flag_id: int) -> None:
+    """One flag's evidence: passages side by side, questions and the nearest article."""
+    from kb.flags import FlagStore
+
+    with _open(ctx) as kb:
+        flag = FlagStore(kb).get(flag_id)
+    click.echo(f"#{flag.id} {flag.reason} {flag.severity} {flag.status} {flag.document_id or '-'}")
+    for line in evidence_lines(flag.evidence):
+        click.echo(line)
+
+
+def evidence_lines(ev: dict[str, Any], width: int = 60) -> list[str]:
+    """Evidence as a content owner reads it: the summary, then what backs it."""
+    out = [str(ev.get("summary", ""))]
+    for item in ev.get("items", []):
+        out.append(f"  article: {item['article_sentence']}")
+        out.append(
+            f"  ticket {item['ticket_id']} ({item.get('resolved_at')}): {item['ticket_sentence']}"
+        )
+    for p in ev.get("passages", []):
+        left = textwrap.wrap(" ".join(str(p["this"]).split()), width) or [""]
+        right = textwrap.wrap(" ".join(str(p["other"]).split()), width) or [""]
+        out.append(
+            f"  {'this article':<{width}} | {ev.get('duplicate_of', 'other')} ({p['similarity']})"
+        )
+        for i in range(max(len(left), len(right))):
+            a = left[i] if i < len(left) else ""
+            b = right[i] if i < len(right) else ""
+            out.append(f"  {a:<{width}} | {b}")
+    if ev.get("facts"):
+        out.append(f"  facts: {ev['facts']}")
+    for q in ev.get("examples", []):
+        out.append(f"  asked: {q}")
+    near = ev.get("nearest_article")
+    if near:
+        out.append(f"  nearest article: {near.get('title') or near['id']} ({near['id']})")
+    if ev.get("why_not_answered"):
+        out.append(f"  why it does not answer: {ev['why_not_answered']}")
+    return out
 
 
 @flags.command("set")

@@ -9,7 +9,7 @@ A question about "wine" that lands on the shipping-limits article covers "send" 
 on the same article is.
 
 Terms that appear in no article and in only one of the questions checked together are
-dropped first: they are names and typos, not the topic.
+dropped first (names and typos, not the topic), unless nothing else would be left.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ class RetrievalAnswerCheck:
                 k: t
                 for k, t in terms.items()
                 if self.stats.df.get(k, 0) > 0 or seen[k] > 1 or len(questions) == 1
-            }
+            } or dict(terms)  # all of them unknown: they are the topic after all
             ranked = sorted(kept, key=lambda k: -self.stats.idf(k))[: self.cfg.max_terms]
             out.append({k: kept[k] for k in ranked})
         return out

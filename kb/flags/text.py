@@ -19,8 +19,9 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
-STOPWORDS = frozenset(
-    """a able about above after again all also am an and any are aren as at be because been
+STOPWORDS = (
+    frozenset(
+        """a able about above after again all also am an and any are aren as at be because been
     before being below between both but by can could couldn did didn do does doesn doing
     don done down during each either else even ever every few for from further get gets got
     had has hasn have haven having he hello her here hers hi him his how however i if in
@@ -31,7 +32,9 @@ STOPWORDS = frozenset(
     too under until up us use used using very via want was wasn way we were what when where
     whether which while who whom why will with within without won would yes yet you your
     yours""".split()  # noqa: SIM905
-) | ALL_STOPWORDS
+    )
+    | ALL_STOPWORDS
+)
 # Words too common in help content to tie two sentences to the same topic.
 GENERIC = frozenset(
     """account add article button change choose click customer customers disable edit enable

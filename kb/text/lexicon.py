@@ -11,7 +11,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
         """a able about above after again all also am an and any are aren as at be because
         been before being below between both but by can could couldn did didn do does doesn
         doing don done down during each either else even ever every few for from further get
-        gets got had has hasn have haven having he hello made make makes her here hers hi him his how however
+        gets got had has hasn have haven having he hello made make makes her here hers hi him
+        his how however
         i if in into is isn it its itself just know let like may me might more most much must
         my need needs new no nor not now of off ok okay on once one only or other our ours out
         over own per please same she should shouldn since so some sorry still such sure than

@@ -100,11 +100,14 @@ function renderEvidence(flag) {
     box.append(pair);
   }
   for (const p of ev.passages || []) {
-    const pair = el("div", null, "ev-pair");
+    const pair = el("div", null, "ev-pair ev-side");
     pair.append(evidenceBlock("this article", p.this));
-    pair.append(evidenceBlock(ev.duplicate_of || "other article", p.other));
+    pair.append(evidenceBlock((ev.duplicate_title || ev.duplicate_of || "other article") +
+                              " · " + (ev.similarity_measure || "similarity") + " " +
+                              p.similarity, p.other));
     box.append(pair);
   }
+  if (ev.facts) box.append(evidenceBlock("facts", ev.facts));
   for (const link of ev.links || []) {
     box.append(evidenceBlock(link.problem, link.url + " — " + link.detail));
   }
@@ -114,12 +117,19 @@ function renderEvidence(flag) {
     for (const q of ev.examples) ul.append(el("li", q));
     box.append(evidenceBlock("examples (" + ev.cluster_size + ", " + ev.trend + ")", ""));
     box.append(ul);
+    const near = ev.nearest_article;
+    if (near) {
+      box.append(evidenceBlock("nearest article", (near.title || near.id) + " (" + near.id + ")"));
+      if (ev.why_not_answered) box.append(evidenceBlock("why it does not answer", ev.why_not_answered));
+      if (near.passage) box.append(evidenceBlock("its closest passage", near.passage));
+    }
     const outline = el("ul");
     for (const line of ev.suggested_outline || []) outline.append(el("li", line));
     box.append(outline);
   }
   const shown = new Set(["summary", "since", "items", "passages", "links", "examples",
-    "suggested_title", "suggested_outline", "article_title", "ticket_ids"]);
+    "suggested_title", "suggested_outline", "article_title", "ticket_ids", "facts",
+    "nearest_article", "why_not_answered"]);
   for (const [name, value] of Object.entries(ev)) {
     if (shown.has(name) || value === null || value === undefined) continue;
     box.append(evidenceBlock(name.replaceAll("_", " "),
