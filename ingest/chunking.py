@@ -23,10 +23,17 @@ from kb.models import Chunk, Document
 CountTokens = Callable[[str], int]
 
 SECTION_LEVEL = 3  # a heading at this level or above always starts a new chunk
+# A chunk holds at most budget x CHARS_PER_TOKEN characters, whatever the tokenizer says: a
+# 200,000-character run without spaces is one MiniLM token, and every later stage (sentence
+# splitting, support checks, the widget's answers) pays for a chunk's characters, not tokens.
+# Prose is 4-6 characters a token, so the bound only bites on such runs.
+CHARS_PER_TOKEN = 8
+# Code lines and table rows are never split for the token budget; one longer than this is cut
+# anyway (real rows reach ~2,500 characters; the bound is for runs no reader wrote).
+MAX_LINE_CHARS = 8000
 _CONTAINERS = frozenset({"bullet_list", "ordered_list", "list_item", "blockquote"})
 # a sentence ends at . ! ? (optionally closed by quotes/brackets/emphasis) before whitespace
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]*_]*\s+|[。！？]\s*")
-_WORD = re.compile(r"\S+\s*")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _HAS_WORD = re.compile(r"\w")
 _FENCE_LIKE_LINE = re.compile(r"^ {0,3}(?:```|~~~).*\n?", re.MULTILINE)
@@ -137,8 +144,10 @@ class _Chunker:
         body = doc.body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
         body = body if body.endswith("\n") else body + "\n"
         self.doc = doc
-        self.count = count
+        self.raw_count = count
         self.budget = budget
+        self.max_chars = budget * CHARS_PER_TOKEN
+        self.word = re.compile(rf"\S{{1,{self.max_chars}}}\s*")  # a longer run is cut
         self.source_lines = [line + "\n" for line in body[:-1].split("\n")]
         self.tokens = block_parser().parse(body)
         self.lines = close_fences(self.source_lines, self.tokens)
@@ -147,6 +156,11 @@ class _Chunker:
         self.current_tokens = 0
         self.chunk_path: tuple[str, ...] = ()
         self.section_path: tuple[str, ...] = ()
+
+    def count(self, text: str) -> int:
+        """A piece's size against the budget: its tokens, or its characters / CHARS_PER_TOKEN
+        when that is more (so packing bounds characters as well as tokens)."""
+        return max(self.raw_count(text), -(-len(text) // CHARS_PER_TOKEN))
 
     def run(self) -> list[Chunk]:
         pending: list[_Piece] = []  # headings of empty deep sections, kept for a merge
@@ -291,7 +305,7 @@ class _Chunker:
         return out
 
     def _word_pieces(self, text: str) -> list[_Piece]:
-        spans = _boundaries(_WORD, text)
+        spans = _boundaries(self.word, text)
         sizes = [self.count(text[a:b]) for a, b in spans]
         return [
             _Piece(text[spans[i][0] : spans[j - 1][1]], sum(sizes[i:j]), glue=True)
@@ -321,11 +335,37 @@ class _Chunker:
                 keep -= 1
                 text = _join(pieces[:keep])
                 tokens = self.count(text)
-            if _HAS_WORD.search(text):  # a lone rule or anchor is not a passage
+            # one over-long line (never split for tokens) is cut by characters
+            for part in _cut(text, max(self.max_chars, MAX_LINE_CHARS)):
+                if not _HAS_WORD.search(part):  # a lone rule or anchor is not a passage
+                    continue
+                # the stored count is the tokenizer's own (sizes may be character-bound)
+                real = self.raw_count(part)
                 self.chunks.append(
-                    Chunk(len(self.chunks), text, self.chunk_path, tokens, self.doc.lang)
+                    Chunk(len(self.chunks), part, self.chunk_path, real, self.doc.lang)
                 )
             pieces = pieces[keep:]
+
+
+def _cut(text: str, max_chars: int) -> list[str]:
+    """`text` in parts of at most `max_chars` characters, cut at the last whitespace in the
+    second half of each window when there is one (only code lines, table rows and single
+    lines, which are otherwise never split, can reach this)."""
+    if len(text) <= max_chars:
+        return [text]
+    parts: list[str] = []
+    start = 0
+    while len(text) - start > max_chars:
+        end = start + max_chars
+        space = max(
+            text.rfind(" ", start + max_chars // 2, end),
+            text.rfind("\n", start + max_chars // 2, end),
+        )
+        end = space + 1 if space > start else end
+        parts.append(text[start:end].strip())
+        start = end
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
 
 
 def _join(pieces: list[_Piece]) -> str:
@@ -343,10 +383,12 @@ def _join(pieces: list[_Piece]) -> str:
 
 
 def chunk_document(doc: Document, count_tokens: CountTokens, max_tokens: int = 200) -> list[Chunk]:
-    """Cut `doc.body` (Markdown or plain text) into chunks of at most `max_tokens` tokens.
+    """Cut `doc.body` (Markdown or plain text) into chunks of at most `max_tokens` tokens and
+    `max_tokens * CHARS_PER_TOKEN` characters.
 
     Chunks never cross a heading of level 1-3; code blocks, table rows and single lines are
-    never split, so a chunk exceeds the budget only when one of those alone does.
+    split only when one alone exceeds the character bound, so a chunk exceeds the token
+    budget only when one of those alone does.
     """
     if max_tokens < 1:
         raise InvalidInput(f"max_tokens must be at least 1, got {max_tokens}")

@@ -10,17 +10,20 @@ import re
 from collections.abc import Collection
 
 MAX_PROSE_CHARS = 2000  # detection on the first ~2000 chars of prose is as good and much cheaper
+# prose() reads at most this much of a text: it only has to yield MAX_PROSE_CHARS of prose
+MAX_SCAN_CHARS = 20 * MAX_PROSE_CHARS
 MIN_LETTERS = 20  # below this, langdetect is a coin toss: return the caller's default
 
 _FENCED_CODE = re.compile(r"^(```|~~~).*?(^\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
 _INDENTED_CODE = re.compile(r"^(?: {4}|\t)[^\n]*$", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_HTML_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_HTML_BLOCK_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]{0,1000}>")
+_MD_IMAGE = re.compile(r"!\[[^\[\]]{0,500}\]\([^()]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\[\]]{0,500})\]\([^()]{0,2000}\)")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"\S+@\S+")
+# bounded repeats (RFC 5321 sizes): `\S+@\S+` backtracks quadratically over a long run
+_EMAIL = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}")
 _PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|CARD|IBAN)\]")
 _MARKUP = re.compile(r"[#*_>|=~\-+]{1,}")
 _SPACES = re.compile(r"\s+")
@@ -28,11 +31,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def prose(text: str) -> str:
-    """Text with code, URLs, e-mail addresses, placeholders and markup removed."""
+    """Text with code, URLs, e-mail addresses, placeholders and markup removed (from the first
+    MAX_SCAN_CHARS characters: every pattern below then runs over bounded input)."""
+    text = text[:MAX_SCAN_CHARS]
     text = _FENCED_CODE.sub(" ", text)
     text = _INDENTED_CODE.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)
-    text = _HTML_BLOCK.sub(" ", text)
+    text = _drop_html_blocks(text)
     text = _HTML_TAG.sub(" ", text)
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(r"\1", text)
@@ -41,6 +46,24 @@ def prose(text: str) -> str:
     text = _PLACEHOLDER.sub(" ", text)
     text = _MARKUP.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _drop_html_blocks(text: str) -> str:
+    """Remove <script>/<style> elements. A loop, not `<(script|style).*?</\\1>`: that pattern
+    rescans to the end from every unclosed opening tag (quadratic)."""
+    out: list[str] = []
+    pos = 0
+    lower = text.lower()
+    while (m := _HTML_BLOCK_OPEN.search(text, pos)) is not None:
+        close = lower.find(f"</{m.group(1).lower()}", m.end())
+        if close < 0:
+            break  # unclosed: no later opening tag can be closed either
+        end = lower.find(">", close)
+        out.append(text[pos : m.start()])
+        out.append(" ")
+        pos = len(text) if end < 0 else end + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def normalise_code(code: str) -> str:

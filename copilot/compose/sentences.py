@@ -8,6 +8,7 @@ original Markdown for display and a plain form for comparison.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,7 +23,7 @@ _ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}")
+_TABLE_SEP = re.compile(r"^\s*+(?:\|\s*+)?:?-{2,}")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>\d{1,3}[.)]|[-*+•])\s+(?P<body>.*)$")
 _QUOTE_MARK = re.compile(r"^\s*>\s?")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -35,12 +36,17 @@ _BOUNDARY = re.compile(
 )
 _LINE_END = re.compile(r"(?:[.!?…:]|[。！？])[\"'”’»)\]*_]*(?:\s*" + CITATION.pattern + r")*\s*$",
                        re.IGNORECASE)  # fmt: skip
+# Spans no sentence break may fall inside: links, code spans, URLs, e-mail addresses. Every
+# repeat is bounded (RFC 5321 sizes for addresses), so a 200,000-character run without
+# whitespace costs linear time, not the quadratic-to-cubic backtracking of `\S+@\S+\.\w+`.
 _PROTECTED = re.compile(
-    r"!?\[[^\]\n]*\]\([^)\n]*\)|`[^`\n]*`|(?:https?://|ftp://|www\.)\S*[^\s.,;:!?)\]'\"]"
-    r"|\S+@\S+\.\w+",
+    r"!?\[[^\[\]\n]{0,500}\]\([^()\n]{0,2000}\)|`[^`\n]{0,500}`"
+    r"|(?:https?://|ftp://|www\.)\S{0,2000}[^\s.,;:!?)\]'\"]"
+    r"|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.\w{1,63}",
     re.IGNORECASE,
 )
-_STARTER = re.compile(r"[\W\d_]*[^\W\d_]", re.UNICODE)
+BOUNDARY_LOOKAHEAD = 200  # characters after a candidate break that decide whether it is one
+_STARTER = re.compile(r"[\W\d_]{0,40}[^\W\d_]", re.UNICODE)
 _ABBREVIATIONS_TEXT = (
     "e.g i.e etc vs cf approx ca mr mrs ms dr prof st sr sra srta dra no nr nº num fig vol pp "
     "p.ej ej pág pag aprox z.b d.h u.a bzw usw ggf evtl inkl zzgl vgl bspw mme mlle env art abs "
@@ -52,15 +58,16 @@ _MONTHS_TEXT = (
     "janvier février mars avril juin juillet août septembre octobre novembre décembre"
 )
 _MONTHS = frozenset(fold(m) for m in _MONTHS_TEXT.split())
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)")
+_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_TAG = re.compile(r"</?[A-Za-z][^>]{0,1000}>")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(.+?)\1|(?<![\w*])\*(?!\s)([^*\n]+?)\*(?!\w)"
                        r"|(?<![\w_])_(?!\s)([^_\n]+?)_(?!\w)")  # fmt: skip
 _CODE_SPAN = re.compile(r"`([^`\n]*)`")
 _LEAD_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*+•])\s+")
 _SPACES = re.compile(r"\s+")
+_SPACE_RUN = re.compile(r"\s*+")
 _SPACE_BEFORE_END = re.compile(r" ([.,])(?=\s|$)")
 
 
@@ -102,11 +109,15 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
     punct = text[start]
     if punct in "。！？":
         return True
-    rest = text[end:]
-    if not rest.strip():
+    space = _SPACE_RUN.match(text, end)
+    after = space.end() if space else end
+    if after == len(text):
         return True
+    # a window, not text[end:]: copying the rest at every candidate break is quadratic
+    rest = text[after : after + BOUNDARY_LOOKAHEAD]
     if punct == ".":
-        before = text[:start].rsplit(None, 1)[-1] if text[:start].strip() else ""
+        head = text[max(0, start - BOUNDARY_LOOKAHEAD) : start]
+        before = head.rsplit(None, 1)[-1] if head.strip() else ""
         word = fold(before.lstrip("([{\"'*_¿¡"))
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             return False
@@ -125,10 +136,12 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
 def split_prose(text: str) -> list[str]:
     """Sentences of one paragraph (no list/heading syntax inside), original text kept."""
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+    starts = [a for a, _ in protected]  # non-overlapping and in order: bisect, not a scan
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if any(a <= m.start() < b for a, b in protected):
+        inside = bisect_right(starts, m.start()) - 1
+        if inside >= 0 and m.start() < protected[inside][1]:
             continue
         if not _is_boundary(text, m.start(), m.end()):
             continue
