@@ -152,10 +152,24 @@ def _m003_flags() -> str:
         """
 
 
+def _m004_vote_clients() -> str:
+    """Who asked and who voted (a hashed visitor or key id): one vote per answer or draft per
+    client, and a widget visitor may rate only the answers it was given."""
+    return """
+        ALTER TABLE answer_log ADD COLUMN client TEXT;
+        ALTER TABLE feedback ADD COLUMN client TEXT;
+        CREATE UNIQUE INDEX feedback_answer_client ON feedback(answer_id, client)
+            WHERE answer_id IS NOT NULL AND client IS NOT NULL;
+        CREATE UNIQUE INDEX feedback_draft_client ON feedback(draft_id, client)
+            WHERE draft_id IS NOT NULL AND client IS NOT NULL;
+        """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_documents_chunks,
     _m002_keys_answers_feedback,
     _m003_flags,
+    _m004_vote_clients,
 ]
 
 
