@@ -49,6 +49,7 @@ def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
             latency_ms=latency_ms,
             generator=composed.draft.generator_used if composed else None,
             key_id=caller.key.id,
+            client=caller.client,
         )
     )
     handoff = None
