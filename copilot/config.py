@@ -30,8 +30,12 @@ class Settings(BaseSettings):
     # extractive composer; > 0 lets the LLM answer when it finishes within this many seconds.
     answer_llm_budget_s: float = Field(0.0, ge=0.0, le=30.0)
 
-    # Customer answers: below this confidence the widget hands off to a human.
-    answer_threshold: float = Field(0.45, ge=0.0, le=1.0)
+    # Customer answers: below this confidence (the answerability model's calibrated
+    # probability that the answer is right) the widget hands off to a human. None: the
+    # threshold saved with the model (`kbc calibrate`, or the shipped default's).
+    answer_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # Ask "which of these?" when a short question fits several articles about equally.
+    clarify: bool = True
     # Cosine below which no passage is about the question (calibrated for MiniLM).
     relevance_floor: float = Field(0.25, ge=-1.0, le=1.0)
     answer_sources: int = Field(3, ge=1, le=10)

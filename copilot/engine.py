@@ -54,6 +54,7 @@ class Answered:
     sources: list[Source]
     evidence: Evidence | None = None  # what the answerability decision read
     topics: list[Topic] = field(default_factory=list)  # clarify: the articles to choose from
+    hits: list[Hit] = field(default_factory=list)  # what retrieval returned (for evaluation)
 
 
 @dataclass
@@ -252,12 +253,14 @@ class Copilot:
         decision = self._decision()
         if not sources or max(s.relevance for s in sources) < self.settings.relevance_floor:
             evidence = extract(question, hits, decision.stats, history=history)
-            return Answered("handoff", "no_relevant_article", None, lang, 0.0, sources, evidence)
+            return Answered(
+                "handoff", "no_relevant_article", None, lang, 0.0, sources, evidence, hits=hits
+            )
         topics = candidate_topics(question, hits, history) if self.settings.clarify else []
         if topics:
             evidence = extract(question, hits, decision.stats, history=history)
             score = confidence(sources, 0.0, 0.0, decision.model.probability(evidence))
-            return Answered("clarify", None, None, lang, score, sources, evidence, topics)
+            return Answered("clarify", None, None, lang, score, sources, evidence, topics, hits)
         started = time.perf_counter()
         draft = self._compose(question, sources, lang=lang, style="answer")
         evidence = extract(question, hits, decision.stats, history=history, answer=draft.text)
@@ -265,8 +268,10 @@ class Copilot:
         score = confidence(sources, draft.supported_share, 0.0, probability)
         composed = Composed(draft, sources, [], score, lang, time.perf_counter() - started)
         if score < self.answer_threshold or not draft.cited:
-            return Answered("handoff", "low_confidence", composed, lang, score, sources, evidence)
-        return Answered("answered", None, composed, lang, score, sources, evidence)
+            return Answered(
+                "handoff", "low_confidence", composed, lang, score, sources, evidence, hits=hits
+            )
+        return Answered("answered", None, composed, lang, score, sources, evidence, hits=hits)
 
     @property
     def answer_threshold(self) -> float:
@@ -274,6 +279,10 @@ class Copilot:
         if self.settings.answer_threshold is not None:
             return self.settings.answer_threshold
         return self._decision().model.threshold
+
+    @property
+    def answerability_model(self) -> AnswerabilityModel:
+        return self._decision().model
 
     def _decision(self) -> _Decision:
         """The store's calibrated model (`kbc calibrate`) or the shipped default; term

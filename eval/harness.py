@@ -17,6 +17,7 @@ from typing import Literal
 from copilot.compose import Draft, is_courtesy
 from copilot.config import Settings
 from copilot.engine import Composed, Copilot
+from eval import calibration
 from eval.answer_metrics import (
     citation_precision,
     citation_recall,
@@ -49,6 +50,7 @@ from eval.slices import (
     retrieval_means,
     slice_rows,
 )
+from eval.twins import ExcludingRetriever, excluded_documents, twin_of
 from kb.models import SEARCH_MODES, SearchFilters, SearchMode
 from kb.retrieval import FusionConfig, Retriever
 from kb.store import KnowledgeBase
@@ -75,6 +77,7 @@ class EvalOptions:
     slice_fields: tuple[str, ...] = ()
     settings: Settings | None = None  # default: Settings(llm_model=generator)
     fusion: FusionConfig | None = None  # default: the retriever's own defaults (as the API)
+    twins: bool = False  # add a leave-gold-out twin of every answerable ticket (eval/twins.py)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class _Run:
     copilot: Copilot | None
     filters: SearchFilters
     records: list[TicketRecord] = field(default_factory=list)
+    twin_retriever: ExcludingRetriever | None = None  # set while a twin is evaluated
+    inputs: dict[str, calibration.DecisionInput] | None = None  # filled when asked for
 
 
 def catalog(kb: KnowledgeBase) -> dict[str, DocInfo]:
@@ -112,8 +117,12 @@ def run_eval(
     *,
     judge: AnswerJudge | None = None,
     progress: Callable[[], None] | None = None,
+    inputs: dict[str, calibration.DecisionInput] | None = None,
 ) -> Report:
-    """Evaluate `tickets_path` against the store `kb`; the caller writes the report files."""
+    """Evaluate `tickets_path` against the store `kb`; the caller writes the report files.
+
+    `inputs`, when given, receives what each answer decision read (question, history, hits,
+    answer text), so `kbc calibrate` can recompute features without re-running retrieval."""
     started = time.perf_counter()
     docs = catalog(kb)
     dataset = load_tickets(tickets_path, set(docs), limit=options.limit)
@@ -126,11 +135,13 @@ def run_eval(
         if options.audience == "customer"
         else SearchFilters(visibility=frozenset({"public", "internal"}), kinds=articles)  # type: ignore[arg-type]
     )
-    run = _Run(kb, options, docs, retriever, copilot, filters)
+    run = _Run(kb, options, docs, retriever, copilot, filters, inputs=inputs)
     for ticket in dataset.tickets:
         run.records.append(_evaluate(run, ticket))
         if progress:
             progress()
+    if options.twins:
+        dataset = _twins(run, dataset, progress)
     _similarities(run, dataset)
     if judge is not None:
         _judge(run, dataset, judge)
@@ -138,8 +149,34 @@ def run_eval(
     return _report(run, dataset, settings, judge, time.perf_counter() - started, tickets_path)
 
 
-def _evaluate(run: _Run, ticket: Ticket) -> TicketRecord:
+def _twins(run: _Run, dataset: Dataset, progress: Callable[[], None] | None) -> Dataset:
+    """Evaluate the leave-gold-out twin of every ticket with gold documents."""
+    twins: list[Ticket] = []
+    copilot = run.copilot
+    twin_retriever = ExcludingRetriever(run.kb, run.retriever.config)
+    if copilot is not None:
+        copilot = Copilot(
+            run.kb, twin_retriever, copilot.composer, copilot.settings, copilot.generator
+        )
+    for ticket in dataset.tickets:
+        if not ticket.has_gold:
+            continue
+        excluded = excluded_documents(run.kb, ticket.gold_doc_ids)
+        twin = twin_of(ticket, excluded)
+        twin_retriever.exclude(excluded)
+        run.twin_retriever = twin_retriever
+        twins.append(twin)
+        run.records.append(_evaluate(run, twin, copilot))
+        if progress:
+            progress()
+    run.twin_retriever = None
+    return Dataset(tickets=(*dataset.tickets, *twins), report=dataset.report)
+
+
+def _evaluate(run: _Run, ticket: Ticket, copilot: Copilot | None = None) -> TicketRecord:
     history = ticket.history_texts(HISTORY_ROLES[run.options.history])
+    twin = run.twin_retriever
+    expected = ticket.extras.get("expected")
     rec = TicketRecord(
         id=ticket.id,
         question=ticket.question,
@@ -147,11 +184,17 @@ def _evaluate(run: _Run, ticket: Ticket) -> TicketRecord:
         channel=ticket.channel,
         answerable=ticket.answerable,
         gold_doc_ids=list(ticket.gold_doc_ids),
+        twin_of=ticket.extras.get("twin_of") if twin is not None else None,
+        excluded_ids=sorted(twin.excluded) if twin is not None else [],
+        expected=expected if isinstance(expected, str) else None,
     )
     for mode in run.options.modes:
         # A fresh retriever per mode: its query-vector cache must not let one mode ride on
         # the embedding another paid for (latency is per mode, cold).
         retriever = Retriever(run.kb, run.retriever.config)
+        if twin is not None:
+            retriever = ExcludingRetriever(run.kb, run.retriever.config)
+            retriever.exclude(twin.excluded)
         t0 = time.perf_counter()
         hits = retriever.search(
             ticket.question, k=run.options.k, filters=run.filters, mode=mode, history=history
@@ -160,8 +203,9 @@ def _evaluate(run: _Run, ticket: Ticket) -> TicketRecord:
         rec.rankings[mode] = [h.external_id for h in hits]
         if ticket.has_gold:
             rec.retrieval[mode] = ranking_metrics(rec.rankings[mode], ticket.gold_doc_ids)
-    if run.copilot is not None:
-        _answer(run, run.copilot, ticket, history, rec)
+    copilot = copilot or run.copilot
+    if copilot is not None:
+        _answer(run, copilot, ticket, history, rec)
     rec.slices = _slices(run, ticket, rec)
     return rec
 
@@ -180,6 +224,15 @@ def _answer(
         )
         composed = answered.composed
         rec.source_ids = [s.external_id for s in answered.sources]
+        if answered.evidence is not None:
+            rec.features = {k: round(v, 5) for k, v in answered.evidence.features.items()}
+            rec.missing_terms = list(answered.evidence.missing[:5])
+        rec.topics = [t.external_id for t in answered.topics]
+        if run.inputs is not None:
+            text = answered.composed.draft.text if answered.composed else None
+            run.inputs[rec.id] = calibration.DecisionInput(
+                ticket.question, tuple(history), tuple(answered.hits), text
+            )
     else:
         roles = HISTORY_ROLES[run.options.history]
         thread = [(t.role, t.text) for t in ticket.history if t.role in roles]
@@ -214,6 +267,8 @@ def _answer_metrics(ticket: Ticket, draft: Draft, cited: Sequence[str]) -> dict[
 
 def _slices(run: _Run, ticket: Ticket, rec: TicketRecord) -> dict[str, str]:
     out = {"lang": rec.lang or "unknown", "answerable": "yes" if ticket.answerable else "no"}
+    if run.options.twins:
+        out["twin"] = "yes" if rec.twin_of else "no"
     if ticket.channel:
         out["channel"] = ticket.channel
     if ticket.has_gold:
@@ -288,8 +343,12 @@ def _report(
     answers = handoff = None
     if run.copilot is not None:
         answers = _answer_summary(run, judge)
-        handoff = _handoff_summary(records, settings, opts, judge)
-    dims = [*DEFAULT_DIMENSIONS, *opts.slice_fields]
+        threshold = run.copilot.answer_threshold
+        handoff = _handoff_summary(records, threshold, opts, judge)
+    answerability = None
+    if run.copilot is not None and opts.audience == "customer":
+        answerability = _answerability(records, primary, run.copilot.answer_threshold, opts)
+    dims = [*DEFAULT_DIMENSIONS, *(["twin"] if opts.twins else []), *opts.slice_fields]
     report = Report(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         seconds=round(seconds, 2),
@@ -301,7 +360,7 @@ def _report(
             generator=settings.llm_model,
             audience=opts.audience,
             history=opts.history,
-            answer_threshold=settings.answer_threshold,
+            answer_threshold=run.copilot.answer_threshold if run.copilot else None,
             limit=opts.limit,
             judge=judge.model if judge else None,
             fusion=_fusion_label(run.retriever.config),
@@ -312,6 +371,7 @@ def _report(
         retrieval=retrieval,
         answers=answers,
         handoff=handoff,
+        answerability=answerability,
         slices=slice_rows(records, opts.modes, dims),
         articles=article_scorecard(
             records, primary, lambda d: run.catalog[d].title if d in run.catalog else d
@@ -349,9 +409,29 @@ def _answer_summary(run: _Run, judge: AnswerJudge | None) -> AnswerSummary:
     )
 
 
+def _answerability(
+    records: Sequence[TicketRecord], mode: str, threshold: float, opts: EvalOptions
+) -> dict[str, object]:
+    """Hand-off recall of unanswerables (real and twins), answered share of answerables
+    whose gold is in the top 10, precision, coverage; overall, per language and channel."""
+    rows = calibration.rows_from_records(records, "run", mode)
+    clarify = [r for r in records if r.expected == "clarify"]
+    return {
+        "threshold": threshold,
+        "twins": opts.twins,
+        "overall": calibration.figures(rows, threshold),
+        "lang": calibration.by_slice(rows, threshold, "lang"),
+        "channel": calibration.by_slice(rows, threshold, "channel"),
+        "twin": calibration.by_slice(rows, threshold, "twin"),
+        "curve": calibration.curve(rows, opts.target_precision),
+        "clarify_expected": len(clarify),
+        "clarify_hit": sum(1 for r in clarify if r.outcome == "clarify"),
+    }
+
+
 def _handoff_summary(
     records: Sequence[TicketRecord],
-    settings: Settings,
+    threshold: float,
     opts: EvalOptions,
     judge: AnswerJudge | None,
 ) -> HandoffSummary:
@@ -361,9 +441,9 @@ def _handoff_summary(
         if r.correct is not None
     ]
     points = curve(outcomes)
-    at = point(outcomes, settings.answer_threshold)
+    at = point(outcomes, threshold)
     return HandoffSummary(
-        threshold=settings.answer_threshold,
+        threshold=threshold,
         precision=at.precision,
         coverage=at.coverage,
         target_precision=opts.target_precision,

@@ -49,6 +49,12 @@ class TicketRecord(BaseModel):
     fallback_reason: str | None = None
     correct: bool | None = None
     judge: dict[str, Any] | None = None
+    twin_of: str | None = None  # leave-gold-out twin of this original ticket
+    excluded_ids: list[str] = Field(default_factory=list)  # kept out of the twin's retrieval
+    features: dict[str, float] = Field(default_factory=dict)  # what the decision read
+    missing_terms: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)  # clarify: the offered articles
+    expected: str | None = None  # labelled outcome, e.g. "clarify" for ambiguous questions
 
 
 class RetrievalSummary(BaseModel):
@@ -128,7 +134,7 @@ class RunConfig(BaseModel):
     generator: str
     audience: str
     history: str
-    answer_threshold: float
+    answer_threshold: float | None
     limit: int | None
     judge: str | None
     slice_fields: list[str]
@@ -145,6 +151,7 @@ class Report(BaseModel):
     retrieval: dict[str, RetrievalSummary]
     answers: AnswerSummary | None = None
     handoff: HandoffSummary | None = None
+    answerability: dict[str, Any] | None = None  # eval.calibration figures (with --twins)
     slices: list[SliceRow] = Field(default_factory=list)
     articles: list[ArticleRow] = Field(default_factory=list)
     headline: dict[str, float] = Field(default_factory=dict)

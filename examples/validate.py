@@ -28,6 +28,7 @@ HELP_CENTER = HERE / "help-center"
 TICKETS = HERE / "tickets" / "resolved.jsonl"
 PII_CASES = HERE / "tickets" / "pii_cases.json"
 QUESTIONS = HERE / "labelled" / "questions.jsonl"
+AMBIGUOUS = HERE / "labelled" / "ambiguous.jsonl"
 
 CANARY = "INTERNAL-ONLY-CANARY-7f3a9"
 LANGS = {"en", "es", "de"}
@@ -375,11 +376,32 @@ def check_questions(articles: dict[str, dict[str, object]]) -> None:
         problem(f"questions: {with_history} with history, expected about 15")
 
 
+def check_ambiguous(articles: dict[str, dict[str, object]]) -> None:
+    """Questions that several articles fit about equally: the copilot should ask which."""
+    required = {"id", "question", "gold_doc_ids", "gold_answer", "lang", "channel", "answerable",
+                "expected"}
+    for lineno, line in enumerate(AMBIGUOUS.read_text(encoding="utf-8").splitlines(), start=1):
+        where = f"labelled/ambiguous.jsonl:{lineno}"
+        q = json.loads(line)
+        if set(q) != required or not re.fullmatch(r"A-\d{3}", q["id"]):
+            problem(f"{where}: keys must be {sorted(required)}, id A-NNN")
+            continue
+        if q["expected"] != "clarify" or q["answerable"] is not True:
+            problem(f"{where}: expected must be clarify and answerable true")
+        if len(q["gold_doc_ids"]) < 2:
+            problem(f"{where}: an ambiguous question names at least two candidate articles")
+        for doc_id in q["gold_doc_ids"]:
+            article = articles.get(doc_id)
+            if article is None or article["visibility"] != "public":
+                problem(f"{where}: candidate {doc_id} is not a public article")
+
+
 def main() -> int:
     articles = check_help_center()
     tickets = check_tickets()
     check_pii_cases(tickets)
     check_questions(articles)
+    check_ambiguous(articles)
     for message in problems:
         print(message, file=sys.stderr)
     if problems:

@@ -105,6 +105,11 @@ def _modes(value: str) -> tuple[str, ...]:
     help="Precision the recommended hand-off threshold must reach.",
 )
 @click.option(
+    "--twins",
+    is_flag=True,
+    help="Add a leave-gold-out twin of every answerable ticket (must be handed off).",
+)
+@click.option(
     "--judge",
     default=None,
     help="Optional LLM judge of correctness (a litellm model). Off by default.",
@@ -140,6 +145,7 @@ def eval_cmd(
     history: str,
     slice_fields: tuple[str, ...],
     target_precision: float,
+    twins: bool,
     judge: str | None,
     baseline: Path | None,
     tolerance: float,
@@ -171,6 +177,7 @@ def eval_cmd(
             slice_fields=slice_fields,
             settings=Settings.model_validate({"llm_model": generator}),
             fusion=_fusion(fusion, dense_share),
+            twins=twins,
         )
         with tqdm(desc="tickets", unit=" ticket", disable=None, leave=False) as bar:
             report = run_eval(
@@ -202,9 +209,23 @@ def eval_cmd(
                 if a.get(name) is not None
             )
         )
+    if report.answerability is not None:
+        o = report.answerability["overall"]
+        click.echo(
+            f"decision threshold {report.answerability['threshold']:.3f}: unanswerable handed "
+            f"off {_pct(o['unanswerable_handed_off'])} (n={o['unanswerable']}, "
+            f"{o['twins']} twins); answerable with gold in top 10 answered "
+            f"{_pct(o['answerable_top10_answered'])} (n={o['answerable_top10']}); precision "
+            f"{_pct(o['precision'])}, coverage {_pct(o['coverage'])}; recommended for "
+            f"precision >= {target_precision:g}: {report.answerability['curve']['recommended']}"
+        )
     click.echo("wrote " + ", ".join(str(p) for p in paths))
     if baseline is not None:
         _gate(ctx, baseline, report.headline, tolerance)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
 
 
 def _ingest(kb: KnowledgeBase, corpus: tuple[Path, ...]) -> None:

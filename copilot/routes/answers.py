@@ -8,14 +8,44 @@ from typing import cast
 from fastapi import APIRouter
 
 from copilot.deps import AnswerCaller, State
+from copilot.engine import Answered
 from copilot.handoff import handoff_message
 from copilot.routes.threads import sentences_out, sources_out
-from copilot.schemas.answers import AnswerIn, AnswerOut, HandoffOut, HandoffReason
+from copilot.schemas.answers import (
+    AnswerIn,
+    AnswerOut,
+    ClarifyOut,
+    EvidenceOut,
+    HandoffOut,
+    HandoffReason,
+    TopicOut,
+)
 from copilot.schemas.common import ERROR_RESPONSES
 from kb.errors import PayloadTooLarge
 from kb.interactions import LoggedAnswer
 
 router = APIRouter(prefix="/v1", tags=["answers"], responses=ERROR_RESPONSES)
+
+CLARIFY_MESSAGES = {
+    "en": "I found a few articles that could fit. Which one do you mean?",
+    "es": "He encontrado varios artículos que podrían encajar. ¿Cuál de ellos buscas?",
+    "de": "Ich habe mehrere passende Artikel gefunden. Welchen meinst du?",
+    "fr": "J'ai trouvé plusieurs articles possibles. Lequel correspond à votre question ?",
+}
+
+
+def _evidence(state: State, result: Answered) -> EvidenceOut | None:
+    if result.evidence is None:
+        return None
+    model = state.engine.answerability_model
+    return EvidenceOut(
+        model_version=model.version,
+        probability=result.confidence,
+        threshold=state.engine.answer_threshold,
+        features={k: round(v, 4) for k, v in result.evidence.features.items()},
+        contributions=model.contributions(result.evidence),
+        missing_terms=list(result.evidence.missing[:5]),
+    )
 
 
 @router.post("/answers", response_model=AnswerOut)
@@ -41,8 +71,10 @@ def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
         LoggedAnswer(
             question=body.question,
             lang=result.lang,
-            outcome=result.outcome,
-            reason=result.reason,
+            # The answer log stores answered | handoff (kb/schema.py); a clarifying question
+            # is logged as a hand-off with reason `clarify`, so no answer is ever claimed.
+            outcome="answered" if answered else "handoff",
+            reason="clarify" if result.outcome == "clarify" else result.reason,
             confidence=result.confidence,
             sources=[s.external_id for s in (shown or result.sources)],
             answer=text,
@@ -52,8 +84,13 @@ def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
             client=caller.client,
         )
     )
-    handoff = None
-    if not answered:
+    handoff = clarify = None
+    if result.outcome == "clarify":
+        clarify = ClarifyOut(
+            message=CLARIFY_MESSAGES.get(result.lang, CLARIFY_MESSAGES["en"]),
+            topics=[TopicOut(title=t.title, url=t.url) for t in result.topics],
+        )
+    elif not answered:
         reason = cast(HandoffReason, result.reason or "low_confidence")
         handoff = HandoffOut(
             reason=reason,
@@ -70,6 +107,8 @@ def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
         sources=sources_out(shown),
         sentences=sentences_out(composed.draft) if answered and composed else [],
         handoff=handoff,
+        clarify=clarify,
+        evidence=_evidence(state, result),
         generator_used=composed.draft.generator_used if composed else "none",
         latency_ms=round(latency_ms, 1),
     )

@@ -13,13 +13,15 @@ HandoffReason = Literal["no_relevant_article", "low_confidence", "sensitive", "a
 
 class HistoryTurn(BaseModel):
     role: Literal["customer", "agent"]
-    text: str
+    text: str = Field(max_length=4000)
 
 
 class AnswerIn(BaseModel):
     question: str = Field(min_length=1)
     history: list[HistoryTurn] = Field(default_factory=list, max_length=20)
-    locale: str | None = Field(None, description="Browser locale, used when detection is unsure")
+    locale: str | None = Field(
+        None, max_length=35, description="Browser locale, used when detection is unsure"
+    )
 
 
 class HandoffOut(BaseModel):
@@ -29,14 +31,43 @@ class HandoffOut(BaseModel):
     email: str | None = None
 
 
+class EvidenceOut(BaseModel):
+    """What the answerability decision read (features in [0, 1] mostly, see kb.answerability)."""
+
+    model_version: str
+    probability: float
+    threshold: float
+    features: dict[str, float]
+    contributions: dict[str, float] = Field(
+        default_factory=dict, description="Each feature's push on the logit (+: answer)"
+    )
+    missing_terms: list[str] = Field(
+        default_factory=list, description="Specific question terms no top passage contains"
+    )
+
+
+class TopicOut(BaseModel):
+    title: str
+    url: str | None = None
+
+
+class ClarifyOut(BaseModel):
+    """The question fits several articles about equally: ask which one the customer means."""
+
+    message: str
+    topics: list[TopicOut] = Field(min_length=2)
+
+
 class AnswerOut(BaseModel):
     answer_id: int
-    outcome: Literal["answered", "handoff"]
+    outcome: Literal["answered", "handoff", "clarify"]
     answer: str | None
     lang: str
     confidence: float
     sources: list[SourceOut]
     sentences: list[SentenceOut] = Field(default_factory=list)
     handoff: HandoffOut | None = None
+    clarify: ClarifyOut | None = None
+    evidence: EvidenceOut | None = None
     generator_used: str
     latency_ms: float

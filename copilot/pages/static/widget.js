@@ -82,6 +82,7 @@ sup a,sup{color:var(--a);font-weight:600;text-decoration:none;font-size:11px}
 .s ol{margin:0;padding-left:20px}.s a{color:var(--a)}
 .f{display:flex;align-items:center;gap:6px;margin-top:8px;font-size:13px;color:#4b5563}
 .b{border:1px solid #d1d5db;background:#fff;color:#1f2937;border-radius:999px;padding:3px 12px;cursor:pointer;font-size:13px}
+.k{flex-wrap:wrap}
 .c{display:inline-block;margin-top:8px;padding:7px 14px;border-radius:8px;background:var(--a);color:#fff;
 text-decoration:none;font-weight:600;font-size:14px;border:0;cursor:pointer}
 .d{color:#6b7280;font-style:italic}
@@ -217,8 +218,27 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
     return box;
   };
 
+  // A clarifying question: one button per candidate article; choosing one asks again with the
+  // article's title (the original question goes along as history, so it is not asked twice).
+  const clarify = (c) => {
+    const topics = (c.topics || []).filter((x) => x && typeof x.title === 'string' && x.title.trim());
+    const box = el('div', { class: 'f k', role: 'group', 'aria-label': String(c.message || '') });
+    for (const topic of topics.slice(0, 5)) {
+      const title = topic.title.trim();
+      box.append(el('button', { class: 'b', type: 'button', text: title, onclick: () => {
+        if (busy) return;
+        box.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+        history.push({ role: 'agent', text: String(c.message || '') });
+        say('q', el('p', { text: title }));
+        ask(title);
+      } }));
+    }
+    say('a', el('p', { text: String(c.message || '') }), box);
+  };
+
   const render = (r) => {
     if (T[r.lang]) { lang = r.lang; relabel(); }
+    if (r.outcome === 'clarify' && r.clarify) { clarify(r.clarify); return; }
     if (r.outcome !== 'answered' || !r.answer) {
       const h = r.handoff || {};
       const hint = /relevant|confidence/.test(h.reason) ? el('p', { class: 'd', text: t('rephrase') }) : null;
