@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from copilot.auth import Caller, authorize
+from copilot.auth import Caller, authorize, client_ip
 from copilot.state import AppState
 
 
@@ -17,6 +17,12 @@ def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
+
+
+def request_ip(request: Request, state: AppState) -> str:
+    """The client's IP: X-Forwarded-For counts only from Settings.trusted_proxies."""
+    peer = request.client.host if request.client else "unknown"
+    return client_ip(peer, request.headers.get("x-forwarded-for"), state.settings.trusted_proxies)
 
 
 def caller_for(action: str) -> Callable[[Request, AppState], Caller]:
@@ -29,7 +35,7 @@ def caller_for(action: str) -> Callable[[Request, AppState], Caller]:
             state.settings,
             action=action,
             authorization=request.headers.get("authorization"),
-            ip=request.client.host if request.client else "unknown",
+            ip=request_ip(request, state),
             origin=request.headers.get("origin"),
         )
 

@@ -13,7 +13,10 @@ from kb.errors import KBError, RateLimited
 
 log = logging.getLogger("kbc")
 
+# Stable codes for the errors Starlette raises itself (unknown path, wrong method, a body
+# that is not JSON/UTF-8 or nests too deep); documented in README "Errors and limits".
 _HTTP_CODES = {
+    400: "invalid_json",
     404: "not_found",
     405: "method_not_allowed",
     401: "unauthorized",
@@ -45,7 +48,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        # keep Starlette's headers: a 405 must say which methods are allowed (Allow)
+        return error_response(exc.status_code, code, str(exc.detail), **(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -60,6 +61,26 @@ def chunk_hash(doc: Document, chunk: Chunk) -> str:
     return content_hash(chunk.embedding_text(doc.title))
 
 
+def url_problem(url: str | None, hosts: Sequence[str] = ()) -> str | None:
+    """Why a document URL may not be shown to customers, or None. Only http(s) URLs with a
+    host (no `javascript:`, `data:`, credentials or whitespace); with `hosts`, the host must
+    be one of them or a subdomain of one."""
+    if url is None:
+        return None
+    if len(url) > 2000 or any(c.isspace() or ord(c) < 32 for c in url):
+        return "url must be one http(s) URL of at most 2,000 characters, without spaces"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return f"url must start with http:// or https:// and name a host, got {url[:80]!r}"
+    if parts.username or parts.password:
+        return "url must not carry a user name or password"
+    host = parts.hostname.lower().rstrip(".")
+    allowed = [h.strip().lower().lstrip(".") for h in hosts if h.strip()]
+    if allowed and not any(host == h or host.endswith("." + h) for h in allowed):
+        return f"url host {host!r} is not one of the help center's hosts ({', '.join(allowed)})"
+    return None
+
+
 def prepare(doc: Document) -> Document:
     """Fill what loaders may leave out: the language (detected, deterministic), as a bare
     lowercase code (`en-US` -> `en`) so language filters match."""
@@ -92,6 +113,13 @@ class _Batcher:
                 chunks = chunk_document(doc, self.embedder.count_tokens, self.max_tokens)
             except (KBError, ValueError, RecursionError) as exc:
                 self.summary.failed.append(Failure(doc.source or doc.external_id, f"{exc}"))
+                continue
+            if not chunks:  # stored, it could never be found: say so instead
+                self.summary.failed.append(
+                    Failure(
+                        doc.source or doc.external_id, "no text to index (empty or headings only)"
+                    )
+                )
                 continue
             prepared.append((doc, is_new, chunks, [chunk_hash(doc, c) for c in chunks]))
         vectors = self._vectors(prepared)
@@ -188,6 +216,11 @@ def _ingest(
             continue
         doc = prepare(item)
         ext = doc.external_id
+        problem = url_problem(doc.url)
+        if problem:
+            summary.failed.append(Failure(doc.source or ext, problem))
+            failed_sources.add(_source_file(doc.source or ext))
+            continue
         if ext in seen:
             summary.failed.append(
                 Failure(doc.source or ext, f"duplicate id {ext!r} (first seen in {seen[ext]})")

@@ -30,6 +30,7 @@ class LoggedAnswer:
     latency_ms: float
     generator: str | None
     key_id: int | None
+    client: str | None = None  # who asked (hashed visitor or key id): who may rate it
 
 
 class Interactions:
@@ -42,8 +43,8 @@ class Interactions:
         with self.kb.transaction() as db:
             cur = db.execute(
                 "INSERT INTO answer_log (created_at, question, lang, outcome, reason, confidence, "
-                "sources, answer, latency_ms, generator, key_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sources, answer, latency_ms, generator, key_id, client) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _now(),
                     a.question,
@@ -56,6 +57,7 @@ class Interactions:
                     a.latency_ms,
                     a.generator,
                     a.key_id,
+                    a.client,
                 ),
             )
         return int(cur.lastrowid or 0)
@@ -87,12 +89,16 @@ class Interactions:
         return row[0], json.loads(row[1])
 
     def answer_sources(self, answer_id: int) -> list[str]:
+        return self.answer_owner(answer_id)[2]
+
+    def answer_owner(self, answer_id: int) -> tuple[int | None, str | None, list[str]]:
+        """(key id, client, sources) of a logged answer, or NotFound."""
         row = self.kb.db.execute(
-            "SELECT sources FROM answer_log WHERE id = ?", (answer_id,)
+            "SELECT key_id, client, sources FROM answer_log WHERE id = ?", (answer_id,)
         ).fetchone()
         if row is None:
             raise NotFound(f"no answer with id {answer_id}")
-        return list(json.loads(row[0]))
+        return row[0], row[1], list(json.loads(row[2]))
 
     def add_feedback(
         self,
@@ -104,7 +110,10 @@ class Interactions:
         edit_distance: float | None = None,
         comment: str | None = None,
         key_id: int | None = None,
+        client: str | None = None,
     ) -> int:
+        """Store a vote or a final reply. With a `client`, each client has one row per answer
+        or draft: a repeat replaces what it sends and returns the same id."""
         if (answer_id is None) == (draft_id is None):
             raise InvalidInput("feedback needs exactly one of answer_id or draft_id")
         sources = (
@@ -112,20 +121,41 @@ class Interactions:
             if answer_id is not None
             else self.draft_text(draft_id)[1]  # type: ignore[arg-type]
         )
+        vote = None if helpful is None else int(helpful)
+        target, target_id = (
+            ("answer_id", answer_id) if answer_id is not None else ("draft_id", draft_id)
+        )
         with self.kb.transaction() as db:
+            row = None
+            if client is not None:
+                row = db.execute(
+                    f"SELECT id FROM feedback WHERE {target} = ? AND client = ?",
+                    (target_id, client),
+                ).fetchone()
+            if row is not None:
+                db.execute(
+                    "UPDATE feedback SET created_at = ?, helpful = COALESCE(?, helpful), "
+                    "final_reply = COALESCE(?, final_reply), "
+                    "edit_distance = COALESCE(?, edit_distance), comment = COALESCE(?, comment) "
+                    "WHERE id = ?",
+                    (_now(), vote, final_reply, edit_distance, comment, row[0]),
+                )
+                return int(row[0])
             cur = db.execute(
                 "INSERT INTO feedback (created_at, answer_id, draft_id, helpful, final_reply, "
-                "edit_distance, comment, sources, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "edit_distance, comment, sources, key_id, client) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _now(),
                     answer_id,
                     draft_id,
-                    None if helpful is None else int(helpful),
+                    vote,
                     final_reply,
                     edit_distance,
                     comment,
                     json.dumps(sources),
                     key_id,
+                    client,
                 ),
             )
         return int(cur.lastrowid or 0)

@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -52,8 +54,12 @@ def normalize_origin(origin: str) -> str:
 class KeyStore:
     """Create, verify, list and revoke keys in the store's SQLite database."""
 
+    TOUCH_INTERVAL_S = 60.0  # last_used_at is minute-accurate: one write per key per minute
+
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._touched: dict[int, float] = {}
+        self._touch_lock = threading.Lock()
 
     def create(self, role: str, *, name: str = "", origins: tuple[str, ...] = ()) -> str:
         """Return the new key's full text — the only time it is ever visible."""
@@ -83,6 +89,14 @@ class KeyStore:
         return self._key(row)
 
     def touch(self, key_id: int) -> None:
+        """Record that the key was used now — at most once per TOUCH_INTERVAL_S per key, so a
+        busy key does not turn every read request into a write transaction."""
+        now = time.monotonic()
+        with self._touch_lock:
+            last = self._touched.get(key_id)
+            if last is not None and now - last < self.TOUCH_INTERVAL_S:
+                return
+            self._touched[key_id] = now
         with self.kb.transaction() as db:
             db.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (_now(), key_id))
 

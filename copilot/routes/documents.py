@@ -3,15 +3,17 @@ through the same ingest stages as `kbc ingest` (chunk, redact, embed, upsert).""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
+from fastapi import Path as PathParam
 
+from copilot.config import Settings
 from copilot.deps import DocumentCaller, State
-from copilot.schemas.common import ERROR_RESPONSES
+from copilot.schemas.common import ERROR_RESPONSES, NOT_FOUND
 from copilot.schemas.resources import DocumentIn, DocumentOut
-from ingest.pipeline import upsert_documents
-from kb.errors import InvalidInput, NotFound
+from ingest.pipeline import upsert_documents, url_problem
+from kb.errors import InvalidInput, NotFound, PayloadTooLarge
 from kb.models import Document
 
 router = APIRouter(prefix="/v1", tags=["documents"], responses=ERROR_RESPONSES)
@@ -47,9 +49,22 @@ def _document(body: DocumentIn) -> Document:
     return doc
 
 
+def _check_limits(doc: Document, settings: Settings) -> None:
+    """Body size (413) and the help center's URL host policy (422), before any work."""
+    if len(doc.body) > settings.max_article_chars:
+        raise PayloadTooLarge(
+            f"body has {len(doc.body):,} characters; the limit is {settings.max_article_chars:,}"
+        )
+    hosts = [h for h in settings.article_url_hosts.split(",") if h.strip()]
+    problem = url_problem(doc.url, hosts)
+    if problem:
+        raise InvalidInput(problem)
+
+
 @router.post("/documents", response_model=DocumentOut)
 def upsert(state: State, caller: DocumentCaller, body: DocumentIn) -> DocumentOut:
     doc = _document(body)
+    _check_limits(doc, state.settings)
     kb = state.kb
     assert kb.embedder is not None
     summary = upsert_documents([doc], kb, kb.embedder)
@@ -66,8 +81,13 @@ def upsert(state: State, caller: DocumentCaller, body: DocumentIn) -> DocumentOu
     return DocumentOut(external_id=doc.external_id, kind=doc.kind, status=status, chunks=chunks)
 
 
-@router.delete("/documents/{external_id}", status_code=204)
-def delete(state: State, caller: DocumentCaller, external_id: str) -> None:
+# `:path`: external ids may hold slashes (every aws-docs id does); Starlette decodes %2F too.
+@router.delete("/documents/{external_id:path}", status_code=204, responses=NOT_FOUND)
+def delete(
+    state: State,
+    caller: DocumentCaller,
+    external_id: Annotated[str, PathParam(min_length=1, max_length=500)],
+) -> None:
     if state.kb.delete([external_id]) == 0:
         raise NotFound(f"no document with id {external_id!r}")
     state.kb.save_index()

@@ -6,12 +6,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from copilot.auth import Caller
 from copilot.deps import State, caller_for
 from copilot.flags_console.routes import router as console_router
-from copilot.schemas.common import ERROR_RESPONSES
+from copilot.schemas.common import ERROR_RESPONSES, MAX_ROW_ID, NOT_FOUND
 from copilot.schemas.flags import (
     ArticleText,
     FlagDetailOut,
@@ -28,6 +28,7 @@ from kb.flags.scan import refresh_changed, still_detected
 from kb.store import KnowledgeBase
 
 FlagCaller = Annotated[Caller, Depends(caller_for("flags"))]
+FlagId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]  # a 64-bit rowid: larger is a 422, not a 500
 
 router = APIRouter()
 api = APIRouter(prefix="/v1", tags=["flags"], responses=ERROR_RESPONSES)
@@ -77,8 +78,8 @@ def list_flags(
     )
 
 
-@api.get("/flags/{flag_id}", response_model=FlagDetailOut)
-def get_flag(state: State, caller: FlagCaller, flag_id: int) -> FlagDetailOut:
+@api.get("/flags/{flag_id}", response_model=FlagDetailOut, responses=NOT_FOUND)
+def get_flag(state: State, caller: FlagCaller, flag_id: FlagId) -> FlagDetailOut:
     flag = FlagStore(state.kb).get(flag_id)
     other = flag.evidence.get("duplicate_of") or flag.evidence.get("source_id")
     return FlagDetailOut(
@@ -88,8 +89,8 @@ def get_flag(state: State, caller: FlagCaller, flag_id: int) -> FlagDetailOut:
     )
 
 
-@api.patch("/flags/{flag_id}", response_model=FlagOut)
-def patch_flag(state: State, caller: FlagCaller, flag_id: int, body: FlagPatch) -> FlagOut:
+@api.patch("/flags/{flag_id}", response_model=FlagOut, responses=NOT_FOUND)
+def patch_flag(state: State, caller: FlagCaller, flag_id: FlagId, body: FlagPatch) -> FlagOut:
     """Acknowledge, fix, dismiss or re-open. Marking fixed re-checks the article first and
     is refused (422) while the problem is still detected."""
     if body.status is None and body.note is None:

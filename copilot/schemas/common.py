@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+
+# SQLite rowids are signed 64-bit: a larger id is a 422, never an OverflowError (500).
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 class ErrorDetail(BaseModel):
@@ -38,9 +42,19 @@ class SentenceOut(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody, "description": "Missing or invalid API key"},
-    403: {"model": ErrorBody, "description": "Role or origin not allowed"},
-    413: {"model": ErrorBody, "description": "Request or thread too large"},
-    422: {"model": ErrorBody, "description": "Invalid request"},
-    429: {"model": ErrorBody, "description": "Rate limited (see Retry-After)"},
+    400: {"model": ErrorBody, "description": "Body is not JSON or not UTF-8 (`invalid_json`)"},
+    401: {"model": ErrorBody, "description": "Missing or invalid API key (`unauthorized`)"},
+    403: {"model": ErrorBody, "description": "Role or origin not allowed (`forbidden`)"},
+    413: {"model": ErrorBody, "description": "Request or a field too large (`payload_too_large`)"},
+    422: {
+        "model": ErrorBody,
+        "description": "Invalid request (`invalid_request`, `invalid_input`)",
+    },
+    429: {
+        "model": ErrorBody,
+        "description": "Rate limited, also after repeated 401/403 (`rate_limited`, Retry-After)",
+    },
+}
+NOT_FOUND: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorBody, "description": "No such answer, draft, document or flag"}
 }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from copilot.schemas.common import RowId
+from ingest.pipeline import url_problem
 
 
 class SearchHitOut(BaseModel):
@@ -29,15 +32,27 @@ class SearchOut(BaseModel):
 class ArticleIn(BaseModel):
     external_id: str = Field(min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=500)
-    body: str = Field(min_length=1, description="Markdown")
-    url: str | None = None
-    lang: str | None = None
+    body: str = Field(
+        min_length=1, description="Markdown (at most Settings.max_article_chars characters)"
+    )
+    url: str | None = Field(
+        None, max_length=2000, description="http(s) only; hosts per Settings.article_url_hosts"
+    )
+    lang: str | None = Field(None, max_length=35)
     visibility: Literal["public", "internal"] = "public"
-    product: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    owner: str | None = None
-    updated_at: str | None = None
-    translation_of: str | None = None
+    product: str | None = Field(None, max_length=200)
+    tags: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
+    owner: str | None = Field(None, max_length=200)
+    updated_at: str | None = Field(None, max_length=64)
+    translation_of: str | None = Field(None, max_length=200)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        problem = url_problem(url)
+        if problem:
+            raise ValueError(problem)
+        return url
 
 
 class DocumentIn(BaseModel):
@@ -56,10 +71,13 @@ class DocumentOut(BaseModel):
 
 
 class FeedbackIn(BaseModel):
-    answer_id: int | None = None
-    draft_id: int | None = None
+    answer_id: RowId | None = None
+    draft_id: RowId | None = None
     helpful: bool | None = None
-    final_reply: str | None = Field(None, description="The reply the agent actually sent")
+    final_reply: str | None = Field(
+        None,
+        description="The reply the agent actually sent (at most Settings.max_reply_chars)",
+    )
     comment: str | None = Field(None, max_length=2000)
 
 

@@ -11,16 +11,20 @@ from copilot.schemas.common import SentenceOut, SourceOut
 
 class MessageIn(BaseModel):
     author: Literal["customer", "agent"]
-    body: str = Field(min_length=1)
-    created_at: str | None = None
+    body: str = Field(
+        min_length=1, description="At most Settings.max_message_chars characters (413)"
+    )
+    created_at: str | None = Field(None, max_length=64)
 
 
 class ThreadIn(BaseModel):
-    subject: str | None = None
-    channel: str | None = None
-    locale: str | None = Field(None, description="Customer locale hint, e.g. es-ES")
-    customer_name: str | None = None
-    messages: list[MessageIn] = Field(min_length=1)
+    subject: str | None = Field(None, max_length=1000)
+    channel: str | None = Field(None, max_length=100)
+    locale: str | None = Field(None, max_length=35, description="Customer locale hint, e.g. es-ES")
+    customer_name: str | None = Field(None, max_length=200)
+    messages: list[MessageIn] = Field(
+        min_length=1, description="At most Settings.max_thread_messages (413)"
+    )
     stream: bool = Field(
         False,
         description="Replies only: answer as server-sent events, `token` events while an LLM "
