@@ -1,9 +1,17 @@
-"""Keyword search over chunks with SQLite FTS5 (BM25, title and headings weighted up)."""
+"""Keyword search over chunks with SQLite FTS5 (BM25, title and headings weighted up).
+
+Bounded tail: FTS5 computes bm25() for every row that matches, ~1-2 us each, and a query
+of common words matches a quarter of a large store. When the query's terms together match
+more than CANDIDATE_BUDGET rows, only rows holding its rarer terms are ranked (the matching
+expression becomes `(rarer terms) AND (all terms)`, so every term still scores; the rarer
+ones count twice). Smaller stores and rarer queries run exactly as before.
+"""
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 
 from kb.filtering import filter_clause
 from kb.models import SearchFilters
@@ -11,6 +19,9 @@ from kb.models import SearchFilters
 # bm25() column weights for (title, heading, text): a match in the title says more.
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
 MAX_QUERY_TERMS = 40
+# Rows whose bm25 a shaped query may compute (chosen on 150 aws-docs queries at 113k chunks,
+# reported on another sample: bench/RESULTS.md "Speed").
+CANDIDATE_BUDGET = 5_000
 
 _TERM = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -22,31 +33,84 @@ _STOPWORDS = frozenset(
 )
 
 
-def match_expression(query: str) -> str | None:
-    """An FTS5 MATCH string OR-ing the query's distinct terms, each quoted (no syntax leaks)."""
+def query_terms(query: str) -> list[str]:
+    """The query's distinct searchable terms, in order (stopwords and 1-letter words dropped)."""
     seen: dict[str, None] = {}
     for term in _TERM.findall(query.lower()):
         if term not in _STOPWORDS and (len(term) > 1 or term.isdigit()):
             seen.setdefault(term, None)
-    terms = list(seen)[:MAX_QUERY_TERMS]
-    if not terms:
-        return None
+    return list(seen)[:MAX_QUERY_TERMS]
+
+
+def _any_of(terms: list[str]) -> str:
     return " OR ".join(f'"{t}"' for t in terms)
 
 
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH string OR-ing the query's distinct terms, each quoted (no syntax leaks)."""
+    terms = query_terms(query)
+    return _any_of(terms) if terms else None
+
+
+def _fold(term: str) -> str:
+    """The form FTS5's `unicode61 remove_diacritics 2` indexes a term under."""
+    return "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
+
+
+def document_frequencies(db: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+    """Rows of the FTS index holding each term (fts5vocab, one indexed lookup per term)."""
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_terms "
+        "USING fts5vocab(main, 'chunks_fts', 'row')"
+    )
+    out = {}
+    for term in terms:
+        row = db.execute("SELECT doc FROM temp.chunks_fts_terms WHERE term = ?", (_fold(term),))
+        found = row.fetchone()
+        out[term] = int(found[0]) if found else 0
+    return out
+
+
+def shaped_expression(db: sqlite3.Connection, terms: list[str], budget: int) -> str:
+    """The MATCH string for `terms`, limited to about `budget` candidate rows when the plain
+    OR of every term would match more (see the module docstring)."""
+    everything = _any_of(terms)
+    if len(terms) < 2:
+        return everything
+    df = document_frequencies(db, terms)
+    if sum(df.values()) <= budget:
+        return everything
+    rarest = sorted(terms, key=lambda t: df[t])
+    chosen, total = [rarest[0]], df[rarest[0]]
+    for term in rarest[1:]:
+        if total + df[term] > budget:
+            break
+        chosen.append(term)
+        total += df[term]
+    # Even the rarest term is common: rank the rows holding the two rarest.
+    candidates = f'"{rarest[0]}" AND "{rarest[1]}"' if total > budget else _any_of(chosen)
+    return f"({candidates}) AND ({everything})"
+
+
 def keyword_search(
-    db: sqlite3.Connection, query: str, filters: SearchFilters, limit: int
+    db: sqlite3.Connection,
+    query: str,
+    filters: SearchFilters,
+    limit: int,
+    budget: int | None = CANDIDATE_BUDGET,
 ) -> list[tuple[int, float]]:
     """Top `limit` (chunk id, bm25 score; higher is better) that pass `filters`.
 
     BM25 ranks the FTS index alone first and the filters then check only the best few
     (widening until `limit` pass or every match was seen): joining every match to its
     document before ranking cost 60 ms p50 at 115k chunks, where common terms match tens of
-    thousands of chunks; ranking first costs 17 ms and returns the same list.
+    thousands of chunks; ranking first costs 17 ms and returns the same list. `budget=None`
+    ranks every match (exact, unbounded).
     """
-    expr = match_expression(query)
-    if expr is None or limit <= 0:
+    terms = query_terms(query)
+    if not terms or limit <= 0:
         return []
+    expr = _any_of(terms) if budget is None else shaped_expression(db, terms, budget)
     where, params = filter_clause(filters)
     fetch = limit * 4
     while True:
