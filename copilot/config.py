@@ -63,10 +63,6 @@ class Settings(BaseSettings):
     rate_limit_key_per_minute: int = Field(120, ge=1)
     rate_limit_widget_per_minute: int = Field(30, ge=1)
     rate_limit_ip_per_minute: int = Field(60, ge=1)
-
-    @field_validator("llm_model")
-    @classmethod
-    def _model_named(cls, value: str) -> str:
     # Widget keys are public: each visitor (key + client IP) gets its own bucket of this size.
     rate_limit_visitor_per_minute: int = Field(20, ge=1)
     # Requests refused 401/403 per client IP per minute before that IP gets 429s.
@@ -79,6 +75,10 @@ class Settings(BaseSettings):
     article_url_hosts: str = ""
     max_article_chars: int = Field(200_000, ge=1000)
     max_reply_chars: int = Field(20_000, ge=100)  # an agent's final reply in /v1/feedback
+
+    @field_validator("llm_model")
+    @classmethod
+    def _model_named(cls, value: str) -> str:
         value = value.strip()
         if not value or value.lower() in {"changeme", "todo", "your-model-here"}:
             raise ValueError(
