@@ -9,6 +9,7 @@ ones count twice). Smaller stores and rarer queries run exactly as before.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import unicodedata
@@ -20,8 +21,8 @@ from kb.models import SearchFilters
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
 MAX_QUERY_TERMS = 40
 # Rows whose bm25 a shaped query may compute (chosen on 150 aws-docs queries at 113k chunks,
-# reported on another sample: bench/RESULTS.md "Speed").
-CANDIDATE_BUDGET = 5_000
+# reported on another sample: bench/RESULTS.md "Speed"). Env KBC_KEYWORD_BUDGET=0: always exact.
+CANDIDATE_BUDGET: int | None = int(os.environ.get("KBC_KEYWORD_BUDGET") or 5_000) or None
 
 _TERM = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
