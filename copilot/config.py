@@ -61,7 +61,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2_000, ge=20)
     summary_min_messages: int = Field(4, ge=2)
     rate_limit_key_per_minute: int = Field(120, ge=1)
-    rate_limit_widget_per_minute: int = Field(30, ge=1)
+    # All visitors of one widget key together: a ceiling against a flood from many addresses
+    # (each visitor has its own, smaller bucket: rate_limit_visitor_per_minute).
+    rate_limit_widget_per_minute: int = Field(600, ge=1)
     rate_limit_ip_per_minute: int = Field(60, ge=1)
     # Widget keys are public: each visitor (key + client IP) gets its own bucket of this size.
     rate_limit_visitor_per_minute: int = Field(20, ge=1)
@@ -75,6 +77,15 @@ class Settings(BaseSettings):
     article_url_hosts: str = ""
     max_article_chars: int = Field(200_000, ge=1000)
     max_reply_chars: int = Field(20_000, ge=100)  # an agent's final reply in /v1/feedback
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        import ipaddress  # a typo must fail at start, not silently trust no one (or everyone)
+
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            ipaddress.ip_network(part, strict=False)
+        return value
 
     @field_validator("llm_model")
     @classmethod
