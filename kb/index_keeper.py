@@ -15,7 +15,18 @@ from typing import Protocol
 
 import numpy as np
 
-from kb.vectors import FaissIndex, Manifest, index_type_for, read_manifest
+from kb.vectors import (
+    APPROX_FROM_CHUNKS,
+    NPROBE,
+    FaissIndex,
+    Manifest,
+    index_type_for,
+    ivf_lists,
+    read_manifest,
+)
+
+# Vectors an IVF index learns its lists from: this many per list, spread over the store.
+TRAIN_PER_LIST = 40
 
 
 class EmbeddingSource(Protocol):
@@ -42,11 +53,19 @@ class IndexKeeper:
     """
 
     def __init__(
-        self, path: Path, source: EmbeddingSource, lock: threading.RLock, fp16_from: int
+        self,
+        path: Path,
+        source: EmbeddingSource,
+        lock: threading.RLock,
+        fp16_from: int,
+        approx_from: int = APPROX_FROM_CHUNKS,
+        nprobe: int = NPROBE,
     ) -> None:
         self.path = path
         self.source = source
         self.fp16_from = fp16_from
+        self.approx_from = approx_from
+        self.nprobe = nprobe
         self._lock = lock
         self._index: FaissIndex | None = None
         self._generation = -1
@@ -68,14 +87,14 @@ class IndexKeeper:
             dim=self.source.vector_dim(),
             count=count,
             generation=self.source.generation,
-            index_type=index_type_for(count, self.fp16_from),
+            index_type=index_type_for(count, self.fp16_from, self.approx_from),
         )
 
     def _load_or_rebuild(self) -> FaissIndex:
         expected = self._expected()
         if read_manifest(self.path) == expected and self.path.exists():
             try:
-                index = FaissIndex.load(self.path, expected.dim, expected.index_type)
+                index = FaissIndex.load(self.path, expected.dim, expected.index_type, self.nprobe)
                 if index.count == expected.count:
                     return index
             except RuntimeError:
@@ -86,7 +105,10 @@ class IndexKeeper:
         """Build the index from the embeddings stored in SQLite and save it."""
         with self._lock:
             expected = self._expected()
-            index = FaissIndex(expected.dim, expected.index_type)
+            lists = ivf_lists(expected.count)
+            index = FaissIndex(expected.dim, expected.index_type, lists=lists, nprobe=self.nprobe)
+            if index.needs_training:
+                index.train(self._training_sample(expected.count, lists * TRAIN_PER_LIST))
             for ids, vecs in self.source.iter_embeddings():
                 index.add(ids, vecs)
                 if progress:
@@ -94,6 +116,13 @@ class IndexKeeper:
             self._save(index, expected.generation)
             self._index, self._generation, self._dirty = index, expected.generation, False
             return index
+
+    def _training_sample(self, count: int, size: int) -> np.ndarray:
+        """Every k-th stored vector (one extra pass over SQLite), so the lists cover the
+        whole store rather than its first documents."""
+        step = max(1, count // max(1, size))
+        parts = [vecs[::step] for _, vecs in self.source.iter_embeddings()]
+        return np.vstack(parts) if parts else np.zeros((0, self.source.vector_dim()), np.float32)
 
     def apply(self, removed: list[int], added: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Mirror a committed write into the loaded index (if any); `save` persists it."""

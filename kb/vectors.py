@@ -42,34 +42,77 @@ class Manifest:
 # agreed with float32 on 99.97% of ids (bench/RESULTS.md). Scores move by < 1e-3. Below
 # this size a float32 scan takes a few milliseconds at most, so small stores stay exact.
 FP16_FROM_CHUNKS = 50_000
-INDEX_TYPES = ("flat-ip", "fp16-ip")
+# From this many chunks on, search is approximate: an inverted file (IVF) of float16 vectors
+# that scans the NPROBE lists nearest the query instead of every vector. IVF rather than HNSW:
+# FAISS's HNSW cannot remove ids, and a store replaces chunks on every edit; IVF removes
+# them in place. Recall@10 vs exact at 1M chunks is in bench/RESULTS.md ("Speed").
+APPROX_FROM_CHUNKS = 500_000
+NPROBE = 24
+INDEX_TYPES = ("flat-ip", "fp16-ip", "ivf-fp16")
 
 
-def index_type_for(count: int, fp16_from: int = FP16_FROM_CHUNKS) -> str:
+def index_type_for(
+    count: int, fp16_from: int = FP16_FROM_CHUNKS, approx_from: int = APPROX_FROM_CHUNKS
+) -> str:
     """The index type a store of `count` chunks is built with."""
+    if count >= approx_from:
+        return "ivf-fp16"
     return "fp16-ip" if count >= fp16_from else "flat-ip"
 
 
+def ivf_lists(count: int) -> int:
+    """Inverted lists for `count` vectors: ~sqrt(count) as a power of two (1,024 at 1M)."""
+    lists = 1
+    while lists * lists * 2 < count:
+        lists *= 2
+    return max(16, lists)
+
+
 class FaissIndex:
-    """Brute-force inner product over L2-normalized vectors, keyed by chunk rowid.
+    """Inner product over L2-normalized vectors, keyed by chunk rowid.
 
     `flat-ip`: `IndexIDMap2(IndexFlatIP)`, exact float32. `fp16-ip`: `IndexIDMap2` over a
-    float16 `IndexScalarQuantizer`. The float32 embeddings in SQLite stay the source of truth.
+    float16 `IndexScalarQuantizer` (exact scan). `ivf-fp16`: `IndexIVFScalarQuantizer` with
+    `lists` inverted lists, trained once (`train`) before the first add, searched `nprobe`
+    lists deep. The float32 embeddings in SQLite stay the source of truth.
     """
 
-    def __init__(self, dim: int, index_type: str = "flat-ip") -> None:
+    def __init__(
+        self, dim: int, index_type: str = "flat-ip", lists: int = 1024, nprobe: int = NPROBE
+    ) -> None:
         faiss = _faiss()
         if index_type not in INDEX_TYPES:
             raise ValueError(f"unknown index type {index_type!r}; use one of {INDEX_TYPES}")
         self.dim = dim
         self.index_type = index_type
-        if index_type == "fp16-ip":
+        self.nprobe = nprobe
+        self._index: Any
+        if index_type == "ivf-fp16":
+            self._quantizer = faiss.IndexFlatIP(dim)  # kept alive beside the IVF that uses it
+            self._index = faiss.IndexIVFScalarQuantizer(
+                self._quantizer,
+                dim,
+                lists,
+                faiss.ScalarQuantizer.QT_fp16,
+                faiss.METRIC_INNER_PRODUCT,
+            )
+            self._index.nprobe = nprobe
+        elif index_type == "fp16-ip":
             inner = faiss.IndexScalarQuantizer(
                 dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
             )
+            self._index = faiss.IndexIDMap2(inner)
         else:
-            inner = faiss.IndexFlatIP(dim)
-        self._index = faiss.IndexIDMap2(inner)
+            self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    @property
+    def needs_training(self) -> bool:
+        return not bool(self._index.is_trained)
+
+    def train(self, sample: np.ndarray) -> None:
+        """Learn the inverted lists from a sample of the vectors (IVF only)."""
+        vecs = np.ascontiguousarray(sample, dtype=np.float32).reshape(-1, self.dim)
+        self._index.train(vecs)
 
     @property
     def count(self) -> int:
@@ -103,10 +146,14 @@ class FaissIndex:
         _atomic_write(manifest_path, lambda tmp: Path(tmp).write_bytes(payload))
 
     @classmethod
-    def load(cls, path: Path, dim: int, index_type: str = "flat-ip") -> FaissIndex:
+    def load(
+        cls, path: Path, dim: int, index_type: str = "flat-ip", nprobe: int = NPROBE
+    ) -> FaissIndex:
         faiss = _faiss()
-        index = cls(dim, index_type)
+        index = cls(dim, index_type, lists=16, nprobe=nprobe)
         index._index = faiss.read_index(str(path))
+        if index_type == "ivf-fp16":
+            index._index.nprobe = nprobe
         return index
 
 
