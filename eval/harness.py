@@ -16,7 +16,7 @@ from typing import Literal
 
 from copilot.compose import Draft, is_courtesy
 from copilot.config import Settings
-from copilot.engine import Composed, Copilot
+from copilot.engine import Composed, Copilot, confidence
 from eval import calibration
 from eval.answer_metrics import (
     citation_precision,
@@ -228,6 +228,12 @@ def _answer(
             rec.features = {k: round(v, 5) for k, v in answered.evidence.features.items()}
             rec.missing_terms = list(answered.evidence.missing[:5])
         rec.topics = [t.external_id for t in answered.topics]
+        if answered.composed is not None:  # the pre-answerability rule, for before/after
+            rec.features["legacy_confidence"] = confidence(
+                answered.sources,
+                answered.composed.draft.supported_share,
+                copilot.settings.relevance_floor,
+            )
         if run.inputs is not None:
             text = answered.composed.draft.text if answered.composed else None
             run.inputs[rec.id] = calibration.DecisionInput(

@@ -85,9 +85,9 @@ def main(ctx: click.Context, data_dir: Path, embedder: str | None) -> None:
 
 
 def _register() -> None:
-    from copilot.cli import eval_commands, service_commands, store_commands
+    from copilot.cli import calibrate_commands, eval_commands, service_commands, store_commands
 
-    for module in (store_commands, service_commands, eval_commands):
+    for module in (store_commands, service_commands, eval_commands, calibrate_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

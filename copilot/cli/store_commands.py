@@ -165,6 +165,16 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(info[key].items()))
         click.echo(f"{key[3:]:<11} {parts or '-'}")
     click.echo(f"vectors     {'fresh' if info['vector_index_fresh'] else 'stale (rebuilt on use)'}")
+    click.echo(f"answerable  {_answerability_line(ctx.obj['data_dir'])}")
+
+
+def _answerability_line(data_dir: Path) -> str:
+    """Which answerability model answers this store's customers (`kbc calibrate` saves one)."""
+    from kb.answerability.model import load_for_store, store_model_path
+
+    model = load_for_store(data_dir)
+    where = "saved with the store" if store_model_path(data_dir).exists() else "shipped default"
+    return f"model {model.version} ({where}), threshold {model.threshold:g}"
 
 
 @click.command()
