@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 
 from eval.report_json import TicketRecord
-from kb.answerability import FEATURES, AnswerabilityModel, TermStats, extract, fit
+from kb.answerability import (
+    FEATURES,
+    AnswerabilityModel,
+    TermStats,
+    candidate_topics,
+    extract,
+    fit,
+)
 from kb.models import Hit
 
 TARGET_RECALL = 0.85  # share of unanswerable questions the chosen threshold must hand off
@@ -75,14 +82,21 @@ def read_inputs(path: Path) -> dict[str, DecisionInput]:
 
 
 def recompute(rows: Sequence[Row], inputs: dict[str, DecisionInput], stats: TermStats) -> None:
-    """Refresh each row's features from its decision input (after a feature change)."""
+    """Refresh each row's features (and whether it asks "which one?") from its decision input
+    after a change to the features or the clarify rule. A row the run clarified has no draft,
+    so if the rule no longer clarifies it, it counts as handed off (could_answer stays False).
+    """
     for row in rows:
         given = inputs.get(row.id)
         if given is not None:
             evidence = extract(
                 given.question, given.hits, stats, history=given.history, answer=given.answer
             )
+            legacy = row.features.get("legacy_confidence")
             row.features = dict(evidence.features)
+            if legacy is not None:
+                row.features["legacy_confidence"] = legacy
+            row.clarified = bool(candidate_topics(given.question, given.hits, given.history))
 
 
 def rows_from_records(records: Iterable[TicketRecord], set_name: str, mode: str) -> list[Row]:

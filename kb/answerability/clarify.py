@@ -15,7 +15,7 @@ from kb.answerability.text import TermIndex, terms
 from kb.models import Hit
 
 MAX_TERMS = 3  # a question naming more than this says what it wants
-CLOSE = 0.08  # cosine within this of the best: fits about equally
+CLOSE = 0.12  # cosine within this of the best: fits about equally (MiniLM)
 MIN_COSINE = 0.30  # every candidate must be about the question at all
 MAX_TOPICS = 3
 CANDIDATE_HITS = 5
