@@ -5,12 +5,15 @@ Routes call this; the eval harness calls this — one path for both.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from copilot.compose import Draft, ExtractiveComposer, Source, ThreadSummary, summarize_thread
+from copilot.compose.safety import SensitiveFlagger, safe_url, screen_draft, screen_sources
 from copilot.config import Settings
 from copilot.handoff import handoff_reason
 from copilot.language import customer_language
@@ -141,7 +144,13 @@ class Copilot:
 
     @staticmethod
     def _known_urls(kb: KnowledgeBase) -> set[str]:
-        return {r[0] for r in kb.db.execute("SELECT url FROM documents WHERE url IS NOT NULL")}
+        """URLs a draft may link: public articles' only (an intranet URL quoted in a public
+        article is dropped from what customers see)."""
+        rows = kb.db.execute(
+            "SELECT url FROM documents WHERE url IS NOT NULL AND visibility = 'public' "
+            "AND kind = 'article'"
+        )
+        return {r[0] for r in rows}
 
     def languages(self) -> set[str]:
         """Languages the help center has articles in (cached per store generation)."""
@@ -169,7 +178,24 @@ class Copilot:
     ) -> list[Source]:
         """Articles for `question`, in the customer's language first when any are relevant."""
         hits = self._hits_for(question, history, filters, lang, k)
-        return [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+        return self._screened(
+            [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+        )
+
+    @cached_property
+    def _sensitive_flags(self) -> SensitiveFlagger:
+        return SensitiveFlagger(self.kb)
+
+    def _screened(self, sources: list[Source]) -> list[Source]:
+        """Sources without sentences that ask customers for secrets or off-product payment
+        (copilot/compose/safety.py); their articles are flagged for the content owner."""
+        screened = screen_sources(sources)
+        if screened.dropped:
+            try:
+                self._sensitive_flags.flag(screened.dropped)
+            except Exception:  # a flag write must never cost the customer the answer
+                logging.getLogger("kbc").exception("could not flag sensitive sentences")
+        return screened.sources
 
     def _hits_for(
         self, question: str, history: Sequence[str], filters: SearchFilters, lang: str, k: int
@@ -202,7 +228,7 @@ class Copilot:
             n=n,
             external_id=hit.external_id,
             title=hit.title,
-            url=hit.url if hit.visibility == "public" else None,
+            url=safe_url(hit.url) if hit.visibility == "public" else None,
             kind=hit.kind,
             lang=hit.lang,
             passages=passages,
@@ -319,7 +345,7 @@ class Copilot:
             elif on_token is not None:
                 kw["on_token"] = on_token
         draft: Draft = composer.compose(question, sources, **kw)  # type: ignore[attr-defined]
-        return draft
+        return screen_draft(draft)  # an LLM may write a sensitive instruction on its own
 
     def summarize(self, messages: Sequence[tuple[str, str]]) -> ThreadSummary:
         return summarize_thread(messages, self.generator)  # type: ignore[arg-type]

@@ -165,11 +165,49 @@ def _m004_vote_clients() -> str:
         """
 
 
+def _m005_sensitive_flag() -> str:
+    """Flag reason `sensitive_instruction` (an article asks customers for secrets): SQLite
+    cannot alter a CHECK, so the flags table is rebuilt with its rows and ids."""
+    return """
+        CREATE TABLE flags_new (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL UNIQUE,
+            document_id TEXT,
+            reason TEXT NOT NULL CHECK (reason IN ('contradicted_by_tickets', 'missing_article',
+                'unhelpful', 'review_due', 'broken_link', 'duplicate', 'translation_outdated',
+                'sensitive_instruction')),
+            severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'acknowledged', 'fixed', 'dismissed')),
+            evidence TEXT NOT NULL DEFAULT '{}',
+            evidence_key TEXT NOT NULL,
+            dismissed_keys TEXT NOT NULL DEFAULT '[]',
+            document_hash TEXT,
+            impact REAL NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            status_changed_at TEXT NOT NULL,
+            note TEXT
+        );
+        INSERT INTO flags_new (id, subject, document_id, reason, severity, status, evidence,
+            evidence_key, dismissed_keys, document_hash, impact, created_at, updated_at,
+            status_changed_at, note)
+        SELECT id, subject, document_id, reason, severity, status, evidence, evidence_key,
+            dismissed_keys, document_hash, impact, created_at, updated_at, status_changed_at,
+            note FROM flags;
+        DROP TABLE flags;
+        ALTER TABLE flags_new RENAME TO flags;
+        CREATE INDEX flags_document ON flags(document_id);
+        CREATE INDEX flags_reason_status ON flags(reason, status);
+        """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_documents_chunks,
     _m002_keys_answers_feedback,
     _m003_flags,
     _m004_vote_clients,
+    _m005_sensitive_flag,
 ]
 
 

@@ -15,6 +15,7 @@ FlagReason = Literal[
     "broken_link",
     "duplicate",
     "translation_outdated",
+    "sensitive_instruction",
 ]
 
 

@@ -15,6 +15,7 @@ Reason = Literal[
     "broken_link",
     "duplicate",
     "translation_outdated",
+    "sensitive_instruction",  # raised by the copilot when it drops such sentences; no scan
 ]
 Severity = Literal["low", "medium", "high"]
 Status = Literal["open", "acknowledged", "fixed", "dismissed"]
