@@ -15,6 +15,7 @@ from kb.errors import InvalidInput
 
 ROWS_FILE = "calibration-rows.jsonl"
 INPUTS_FILE = "calibration-inputs.pickle"
+LEGACY_THRESHOLD = 0.45  # Settings.answer_threshold before the answerability model
 
 
 def _pct(value: float | None) -> str:
@@ -41,6 +42,20 @@ def _report(title: str, rows: list[Any], threshold: float, *, per: tuple[str, ..
             click.echo(_line(f"{field} {value}", f))
     best = calibration.curve(rows)["recommended"]
     click.echo(f"  threshold with precision >= 0.9 and the most coverage: {best}")
+
+
+def _before(rows: list[Any]) -> None:
+    """The same rows under the rule before the answerability model (engine.confidence's
+    0.6 x top cosine + 0.4 x supported share, answer at >= 0.45), when the rows carry it."""
+    from eval import calibration
+
+    if not any("legacy_confidence" in r.features for r in rows):
+        return
+    legacy = [calibration.Row(**asdict(r)) for r in rows]
+    for r in legacy:  # no draft (sensitive, nothing relevant, or asked "which one?"): 0
+        r.p = r.features.get("legacy_confidence", 0.0)
+        r.clarified = False
+    _report("before: 0.6 x cosine + 0.4 x supported share", legacy, LEGACY_THRESHOLD, per=("set",))
 
 
 def _held_out(rows: list[Any], folds: int, target_recall: float, l2: float) -> list[Any]:
@@ -136,6 +151,7 @@ def calibrate(
         rows += _recompute(ctx, path) if recompute else calibration.read_rows(path)
     if not rows:
         raise InvalidInput("nothing to fit: pass labelled TICKETS or --rows FILE")
+    _before(rows)
     sets = sorted({r.set for r in rows})
     how = "leave-one-set-out" if len(sets) > 1 else f"{folds}-fold by ticket"
     held = _held_out(rows, folds, target_recall, l2)
