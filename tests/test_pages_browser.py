@@ -323,6 +323,8 @@ def test_console_drafts_a_reply_and_highlights_unsupported_sentences(site: Site,
         assert page.locator("#messages li.msg").count() == 4
         page.click("#draft")
         page.wait_for_selector("#draft-card:not([hidden])", timeout=30_000)
+        # streamed tokens first, then the checked draft with its sentence check
+        page.wait_for_selector("#check-card:not([hidden]) .sentence", timeout=30_000)
     finally:
         site.state.engine = extractive
     draft = page.input_value("#draft-text")

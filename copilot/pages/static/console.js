@@ -65,6 +65,42 @@
     throw new Error(msg);
   };
 
+  // A reply drafted as server-sent events: `token` events while the model writes (shown in
+  // the draft box as they come), then one `reply` event with the checked draft, or `error`.
+  const streamReply = async (body, onToken) => {
+    const key = sessionStorage.getItem(KEY);
+    let res;
+    try {
+      res = await fetch('/v1/replies', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer ' + key, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...body, stream: true }),
+      });
+    } catch {
+      throw new Error('Could not reach the server. Check your connection and try again.');
+    }
+    if (!res.ok || !res.body) return api('POST', '/v1/replies', body);  // errors as JSON
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = (block.match(/^event: (.*)$/m) || [])[1];
+        const data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || '{}');
+        if (event === 'token') onToken(data.text);
+        else if (event === 'reply') return data;
+        else if (event === 'error') throw new Error(data.message || 'The draft failed.');
+      }
+    }
+    throw new Error('The connection closed before the draft was finished.');
+  };
+
   // --- sign-in ----------------------------------------------------------------------------
   const showApp = (yes) => {
     $('signin').hidden = yes;
@@ -242,7 +278,16 @@
     status(label);
     try { await fn(t); status(''); } catch (err) { status(err.message, true); } finally { busy(false); }
   };
-  $('draft').addEventListener('click', () => run('Drafting a reply…', async (t) => renderDraft(await api('POST', '/v1/replies', t))));
+  $('draft').addEventListener('click', () => run('Drafting a reply…', async (t) => {
+    let written = '';
+    const reply = await streamReply(t, (text) => {
+      if (!written) { $('empty').hidden = true; $('draft-card').hidden = false; }
+      written += text;
+      $('draft-text').value = written;
+      status('Writing the draft…');
+    });
+    renderDraft(reply);
+  }));
   $('summarize').addEventListener('click', () => run('Summarizing…', async (t) => {
     const s = await api('POST', '/v1/summaries', t);
     $('empty').hidden = true;
