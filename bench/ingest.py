@@ -1,6 +1,7 @@
 """Ingest throughput vs the embedder's raw encode rate, and re-ingest speed-up.
 
     .venv/bin/python -m bench.ingest --docs 2000 [--embedder minilm] [--keep DIR] [--raw-sample N]
+    .venv/bin/python -m bench.ingest --docs 80 --compare minilm-torch   # ONNX vs torch, one run
 
 --raw-sample N measures the raw encode rate on N chunks drawn at random (seeded) from the same
 chunks instead of all of them: at 100k chunks the full raw pass alone takes an hour on 2 cores.
@@ -35,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--embedder", default="minilm")
+    parser.add_argument("--compare", default=None, help="also measure this embedder (same run)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the store here")
     parser.add_argument("--raw-sample", type=int, default=0, help="0 = encode every chunk")
     args = parser.parse_args()
@@ -45,7 +47,28 @@ def main() -> None:
         for row in head_jsonl(corpus, args.docs):
             fh.write(json.dumps(row) + "\n")
 
-    embedder = get_embedder(args.embedder)
+    result = measure(args.embedder, subset, args.raw_sample, args.keep)
+    if args.compare:
+        other = measure(args.compare, subset, args.raw_sample, None)
+        result = {
+            **result,
+            "compared_with": {k: other[k] for k in ("embedder_runtime", *RATE_KEYS)},
+            "ingest_speedup_vs_compared": round(
+                result["ingest_chunks_per_s"] / other["ingest_chunks_per_s"], 2
+            ),
+        }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "ingest.json").write_text(json.dumps(result, indent=2))
+    for key, value in result.items():
+        print(f"{key:>26}: {value}")
+
+
+RATE_KEYS = ("raw_encode_chunks_per_s", "ingest_chunks_per_s", "ingest_vs_raw", "first_ingest_s")
+
+
+def measure(name: str, subset: Path, raw_sample: int, keep: Path | None) -> dict:
+    """Raw encode rate, first ingest and unchanged re-ingest of `subset` with embedder `name`."""
+    embedder = get_embedder(name)
     embedder.embed(["warm up"])
     docs = [
         d
@@ -60,15 +83,15 @@ def main() -> None:
     ]
     chunk_s = time.perf_counter() - t0
     raw_texts = texts
-    if 0 < args.raw_sample < len(texts):
-        raw_texts = random.Random(7).sample(texts, args.raw_sample)
+    if 0 < raw_sample < len(texts):
+        raw_texts = random.Random(7).sample(texts, raw_sample)
     t0 = time.perf_counter()
     for i in range(0, len(raw_texts), 256):
         embedder.embed(raw_texts[i : i + 256])
     raw_s = time.perf_counter() - t0
     raw_rate = len(raw_texts) / raw_s
 
-    store_dir = args.keep or Path(tempfile.mkdtemp()) / "store"
+    store_dir = keep or Path(tempfile.mkdtemp()) / "store"
     if store_dir.exists():
         shutil.rmtree(store_dir)
     kb = KnowledgeBase(store_dir, embedder)
@@ -77,10 +100,11 @@ def main() -> None:
     kb.close()
 
     e2e_rate = first.chunks_embedded / first.seconds
-    result = {
+    return {
         "docs": len(docs),
         "chunks": len(texts),
         "embedder": embedder.model_id,
+        "embedder_runtime": type(embedder).__name__,
         "chunking_docs_per_s": round(len(docs) / chunk_s, 1),
         "raw_encode_chunks": len(raw_texts),
         "raw_encode_chunks_per_s": round(raw_rate, 1),
@@ -93,10 +117,6 @@ def main() -> None:
         "store_mib": round(dir_mib(store_dir), 1),
         "peak_rss_mib": round(peak_rss_mib()),
     }
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "ingest.json").write_text(json.dumps(result, indent=2))
-    for key, value in result.items():
-        print(f"{key:>26}: {value}")
 
 
 if __name__ == "__main__":

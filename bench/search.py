@@ -2,10 +2,15 @@
 
     .venv/bin/python -m bench.ingest --docs 10000 --raw-sample 2000 --keep bench/out/aws-100k
     .venv/bin/python -m bench.search --store bench/out/aws-100k [--queries 300] [--threads 1]
+    # latency only, on a store whose vectors came from another 384-d model (e.g. hashing-384):
+    .venv/bin/python -m bench.search --store DIR --query-embedder minilm
 
 Targets (DESIGN.md): p50 < 15 ms and p99 < 50 ms at 100k chunks on 2 cores.
 Each mode gets its own Retriever, so no mode is served from another's query-vector cache;
-torch and FAISS run with the server's thread cap (Settings.torch_threads, default 1).
+the encoder and FAISS run with the server's thread cap (Settings.torch_threads, default 1).
+Keyword search is timed bounded (the default, kb/fts.py) and exact, with their top-10
+agreement and how often the chunk a query was cut from is in each top 10 ("self-recall").
+Queries use --seed 11 by default; the keyword budget was chosen on seed 7.
 """
 
 from __future__ import annotations
@@ -19,26 +24,58 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import OUT, peak_rss_mib, percentile
+from kb.embedders import get_embedder
+from kb.embedders.base import set_encoder_threads
+from kb.fts import CANDIDATE_BUDGET, keyword_search
 from kb.maintenance import open_store
 from kb.models import SearchFilters
 from kb.retrieval import Retriever
 from kb.store import KnowledgeBase
-from kb.vectors import INDEX_TYPES, FaissIndex
+from kb.vectors import FaissIndex
 
 
 def sample_queries(kb: KnowledgeBase, n: int, seed: int = 7) -> list[str]:
     """Short spans (4-12 words) cut from random chunks: realistic keyword density."""
+    return [q for q, _ in sample_queries_with_source(kb, n, seed)]
+
+
+def sample_queries_with_source(kb: KnowledgeBase, n: int, seed: int) -> list[tuple[str, int]]:
+    """(query, id of the chunk it was cut from)."""
     rng = random.Random(seed)
     rows = kb.db.execute(
-        "SELECT d.title, c.text FROM chunks c JOIN documents d "
+        "SELECT c.id, d.title, c.text FROM chunks c JOIN documents d "
         "ON d.id = c.document_id ORDER BY c.id"
     ).fetchall()
     queries = []
-    for title, text in rng.sample(rows, min(n, len(rows))):
+    for chunk_id, title, text in rng.sample(rows, min(n, len(rows))):
         words = text.split()
         start = rng.randrange(max(1, len(words) - 12))
-        queries.append(" ".join(words[start : start + rng.randint(4, 12)]) or title)
+        queries.append((" ".join(words[start : start + rng.randint(4, 12)]) or title, chunk_id))
     return queries
+
+
+def keyword_breakdown(kb: KnowledgeBase, queries: list[tuple[str, int]]) -> dict[str, float]:
+    """Bounded vs exact BM25 on the same queries: time, agreement, self-recall@10."""
+    everything = SearchFilters.everything()
+    out: dict[str, float] = {}
+    tops: dict[str, list[list[int]]] = {}
+    for name, budget in (("bounded", CANDIDATE_BUDGET), ("exact", None)):
+        times, tops[name] = [], []
+        for q, _ in queries:
+            t = time.perf_counter()
+            found = keyword_search(kb.db, q, everything, 40, budget=budget)
+            times.append((time.perf_counter() - t) * 1000)
+            tops[name].append([cid for cid, _ in found[:10]])
+        out[f"bm25_{name}_p50_ms"] = round(percentile(times, 50), 2)
+        out[f"bm25_{name}_p99_ms"] = round(percentile(times, 99), 2)
+        hits = [src in top for (_, src), top in zip(queries, tops[name], strict=True)]
+        out[f"bm25_{name}_self_recall_at_10"] = round(sum(hits) / len(hits), 4)
+    agree = [
+        len(set(a) & set(b)) / max(1, len(b))
+        for a, b in zip(tops["bounded"], tops["exact"], strict=True)
+    ]
+    out["bm25_bounded_top10_agreement"] = round(sum(agree) / len(agree), 4)
+    return out
 
 
 def timed_ms(fn: object, queries: list[str]) -> list[float]:
@@ -55,7 +92,7 @@ def compare_index_types(kb: KnowledgeBase, query_vectors: np.ndarray) -> dict[st
     the same stored embeddings (the store picks one by size; see kb/vectors.py)."""
     out: dict[str, float] = {}
     tops: dict[str, list[set[int]]] = {}
-    for index_type in INDEX_TYPES:
+    for index_type in ("flat-ip", "fp16-ip"):  # exact scans; IVF is bench/ann.py
         index = FaissIndex(kb.vector_dim(), index_type)
         for ids, vecs in kb.iter_embeddings():
             index.add(ids, vecs)
@@ -77,15 +114,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=OUT / "aws-store")
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--threads", type=int, default=1, help="torch and FAISS threads")
+    parser.add_argument("--threads", type=int, default=1, help="encoder and FAISS threads")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--query-embedder",
+        default=None,
+        help="embed queries with this model instead of the store's (latency only)",
+    )
     args = parser.parse_args()
     import faiss
-    import torch
 
-    torch.set_num_threads(args.threads)
+    set_encoder_threads(args.threads)
     faiss.omp_set_num_threads(args.threads)
     kb = open_store(args.store)
-    queries = sample_queries(kb, args.queries)
+    stored_model = kb.model_id
+    if args.query_embedder:
+        kb.embedder = get_embedder(args.query_embedder)
+        assert kb.embedder.dim == kb.vector_dim(), "the query embedder must match the dimension"
+    with_source = sample_queries_with_source(kb, args.queries, args.seed)
+    queries = [q for q, _ in with_source]
     t0 = time.perf_counter()
     _ = kb.vectors
     load_s = time.perf_counter() - t0
@@ -97,7 +144,10 @@ def main() -> None:
         "chunks": kb.counts()["chunks"],
         "documents": kb.counts()["documents"],
         "embedder": embedder.model_id,
-        "torch_threads": args.threads,
+        "stored_vectors_model": stored_model,
+        "embedder_runtime": type(embedder).__name__,
+        "threads": args.threads,
+        "query_seed": args.seed,
         "queries": len(queries),
         "index_load_s": round(load_s, 2),
     }
@@ -113,6 +163,7 @@ def main() -> None:
         )
         result[f"{mode}_p50_ms"] = round(percentile(times, 50), 2)
         result[f"{mode}_p99_ms"] = round(percentile(times, 99), 2)
+    result.update(keyword_breakdown(kb, with_source))
     result["peak_rss_mib"] = round(peak_rss_mib())
     result.update(compare_index_types(kb, query_vectors))
     OUT.mkdir(parents=True, exist_ok=True)
