@@ -29,6 +29,9 @@ REASONS: tuple[Reason, ...] = (
     "duplicate",
     "translation_outdated",
 )
+# Raised by the copilot while it answers, never computed (nor auto-closed) by a scan.
+RAISED_REASONS: tuple[Reason, ...] = ("sensitive_instruction",)
+ALL_REASONS: tuple[Reason, ...] = REASONS + RAISED_REASONS
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
 STATUSES: tuple[Status, ...] = ("open", "acknowledged", "fixed", "dismissed")
 SEVERITY_WEIGHT: dict[str, float] = {"low": 1.0, "medium": 2.0, "high": 3.0}

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kb.errors import InvalidInput, NotFound
-from kb.flags.model import REASONS, STATUSES, TRANSITIONS, Finding, Flag
+from kb.flags.model import ALL_REASONS, STATUSES, TRANSITIONS, Finding, Flag
 from kb.store import KnowledgeBase
 
 _COLUMNS = (
@@ -90,8 +90,9 @@ class FlagStore:
         where: builtins.list[str] = []
         args: builtins.list[Any] = []
         if reason is not None:
-            if reason not in REASONS:
-                raise InvalidInput(f"unknown reason {reason!r}; use one of {', '.join(REASONS)}")
+            if reason not in ALL_REASONS:
+                known = ", ".join(ALL_REASONS)
+                raise InvalidInput(f"unknown reason {reason!r}; use one of {known}")
             where.append("reason = ?")
             args.append(reason)
         if status is not None:
