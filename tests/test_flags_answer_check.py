@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kb.flags import ScanConfig
-from kb.flags.answer_check import AnswerVerdict, RetrievalAnswerCheck, cluster_answered
+from kb.flags.answer_check import (
+    AnswerabilityCheck,
+    AnswerCheckConfig,
+    AnswerVerdict,
+    RetrievalAnswerCheck,
+    cluster_answered,
+    default_check,
+)
 from kb.flags.gaps import GapConfig, find_gaps
 from kb.flags.scan import detect
 from tests.test_flags_signals import NOW, _ask, add, article, found, store, ticket  # noqa: F401
@@ -55,6 +62,18 @@ def test_retrieval_check_answers_what_an_article_covers(store) -> None:  # type:
     yes, no = check.check(["How do I change my password?", "Can I pay with bitcoin?"])
     assert yes.answered and yes.article_id == "password"
     assert not no.answered and "bitcoin" in no.why
+
+
+def test_answerability_decision_is_the_default_check(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    _waitlist_questions(store)
+    check = default_check(store)
+    assert isinstance(check, AnswerabilityCheck)
+    assert isinstance(
+        default_check(store, AnswerCheckConfig(method="coverage")), RetrievalAnswerCheck
+    )
+    yes, no = check.check(["How do I change my password?", "Can I pay with bitcoin?"])
+    assert yes.answered and yes.article_id == "password"
+    assert not no.answered and no.why
 
 
 def test_no_gap_when_the_check_says_an_article_answers(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

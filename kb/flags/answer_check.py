@@ -1,7 +1,8 @@
 """Does any article answer these questions? The decision a gap flag rests on.
 
-`AnswerCheck` is the role (questions in, one verdict each out). The default,
-`RetrievalAnswerCheck`, reads retrieval evidence: it searches the public articles for each
+`AnswerCheck` is the role (questions in, one verdict each out). `AnswerabilityCheck` asks
+the calibrated answerability decision the customer answers use (`kb.answerability`).
+`RetrievalAnswerCheck` reads retrieval evidence itself: it searches the public articles for each
 question and measures how much of the question's specific vocabulary (its key terms,
 weighted by how rare they are across the articles) one passage of a top article covers.
 A question about "wine" that lands on the shipping-limits article covers "send" and
@@ -18,7 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from kb.flags.text import content_terms
 from kb.models import SearchFilters
@@ -63,6 +64,7 @@ class AnswerCheck(Protocol):
 
 @dataclass(frozen=True)
 class AnswerCheckConfig:
+    method: Literal["answerability", "coverage"] = "answerability"  # coverage: RetrievalAnswerCheck
     min_coverage: float = 0.6  # idf-weighted share of key terms one passage must hold
     articles: int = 3
     max_terms: int = 12
@@ -193,3 +195,66 @@ def cluster_answered(verdicts: Sequence[AnswerVerdict]) -> tuple[bool, str | Non
         return False, None
     article = answering.most_common(1)[0][0]
     return 2 * sum(answering.values()) >= len(verdicts), article
+
+
+class AnswerabilityCheck:
+    """The answers path's calibrated decision (`kb.answerability`) as an AnswerCheck: the
+    store's model (`kbc calibrate`) or the shipped default, at its own threshold."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        articles: int = 3,
+        filters: SearchFilters | None = None,
+    ) -> None:
+        from kb.answerability import StoreTermStats, load_for_store
+
+        self.model = load_for_store(kb.data_dir)
+        self.stats = StoreTermStats(kb.db)
+        self.articles = articles
+        self.filters = filters or SearchFilters.public()
+        self._retriever = Retriever(kb)
+
+    def check(self, questions: Sequence[str]) -> list[AnswerVerdict]:
+        from kb.answerability import extract
+
+        out = []
+        for question in questions:
+            hits = self._retriever.search(question, k=self.articles, filters=self.filters)
+            if not hits:
+                out.append(AnswerVerdict(question, False, why="no article comes up for it"))
+                continue
+            evidence = extract(question, hits, self.stats)
+            p = self.model.probability(evidence)
+            answered = p >= self.model.threshold
+            doc, ordinal = evidence.best_passage or (hits[0].external_id, -1)
+            hit = next((h for h in hits if h.external_id == doc), hits[0])
+            passage = next((c.text for c in hit.chunks if c.ordinal == ordinal), hit.snippet)
+            if answered:
+                why = f"{hit.title!r} answers it (answerability {p:.2f})"
+            else:
+                missing = ", ".join(repr(m) for m in evidence.missing[:4])
+                why = f"nearest article {hit.title!r} does not answer it (answerability {p:.2f})"
+                why += f"; nothing on {missing}" if missing else ""
+            out.append(
+                AnswerVerdict(
+                    question,
+                    answered,
+                    hit.external_id,
+                    hit.title,
+                    round(p, 3),
+                    tuple(evidence.missing),
+                    passage[:300],
+                    why,
+                )
+            )
+        return out
+
+
+def default_check(kb: KnowledgeBase, cfg: AnswerCheckConfig | None = None) -> AnswerCheck:
+    """The check gaps use unless told otherwise (see `AnswerCheckConfig.method`)."""
+    cfg = cfg or AnswerCheckConfig()
+    if cfg.method == "answerability":
+        return AnswerabilityCheck(kb, articles=cfg.articles)
+    return RetrievalAnswerCheck(kb, cfg)

@@ -131,8 +131,9 @@ def _window(text: str, start: int, end: int, span_words: int = 7) -> frozenset[s
     return frozenset(content_terms(" ".join(left + right)))
 
 
-def extract_claims(sentence: str) -> list[Claim]:
-    """Every claim in one sentence (Markdown inline syntax allowed)."""
+def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
+    """Every claim in one sentence (Markdown inline syntax allowed); `numbers_only` skips
+    UI labels and menu paths."""
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
     plain = sentence.replace("**", "").replace("__", "")
@@ -259,7 +260,8 @@ def extract_claims(sentence: str) -> list[Claim]:
             )
         )
         taken.append(m.span())
-    claims.extend(_paths_and_labels(sentence))
+    if not numbers_only:
+        claims.extend(_paths_and_labels(sentence))
     return claims
 
 

@@ -17,6 +17,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -181,9 +182,14 @@ def find_duplicates(
         if _enough(share_a, share_b, cfg):
             found[(da, db)] = (hits, max(share_a, share_b), "wording")
     if cfg.by_meaning:
-        _by_meaning(kb, cfg, langs, groups, only_pairs, found, result)
+        eligible = {ch.id for ch in chunks}  # long enough to judge, as the wording pass saw
+        _by_meaning(kb, cfg, langs, groups, only_pairs, found, result, eligible)
+    keep = max(3, cfg.facts_checked)
+    for pair, (hits, share, how) in found.items():
+        found[pair] = (sorted(hits, key=lambda h: -h[2])[:keep], share, how)
+    texts = _chunk_texts(kb, {c for hits, _, _ in found.values() for h in hits for c in h[:2]})
     for (da, db), (hits, share, how) in found.items():
-        finding = _finding(kb, articles_by_id[da], articles_by_id[db], hits, share, how, cfg)
+        finding = _finding(articles_by_id[da], articles_by_id[db], hits, share, how, cfg, texts)
         if finding is None:
             result.rejected_by_facts += 1
         else:
@@ -205,6 +211,7 @@ def _by_meaning(
     only_pairs: set[tuple[str, str]] | None,
     found: dict[tuple[str, str], tuple[list[tuple[int, int, float]], float, str]],
     result: DuplicateResult,
+    eligible: set[int],
 ) -> None:
     """Add the pairs whose passages match by embedding cosine (reworded copies)."""
     article_cos, chunk_cos = cfg.meaning.thresholds(kb.model_id)
@@ -216,7 +223,7 @@ def _by_meaning(
         }
     proposed -= set(found)
     result.meaning_pairs = len(proposed)
-    docs = load_doc_chunks(kb, {d for pair in proposed for d in pair}, cfg.min_words)
+    docs = load_doc_chunks(kb, {d for pair in proposed for d in pair}, eligible)
     for da, db in sorted(proposed):
         if da not in docs or db not in docs:
             continue
@@ -225,14 +232,25 @@ def _by_meaning(
             found[(da, db)] = (hits, max(share_a, share_b), "meaning")
 
 
+def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
+    """Chunk id -> text, in batched reads (one query per 500 ids, not one per pair)."""
+    wanted = sorted(ids)
+    out: dict[int, str] = {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i : i + 500]
+        marks = ",".join("?" * len(part))
+        out.update(kb.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", part))
+    return out
+
+
 def _finding(
-    kb: KnowledgeBase,
     a: Article,
     b: Article,
     hits: list[tuple[int, int, float]],
     share: float,
     how: str,
     cfg: DuplicateConfig,
+    texts: dict[int, str],
 ) -> Finding | None:
     """The flag on the newer copy, or None when the matched passages disagree on facts."""
     newer, older = (
@@ -240,20 +258,13 @@ def _finding(
         if (a.updated_at or "", a.external_id) > (b.updated_at or "", b.external_id)
         else (b, a)
     )
-    hits = sorted(hits, key=lambda h: -h[2])[: max(3, cfg.facts_checked)]
-    texts = dict(
-        kb.db.execute(
-            f"SELECT id, text FROM chunks WHERE id IN ({','.join('?' * (2 * len(hits)))})",
-            [x for h in hits for x in h[:2]],
-        ).fetchall()
-    )
     agreement = "same facts"
     for ca, cb, _ in hits[: cfg.facts_checked]:
         agree, why = facts_agree(texts[ca], texts[cb], cfg.meaning.min_name_overlap)
         if not agree:
             return None
         agreement = why
-    passages = []
+    passages: list[dict[str, Any]] = []
     for ca, cb, score in hits[:3]:
         this, other = (ca, cb) if newer is a else (cb, ca)
         passages.append(

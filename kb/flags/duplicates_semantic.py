@@ -21,12 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.flags.claims import Claim, comparable, conflicts, extract_claims
-from kb.flags.text import STOPWORDS, split_sentences, strip_inline, words
+from kb.flags.text import STOPWORDS, strip_inline
 from kb.store import KnowledgeBase
 from kb.text import number_pattern, parse_number
 
 _NUMBER = re.compile(number_pattern(), re.IGNORECASE)
-_TOKEN = re.compile(r"[^\W_][\w-]*")
+_DIGITS = re.compile(r"\d+")
+# A capitalised word inside a sentence: after a word or a comma and one space, never after
+# ". " or at a line start, so sentence-initial words are not taken for names.
+_MID_NAME = re.compile(r"(?<=[^\W_][ ,;:(/]|[,;:(] )([A-ZÀ-ÖØ-Þ][\w-]*)")
 _NUMERIC = frozenset({"duration", "price", "percent", "quantity", "version"})
 
 
@@ -34,7 +37,7 @@ _NUMERIC = frozenset({"duration", "price", "percent", "quantity", "version"})
 class MeaningConfig:
     """Cosines are per embedding model (a bag-of-words hash scores paraphrases lower)."""
 
-    neighbours: int = 3
+    neighbours: int = 2
     article_cosine: float | None = None  # None: chosen by the embedding model
     chunk_cosine: float | None = None
     exact_below: int = 4000  # language groups up to this size use exact inner products
@@ -42,7 +45,7 @@ class MeaningConfig:
 
     def thresholds(self, model_id: str | None) -> tuple[float, float]:
         hashing = bool(model_id and model_id.startswith("hashing"))
-        article, chunk = (0.5, 0.6) if hashing else (0.8, 0.86)
+        article, chunk = (0.6, 0.6) if hashing else (0.8, 0.86)
         return (
             article if self.article_cosine is None else self.article_cosine,
             chunk if self.chunk_cosine is None else self.chunk_cosine,
@@ -137,8 +140,11 @@ def candidate_pairs(
     return pairs
 
 
-def load_doc_chunks(kb: KnowledgeBase, docs: Iterable[str], min_words: int) -> dict[str, DocChunks]:
-    """Chunks (ids, texts, vectors) of these articles, skipping chunks too short to judge."""
+def load_doc_chunks(
+    kb: KnowledgeBase, docs: Iterable[str], eligible: set[int]
+) -> dict[str, DocChunks]:
+    """Chunks (ids, texts, vectors) of these articles; only `eligible` chunk ids (the ones
+    long enough to judge, decided once by the wording pass)."""
     wanted = sorted(set(docs))
     parts: dict[str, tuple[list[int], list[str], list[np.ndarray]]] = {}
     for i in range(0, len(wanted), 500):
@@ -150,7 +156,7 @@ def load_doc_chunks(kb: KnowledgeBase, docs: Iterable[str], min_words: int) -> d
             part,
         )
         for ext, cid, text, blob in rows:
-            if len(words(text)) < min_words:
+            if cid not in eligible:
                 continue
             ids, texts, vecs = parts.setdefault(ext, ([], [], []))
             ids.append(cid)
@@ -164,28 +170,32 @@ def match_chunks(
 ) -> tuple[list[tuple[int, int, float]], float, float]:
     """(chunk pairs at or above the cosine, share of a's chunks matched, share of b's)."""
     sims = a.vectors @ b.vectors.T
-    hits: list[tuple[int, int, float]] = []
-    for i in range(len(a.ids)):
-        j = int(np.argmax(sims[i]))
-        if sims[i, j] >= chunk_cosine:
-            hits.append((a.ids[i], b.ids[j], float(sims[i, j])))
+    best_j = sims.argmax(axis=1)
+    best = sims[np.arange(len(a.ids)), best_j]
+    if best.max() < chunk_cosine:
+        return [], 0.0, 0.0
+    hits = [
+        (a.ids[i], b.ids[int(best_j[i])], float(best[i]))
+        for i in np.flatnonzero(best >= chunk_cosine)
+    ]
     matched_b = int((sims.max(axis=0) >= chunk_cosine).sum())
     return hits, len(hits) / len(a.ids), matched_b / len(b.ids)
 
 
 def names(text: str) -> set[str]:
     """Capitalised words that are not a sentence's first word: the things a passage names."""
-    found = set()
-    for line in strip_inline(text).replace("*", "").splitlines():
-        for sentence in split_sentences(line.strip(" #>-|")):
-            for token in _TOKEN.findall(sentence)[1:]:
-                if token[0].isupper() and token.lower() not in STOPWORDS:
-                    found.add(token.lower())
-    return found
+    plain = strip_inline(text).replace("*", "").replace("`", "")
+    return {w.lower() for w in _MID_NAME.findall(plain) if w.lower() not in STOPWORDS}
 
 
 def _number_values(text: str) -> list[float]:
     return sorted(v for m in _NUMBER.finditer(text) if (v := parse_number(m.group(0))) is not None)
+
+
+def _same_numbers(text_a: str, text_b: str) -> bool:
+    if sorted(_DIGITS.findall(text_a)) != sorted(_DIGITS.findall(text_b)):
+        return False  # cheap and usually decisive; number words only when digits agree
+    return _number_values(text_a) == _number_values(text_b)
 
 
 def _numeric(claims: list[Claim]) -> list[Claim]:
@@ -200,9 +210,10 @@ def facts_agree(text_a: str, text_b: str, min_name_overlap: float = 0.34) -> tup
         if overlap < min_name_overlap:
             only = sorted(names_a ^ names_b)[:4]
             return False, f"they name different things ({', '.join(only)})"
-    if _number_values(text_a) == _number_values(text_b):
+    if _same_numbers(text_a, text_b):
         return True, "same numbers"
-    claims_a, claims_b = _numeric(extract_claims(text_a)), _numeric(extract_claims(text_b))
+    claims_a = _numeric(extract_claims(text_a, numbers_only=True))
+    claims_b = _numeric(extract_claims(text_b, numbers_only=True))
     for ca in claims_a:
         pairs = [cb for cb in claims_b if comparable(ca, cb)]
         if pairs and all(conflicts(ca, cb) for cb in pairs):

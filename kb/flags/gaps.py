@@ -26,8 +26,8 @@ from kb.flags.answer_check import (
     AnswerCheck,
     AnswerCheckConfig,
     AnswerVerdict,
-    RetrievalAnswerCheck,
     cluster_answered,
+    default_check,
 )
 from kb.flags.corpus import nearest_articles, parse_time, tickets
 from kb.flags.model import Finding, evidence_key
@@ -157,7 +157,7 @@ def find_gaps(
     for members in _cluster(vecs[rest], cluster_at) if rest else []:
         if len(members) >= cfg.min_size:
             groups.append([rest[m] for m in members])
-    checker = checker or RetrievalAnswerCheck(kb, cfg.answer_check)
+    checker = checker or default_check(kb, cfg.answer_check)
     for members in groups:
         cluster = [items[m] for m in members]
         verdicts = checker.check([i.ask or i.text for i in cluster])
@@ -343,5 +343,5 @@ def covered(
     cfg = cfg or GapConfig()
     if kb.embedder is None or not questions:
         return False
-    checker = checker or RetrievalAnswerCheck(kb, cfg.answer_check)
+    checker = checker or default_check(kb, cfg.answer_check)
     return cluster_answered(checker.check(list(questions)))[0]

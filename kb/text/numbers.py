@@ -161,7 +161,10 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,\u00a0\u202f]\d{3})+$")
 
 def parse_number(text: str) -> float | None:
     """The value of one number as `number_pattern` matches it (None if it is not one)."""
-    t = unicodedata.normalize("NFC", text.strip().lower())
+    t = text.strip()
+    if t.isascii() and t.isdigit():
+        return float(t)
+    t = unicodedata.normalize("NFC", t.lower())
     if not t:
         return None
     if t in number_words():
