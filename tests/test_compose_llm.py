@@ -1,4 +1,5 @@
-"""The LLM composer with a deterministic fake generator: used when good, extractive otherwise."""
+"""The LLM composer's free-text mode (``structured=False``) with a deterministic fake generator:
+used when good, extractive otherwise. The structured (JSON) mode: test_compose_structured.py."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def compose(reply: str | Exception, lang: str = "en", **kw: object) -> tuple[Dra
     generator = FakeGenerator(reply)
     typed: TextGenerator = generator
     composer = LLMComposer(typed, ExtractiveComposer(None), HashingEmbedder(),
-                           known_urls={"https://help.test/faq"})  # fmt: skip
+                           known_urls={"https://help.test/faq"}, structured=False)  # fmt: skip
     sources = [PASSWORD_ES if lang == "es" else PASSWORD]
     question = "¿Cómo restablezco mi contraseña?" if lang == "es" else "How do I reset my password?"
     draft = composer.compose(question, sources, lang=lang,
@@ -174,7 +175,7 @@ def test_right_language_with_english_ui_labels_is_kept() -> None:
 
 def test_injected_language_detector_and_reasoning_blocks() -> None:
     composer = LLMComposer(FakeGenerator("<think>hmm</think>\nAnswer: " + GOOD),
-                           ExtractiveComposer(None), None,
+                           ExtractiveComposer(None), None, structured=False,
                            detect_language=lambda text, default: "fr")  # fmt: skip
     draft = composer.compose("reset password?", [PASSWORD], lang="fr", style="answer")
     assert draft.text == GOOD and draft.generator_used == "fake/model"
@@ -182,7 +183,7 @@ def test_injected_language_detector_and_reasoning_blocks() -> None:
 
 def test_no_sources_uses_the_extractive_hand_off() -> None:
     generator = FakeGenerator(GOOD)
-    composer = LLMComposer(generator, ExtractiveComposer(None), None)
+    composer = LLMComposer(generator, ExtractiveComposer(None), None, structured=False)
     draft = composer.compose("Can I pay in crypto?", [], lang="en", style="answer")
     assert draft.fallback_reason == "no_sources" and draft.cited == ()
     assert generator.calls == []

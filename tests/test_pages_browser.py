@@ -301,7 +301,9 @@ def _llm_engine(state: AppState) -> Any:
     from copilot.llm import LLMGateway
 
     gateway = LLMGateway("openai/gpt-4o-mini", mock_response=MOCK_DRAFT)
-    composer = LLMComposer(gateway, ExtractiveComposer(state.kb.embedder), state.kb.embedder)
+    composer = LLMComposer(
+        gateway, ExtractiveComposer(state.kb.embedder), state.kb.embedder, structured=False
+    )
     return Copilot(state.kb, state.retriever, composer, state.settings, generator=gateway)
 
 

@@ -25,7 +25,18 @@ from copilot.compose.citations import (
 from copilot.compose.extractive import ExtractiveComposer
 from copilot.compose.facts import strip_labels
 from copilot.compose.prompts import MAX_SOURCES, build_messages
-from copilot.compose.support import supported_share
+from copilot.compose.structured import (
+    Sentence,
+    StructuredOutputError,
+    TextFieldStream,
+    build_structured_messages,
+    cite,
+    draft_schema,
+    parse_sentences,
+    render,
+    retry_messages,
+)
+from copilot.compose.support import check_support, supported_share
 from copilot.compose.types import Draft, GeneratedText, Source, Style, TextGenerator
 from kb.embedders.base import Embedder
 from kb.errors import KBError
@@ -79,6 +90,7 @@ class LLMComposer:
         *,
         max_sources: int = MAX_SOURCES,
         detect_language: DetectLanguage | None = None,
+        structured: bool = True,
     ) -> None:
         self.generator = generator
         self.fallback = fallback
@@ -86,6 +98,8 @@ class LLMComposer:
         self.known_urls = known_urls
         self.max_sources = max_sources
         self.detect_language = detect_language or _language_detector()
+        # JSON sentences under a schema (copilot.compose.structured) instead of free text
+        self.structured = structured
 
     def compose(
         self,
@@ -121,14 +135,17 @@ class LLMComposer:
         if not sources:
             return fall_back("no_sources")
         used = list(sources)[: self.max_sources]
-        messages = build_messages(question, used, lang=lang, style=style,
-                                  customer_name=customer_name,
-                                  max_sources=self.max_sources)  # fmt: skip
         options: dict[str, Any] = {}
         if timeout_s:
             options["timeout_s"] = timeout_s
+        if self.structured:
+            return self._structured(question, used, lang, style, customer_name, stream,
+                                    on_token, options, fall_back, started)  # fmt: skip
         if on_token is not None:
             options["on_token"] = on_token
+        messages = build_messages(question, used, lang=lang, style=style,
+                                  customer_name=customer_name,
+                                  max_sources=self.max_sources)  # fmt: skip
         try:
             result = self.generator.complete(messages, stream=stream, **options)
         except KBError as exc:
@@ -159,6 +176,88 @@ class LLMComposer:
             first_token_seconds=result.first_token_seconds,
             seconds=time.perf_counter() - started,
         )  # fmt: skip
+
+    def _structured(
+        self,
+        question: str,
+        used: list[Source],
+        lang: str,
+        style: Style,
+        customer_name: str | None,
+        stream: bool,
+        on_token: Callable[[str], None] | None,
+        options: dict[str, Any],
+        fall_back: Callable[[str, GeneratedText | None], Draft],
+        started: float,
+    ) -> Draft:
+        """JSON sentences under a schema; keep those the support check backs; retry once."""
+        valid = {s.n for s in used}
+        fmt = draft_schema(sorted(valid))
+        messages = build_structured_messages(question, used, lang=lang,
+                                             max_sources=self.max_sources)  # fmt: skip
+        result: GeneratedText | None = None
+        failure = "invalid_output"
+        kept: list[Sentence] = []
+        tokens = 0
+        for _attempt in range(2):
+            call = dict(options)
+            if on_token is not None:
+                call["on_token"] = TextFieldStream(on_token).feed
+            try:
+                result = self.generator.complete(messages, stream=stream, response_format=fmt,
+                                                 **call)  # fmt: skip
+            except KBError as exc:
+                if exc.code in {"llm_busy", "llm_unavailable"} and "timed out" not in exc.message:
+                    return fall_back(exc.code, result)
+                return fall_back(f"llm_error: {exc.message}", result)
+            except Exception as exc:  # a generator must never break a draft
+                return fall_back(f"llm_error: {type(exc).__name__}: {exc}", result)
+            tokens += result.completion_tokens
+            try:
+                sentences = parse_sentences(_THINK.sub("", result.text or ""), valid)
+            except StructuredOutputError as exc:
+                failure = f"invalid_output: {exc}"
+                messages = retry_messages(messages, result.text or "", str(exc))
+                continue
+            if not sentences:
+                return fall_back("llm_no_answer", result)  # the model says: not in the sources
+            kept = self._supported(sentences, used)
+            if kept:
+                break
+            failure = "no_supported_sentence"
+            messages = retry_messages(
+                messages, result.text or "", "no sentence is stated by the source it cites"
+            )
+        if not kept or result is None:
+            return fall_back(failure, result)
+        text, _ = validate(render(kept, style=style, lang=lang, customer_name=customer_name),
+                           used, self.known_urls)  # fmt: skip
+        supports = check_support(text, used, self.embedder)
+        wrong = self._wrong_language(text, lang)
+        if wrong:
+            return fall_back(f"wrong_language: {wrong}, expected {lang}", result)
+        return Draft(
+            text=text, sentences=tuple(supports), cited=citation_numbers(text),
+            generator_used=self.generator.model, fallback_reason=None, lang=lang,
+            supported_share=supported_share(supports), completion_tokens=tokens,
+            first_token_seconds=result.first_token_seconds,
+            seconds=time.perf_counter() - started,
+        )  # fmt: skip
+
+    def _supported(self, sentences: list[Sentence], used: list[Source]) -> list[Sentence]:
+        """The sentences the support checker backs; an uncited one gets the source that does."""
+        kept: list[Sentence] = []
+        for sentence in sentences:
+            if sentence.sources:
+                checks = check_support(cite(sentence), used, self.embedder)
+                if checks and all(c.supported for c in checks):
+                    kept.append(sentence)
+                continue
+            text, checks = attribute_citations(sentence.text, used, self.embedder)
+            numbers = citation_numbers(text)
+            if numbers and checks and all(c.supported for c in checks):
+                kept.append(Sentence(sentence.text, tuple(numbers)))
+        return kept
 
     def _wrong_language(self, text: str, lang: str) -> str | None:
         """The detected language when it clearly is not `lang`; None when it is or is unclear."""

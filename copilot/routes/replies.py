@@ -31,7 +31,19 @@ _STREAM_DOC = {
     200: {
         "description": "ReplyOut, or with `stream: true` a text/event-stream of `token` events "
         "and one final `reply` (ReplyOut) or `error` event",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                # one schema per event (what schemathesis and SSE clients check)
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "event": {"enum": ["token", "reply", "error"]},
+                        "data": {"type": "string"},
+                    },
+                    "required": ["data"],
+                }
+            }
+        },
     }
 }
 

@@ -1,0 +1,123 @@
+"""Structured LLM drafts: JSON sentences under a schema, kept only when the support checker
+backs them, one retry naming the failure, and a live view of the streamed sentences."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from copilot.compose import ExtractiveComposer, LLMComposer
+from copilot.compose.structured import (
+    Sentence,
+    StructuredOutputError,
+    TextFieldStream,
+    cite,
+    draft_schema,
+    parse_sentences,
+    render,
+)
+from kb.embedders.hashing import HashingEmbedder
+from tests.test_compose_llm import PASSWORD, FakeCompletion
+
+STEP = "Click **Forgot password** on the sign-in page and enter your email address"
+EXPIRY = "The reset link we send expires after 30 minutes"
+INVENTED = "We will also give you a free month of the Pro plan"
+
+
+def _json(*sentences: tuple[str, list[int]]) -> str:
+    return json.dumps({"sentences": [{"text": t + ".", "sources": s} for t, s in sentences]})
+
+
+@dataclass
+class ScriptedGenerator:
+    """Answers each call with the next scripted output, streaming it in small pieces."""
+
+    outputs: list[str]
+    model: str = "fake/structured"
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def complete(self, messages: list[dict[str, str]], **kw: Any) -> FakeCompletion:
+        self.calls.append({"messages": messages, **kw})
+        text = self.outputs[min(len(self.calls), len(self.outputs)) - 1]
+        sink = kw.get("on_token")
+        if sink is not None:
+            for i in range(0, len(text), 7):
+                sink(text[i : i + 7])
+        return FakeCompletion(text)
+
+
+def _compose(*outputs: str, style: str = "answer", **kw: Any) -> tuple[Any, ScriptedGenerator]:
+    generator = ScriptedGenerator(list(outputs))
+    composer = LLMComposer(generator, ExtractiveComposer(None), HashingEmbedder())
+    draft = composer.compose("How do I reset my password?", [PASSWORD], lang="en",
+                             style=style, customer_name="Ana", **kw)  # type: ignore[arg-type]  # fmt: skip
+    return draft, generator
+
+
+def test_supported_sentences_are_kept_with_their_citations() -> None:
+    draft, generator = _compose(_json((STEP, [1]), (EXPIRY, [1])))
+    assert draft.fallback_reason is None and draft.generator_used == "fake/structured"
+    assert draft.text == f"{STEP} [1]. {EXPIRY} [1]."
+    assert all(s.supported for s in draft.sentences) and tuple(draft.cited) == (1,)
+    fmt = generator.calls[0]["response_format"]
+    items = fmt["json_schema"]["schema"]["properties"]["sentences"]["items"]
+    assert items["properties"]["sources"]["items"]["enum"] == [1]  # only real sources
+
+
+def test_an_unsupported_sentence_is_dropped_not_shown() -> None:
+    draft, _ = _compose(_json((STEP, [1]), (INVENTED, [1])))
+    assert draft.fallback_reason is None
+    assert "free month" not in draft.text and STEP in draft.text
+
+
+def test_a_reply_gets_greeting_and_closing_from_phrases_not_from_the_model() -> None:
+    draft, _ = _compose(_json((STEP, [1])), style="reply")
+    assert draft.text.startswith("Hi Ana,") and "Best regards," in draft.text
+    assert "Subject" not in draft.text and "[Customer" not in draft.text
+
+
+def test_invalid_output_is_retried_once_naming_the_failure() -> None:
+    draft, generator = _compose("Sure! Here is the answer.", _json((STEP, [1])))
+    assert draft.fallback_reason is None and len(generator.calls) == 2
+    assert "rejected" in generator.calls[1]["messages"][-1]["content"]
+    draft, generator = _compose("nope", "still nope")
+    assert draft.fallback_reason is not None and draft.fallback_reason.startswith("invalid_output")
+    assert draft.generator_used == "extractive" and len(generator.calls) == 2
+
+
+def test_nothing_supported_twice_falls_back_and_no_answer_says_so() -> None:
+    draft, generator = _compose(_json((INVENTED, [1])))
+    assert draft.fallback_reason == "no_supported_sentence" and len(generator.calls) == 2
+    draft, _ = _compose(json.dumps({"sentences": []}))
+    assert draft.fallback_reason == "llm_no_answer"
+
+
+def test_uncited_supported_sentence_gets_its_source() -> None:
+    draft, _ = _compose(_json((STEP, [])))
+    assert draft.fallback_reason is None and draft.text == f"{STEP} [1]."
+
+
+def test_streamed_json_shows_only_the_sentence_text() -> None:
+    seen: list[str] = []
+    draft, _ = _compose(_json((STEP, [1]), (EXPIRY, [1])), on_token=seen.append)
+    assert "".join(seen) == f"{STEP}. {EXPIRY}."
+    assert "{" not in "".join(seen) and draft.fallback_reason is None
+
+
+def test_parse_and_render_helpers() -> None:
+    with pytest.raises(StructuredOutputError):
+        parse_sentences("no json here", {1})
+    parsed = parse_sentences('{"sentences": [{"text": " Go  to X ", "sources": [1, 9, 1]}]}', {1})
+    assert parsed == [Sentence("Go to X", (1,))]
+    assert cite(Sentence("Open it.", (1, 2))) == "Open it [1] [2]."
+    assert render([Sentence("Open it", (1,))], style="answer", lang="es",
+                  customer_name=None) == "Open it [1]."  # fmt: skip
+    assert draft_schema([1, 2])["type"] == "json_schema"
+    live: list[str] = []
+    stream = TextFieldStream(live.append)
+    for piece in ['{"sente', 'nces": [{"text": "A \\"b\\"', '", "sources": [1]}, {"text"', ': "C"}]}']:
+        stream.feed(piece)
+    assert "".join(live) == 'A "b" C'
