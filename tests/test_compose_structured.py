@@ -118,6 +118,7 @@ def test_parse_and_render_helpers() -> None:
     assert draft_schema([1, 2])["type"] == "json_schema"
     live: list[str] = []
     stream = TextFieldStream(live.append)
-    for piece in ['{"sente', 'nces": [{"text": "A \\"b\\"', '", "sources": [1]}, {"text"', ': "C"}]}']:
+    pieces = ['{"sente', 'nces": [{"text": "A \\"b\\"', '", "sources": [1]}, {"text"', ': "C"}]}']
+    for piece in pieces:
         stream.feed(piece)
     assert "".join(live) == 'A "b" C'
