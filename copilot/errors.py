@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,24 @@ _HTTP_CODES = {
     403: "forbidden",
     413: "payload_too_large",
 }
+
+
+def _allowed_methods(request: Request, fallback: str) -> str:
+    """Every method the API serves on this path, from the OpenAPI paths (Starlette's 405
+    names only the first matching route's methods: GET /v1/flags/{id} hid PATCH)."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = []
+        for path, ops in request.app.openapi().get("paths", {}).items():
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+            # a path parameter declared `{x:path}` may hold slashes
+            pattern = pattern.replace("/v1/documents/[^/]+", "/v1/documents/.+")
+            table.append((re.compile(f"^{pattern}$"), sorted(m.upper() for m in ops)))
+        request.app.state.allowed_methods = table
+    for pattern, methods in table:
+        if pattern.match(request.url.path):
+            return ", ".join(methods)
+    return fallback
 
 
 def error_response(status: int, code: str, message: str, **headers: str) -> JSONResponse:
@@ -46,10 +65,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_request", "; ".join(parts) or "invalid request")
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        # keep Starlette's headers: a 405 must say which methods are allowed (Allow)
-        return error_response(exc.status_code, code, str(exc.detail), **(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request, headers.get("Allow", ""))
+        return error_response(exc.status_code, code, str(exc.detail), **headers)
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:

@@ -86,7 +86,7 @@ def upsert(state: State, caller: DocumentCaller, body: DocumentIn) -> DocumentOu
 def delete(
     state: State,
     caller: DocumentCaller,
-    external_id: Annotated[str, PathParam(min_length=1, max_length=500)],
+    external_id: Annotated[str, PathParam(max_length=500)],
 ) -> None:
     if state.kb.delete([external_id]) == 0:
         raise NotFound(f"no document with id {external_id!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copilot.schemas.common import RowId
 from ingest.pipeline import url_problem
@@ -30,6 +30,8 @@ class SearchOut(BaseModel):
 
 
 class ArticleIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # JSON types as documented, no coercion
+
     external_id: str = Field(min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=500)
     body: str = Field(
@@ -56,6 +58,8 @@ class ArticleIn(BaseModel):
 
 
 class DocumentIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # JSON types as documented, no coercion
+
     """One article, or one resolved ticket in the ingest ticket shape."""
 
     kind: Literal["article", "ticket"]
@@ -71,6 +75,8 @@ class DocumentOut(BaseModel):
 
 
 class FeedbackIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # JSON types as documented, no coercion
+
     answer_id: RowId | None = None
     draft_id: RowId | None = None
     helpful: bool | None = None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from copilot.schemas.common import SentenceOut, SourceOut
 
 
 class MessageIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     author: Literal["customer", "agent"]
     body: str = Field(
         min_length=1, description="At most Settings.max_message_chars characters (413)"
@@ -18,6 +20,8 @@ class MessageIn(BaseModel):
 
 
 class ThreadIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # "stream": 0 is not a boolean
+
     subject: str | None = Field(None, max_length=1000)
     channel: str | None = Field(None, max_length=100)
     locale: str | None = Field(None, max_length=35, description="Customer locale hint, e.g. es-ES")
