@@ -74,17 +74,32 @@ class DocumentOut(BaseModel):
     chunks: int
 
 
-class FeedbackIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # JSON types as documented, no coercion
+class AnswerFeedbackIn(BaseModel):
+    """A customer's (or agent's) vote on an answer."""
 
-    answer_id: RowId | None = None
-    draft_id: RowId | None = None
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    answer_id: RowId
+    helpful: bool
+    comment: str | None = Field(None, max_length=2000)
+
+
+class DraftFeedbackIn(BaseModel):
+    """An agent's vote on a draft and/or the reply they actually sent (one of them at least)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    draft_id: RowId
     helpful: bool | None = None
     final_reply: str | None = Field(
         None,
         description="The reply the agent actually sent (at most Settings.max_reply_chars)",
     )
     comment: str | None = Field(None, max_length=2000)
+
+
+# exactly one of answer_id / draft_id, said in the schema (anyOf with no extra properties)
+FeedbackIn = AnswerFeedbackIn | DraftFeedbackIn
 
 
 class FeedbackOut(BaseModel):
