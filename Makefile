@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-large browser demo test lint format bench screenshots clean
+.PHONY: setup setup-large browser demo test fuzz lint format bench screenshots clean
 
 setup: $(STAMP)
 
@@ -62,6 +62,12 @@ demo: setup
 
 test: setup browser
 	$(PY) -m pytest
+
+# schemathesis against a real `kbc serve` on loopback (agent and owner keys, every check,
+# FUZZ_EXAMPLES cases per operation and phase); reports in fuzz-report/.
+FUZZ_EXAMPLES ?= 50
+fuzz: setup
+	$(PY) -m tests.fuzz_api --examples $(FUZZ_EXAMPLES) --out fuzz-report
 
 lint: setup
 	$(VENV)/bin/ruff check kb ingest copilot eval tests bench
