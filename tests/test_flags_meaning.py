@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kb.flags.duplicates import DuplicateConfig
 from kb.flags.duplicates_semantic import facts_agree, names
-from tests.test_flags_signals import add, article, found, store  # noqa: F401
+from tests.test_flags_signals import NOW, add, article, found, store  # noqa: F401
 
 ORIGINAL = """Forgot your password? You can set a new one from the sign-in page.
 
@@ -84,3 +84,17 @@ def test_facts_agree_reads_numbers_units_and_names() -> None:
     )
     assert not disagree and "google" in why
     assert names("Open the app. Then tap Track on the Parcelio screen.") == {"track", "parcelio"}
+
+
+def test_recheck_of_one_article_finds_its_reworded_copy(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from kb.flags import ScanConfig
+    from kb.flags.scan import detect
+
+    add(
+        store,
+        article("pw-1", "Reset your password", ORIGINAL, updated_at="2026-03-01"),
+        article("pw-2", "Forgot your password?", REWORDED, updated_at="2026-09-01"),
+    )
+    cfg = ScanConfig(now=NOW)
+    summary = detect(store, cfg, only=["pw-1"], reasons=["duplicate"])
+    assert [f.subject for f in summary.findings] == ["duplicate:pw-1|pw-2"]
