@@ -12,7 +12,6 @@ large one, so the cost stays near-linear in articles.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -55,7 +54,6 @@ class MeaningConfig:
 @dataclass
 class DocChunks:
     ids: list[int]
-    texts: list[str]
     vectors: np.ndarray
 
 
@@ -143,26 +141,25 @@ def candidate_pairs(
 def load_doc_chunks(
     kb: KnowledgeBase, docs: Iterable[str], eligible: set[int]
 ) -> dict[str, DocChunks]:
-    """Chunks (ids, texts, vectors) of these articles; only `eligible` chunk ids (the ones
-    long enough to judge, decided once by the wording pass)."""
+    """Chunk ids and vectors of these articles (texts are read later, only for the pairs
+    that match); only `eligible` chunk ids (long enough to judge, per the wording pass)."""
     wanted = sorted(set(docs))
-    parts: dict[str, tuple[list[int], list[str], list[np.ndarray]]] = {}
+    parts: dict[str, tuple[list[int], list[np.ndarray]]] = {}
     for i in range(0, len(wanted), 500):
         part = wanted[i : i + 500]
         marks = ",".join("?" * len(part))
         rows = kb.db.execute(
-            f"SELECT d.external_id, c.id, c.text, c.embedding FROM chunks c JOIN documents d "
+            f"SELECT d.external_id, c.id, c.embedding FROM chunks c JOIN documents d "
             f"ON d.id = c.document_id WHERE d.external_id IN ({marks}) ORDER BY c.id",
             part,
         )
-        for ext, cid, text, blob in rows:
+        for ext, cid, blob in rows:
             if cid not in eligible:
                 continue
-            ids, texts, vecs = parts.setdefault(ext, ([], [], []))
+            ids, vecs = parts.setdefault(ext, ([], []))
             ids.append(cid)
-            texts.append(text)
             vecs.append(np.frombuffer(blob, dtype=np.float32))
-    return {ext: DocChunks(i, t, np.vstack(v)) for ext, (i, t, v) in parts.items()}
+    return {ext: DocChunks(i, np.vstack(v)) for ext, (i, v) in parts.items()}
 
 
 def match_chunks(
@@ -220,7 +217,3 @@ def facts_agree(text_a: str, text_b: str, min_name_overlap: float = 0.34) -> tup
             other = pairs[0]
             return False, f"{ca.value!r} here, {other.value!r} there"
     return True, "same facts"
-
-
-def passages_json(texts: dict[int, str], hits: list[tuple[int, int, float]]) -> str:
-    return json.dumps([texts[h[0]][:120] for h in hits])
