@@ -190,3 +190,34 @@ def test_missing_llama_or_weights_is_a_clear_error(monkeypatch: pytest.MonkeyPat
         gateway.complete(MESSAGES)
     with pytest.raises(LLMError, match="unknown local model"):
         LLMGateway("local/no-such-model").complete(MESSAGES)
+
+
+@pytest.mark.slow
+def test_the_real_model_under_the_draft_schema_always_parses() -> None:
+    reason = _real_missing()
+    if reason:
+        pytest.skip(reason)
+    from copilot.compose.structured import (
+        build_structured_messages,
+        draft_schema,
+        parse_sentences,
+    )
+    from copilot.compose.types import Source
+
+    sources = [
+        Source(n=1, external_id="kb-export", title="Export bookings", url=None, kind="article",
+               lang="en", relevance=0.8, passages=("Go to Bookings > Export and choose a date "
+               "range. Exports of more than 10,000 bookings are emailed as a ZIP file.",)),
+        Source(n=2, external_id="kb-password", title="Reset your password", url=None,
+               kind="article", lang="en", relevance=0.5, passages=("Click Forgot password on "
+               "the sign-in page. The reset link expires after 30 minutes.",)),
+    ]  # fmt: skip
+    gateway, _ = _gateway(None, max_tokens=120, timeout_s=300)
+    try:
+        for question in ("How do I export my bookings?", "Do you integrate with Salesforce?"):
+            messages = build_structured_messages(question, sources, lang="en", max_sources=4)
+            done = gateway.complete(messages, response_format=draft_schema([1, 2]))
+            parsed = parse_sentences(done.text, {1, 2})  # raises if it does not parse
+            assert all(s.sources and set(s.sources) <= {1, 2} for s in parsed)
+    finally:
+        gateway.close()
