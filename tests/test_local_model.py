@@ -221,3 +221,26 @@ def test_the_real_model_under_the_draft_schema_always_parses() -> None:
             assert all(s.sources and set(s.sources) <= {1, 2} for s in parsed)
     finally:
         gateway.close()
+
+
+def test_the_installed_llama_build_has_no_amx_code() -> None:
+    """The portable build (tools/llama_wheel.sh): no AMX tile instructions anywhere in ggml,
+    which crash on sandboxed AMX CPUs; a native build would carry them."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    found = importlib.util.find_spec("llama_cpp")
+    if found is None or found.origin is None:
+        pytest.skip("llama-cpp-python not installed (make setup)")
+    if shutil.which("objdump") is None:
+        pytest.skip("objdump (binutils) not installed")
+    libs = sorted((Path(found.origin).parent / "lib").glob("libggml*.so"))
+    assert libs, "no ggml libraries in the llama_cpp package"
+    for lib in libs:
+        code = subprocess.run(
+            ["objdump", "-d", "--no-show-raw-insn", str(lib)],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        amx = [m for m in ("ldtilecfg", "tileloadd", "tdpbssd", "tdpbf16ps") if m in code]
+        assert not amx, f"{lib.name} contains AMX instructions {amx}: rebuild with make setup"
