@@ -4,8 +4,10 @@
 
 Builds a store from examples/ (MiniLM) unless --store is given, starts the real server in a
 subprocess, then: sequential p50/p99 for answers and replies (extractive), 16 concurrent
-clients for throughput (errors counted), and — with --llm — replies through the local LLM
-(latency, tokens/s, time to first token). Target: extractive answers p50 < 60 ms.
+clients for throughput (errors counted), and — with --llm — widget answers on a server
+with the LLM configured (they stay extractive unless KBC_ANSWER_LLM_BUDGET_S is set; target
+p50 < 2 s) and replies through the LLM (latency, tokens/s, time to first token).
+Target: extractive answers p50 < 60 ms.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class Server:
             cwd=REPO,
         )
         self.base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a local model's server starts first
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
@@ -171,6 +173,10 @@ def main() -> None:
                     {"messages": [{"author": "customer", "body": questions[0]}]},
                     agent,
                 )
+                # the widget under the demo's settings: answers never wait on the model
+                asks = [{"question": questions[i % len(questions)]} for i in range(min(args.n, 40))]
+                widget = [timed(http, "/v1/answers", ask, agent)[0] for ask in asks]
+                result["answers_with_llm_configured"] = {**summary(widget), "model": args.llm}
                 lat, toks, ttft, used = [], [], [], []
                 for q in questions[1 : 1 + args.llm_n]:
                     ms, body = timed(
