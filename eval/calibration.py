@@ -19,7 +19,7 @@ import numpy as np
 
 from eval.report_json import TicketRecord
 from kb.answerability import (
-    FEATURES,
+    DEFAULT_FEATURES,
     AnswerabilityModel,
     TermStats,
     candidate_topics,
@@ -30,6 +30,7 @@ from kb.models import Hit
 
 TARGET_RECALL = 0.85  # share of unanswerable questions the chosen threshold must hand off
 THRESHOLDS = tuple(round(i / 40, 3) for i in range(1, 40))
+MIN_ANSWERED = 10  # a "threshold reaching the target precision" must answer at least this many
 
 
 @dataclass
@@ -180,9 +181,15 @@ def figures(rows: Sequence[Row], threshold: float) -> dict[str, Any]:
 
 def curve(rows: Sequence[Row], target_precision: float = 0.9) -> dict[str, Any]:
     """Precision / coverage / unanswerable recall per threshold, and the best threshold
-    reaching `target_precision` (most coverage), if any."""
+    reaching `target_precision` (most coverage) with at least MIN_ANSWERED answers, if any."""
     points = [{"threshold": t, **figures(rows, t)} for t in THRESHOLDS]
-    ok = [p for p in points if p["precision"] is not None and p["precision"] >= target_precision]
+    ok = [
+        p
+        for p in points
+        if p["precision"] is not None
+        and p["precision"] >= target_precision
+        and p["coverage"] * p["n"] >= MIN_ANSWERED
+    ]
     best = max(ok, key=lambda p: (p["coverage"], -p["threshold"])) if ok else None
     return {"points": points, "recommended": best["threshold"] if best else None}
 
@@ -198,10 +205,12 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def training_arrays(rows: Sequence[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def training_arrays(
+    rows: Sequence[Row], features: Sequence[str] = DEFAULT_FEATURES
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Labelled rows only; weights balance classes and give every set the same total."""
     kept = [r for r in rows if r.label is not None]
-    x = np.asarray([[r.features.get(n, 0.0) for n in FEATURES] for r in kept], dtype=np.float64)
+    x = np.asarray([[r.features.get(n, 0.0) for n in features] for r in kept], dtype=np.float64)
     y = np.asarray([r.label for r in kept], dtype=np.float64)
     weight = np.ones(len(kept))
     cells: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -226,10 +235,14 @@ def choose_threshold(rows: Sequence[Row], target_recall: float = TARGET_RECALL) 
 
 
 def fit_model(
-    rows: Sequence[Row], *, target_recall: float = TARGET_RECALL, l2: float = 1.0
+    rows: Sequence[Row],
+    *,
+    target_recall: float = TARGET_RECALL,
+    l2: float = 30.0,
+    features: Sequence[str] = DEFAULT_FEATURES,
 ) -> AnswerabilityModel:
-    x, y, weight = training_arrays(rows)
-    model = fit(x, y, sample_weight=weight, l2=l2)
+    x, y, weight = training_arrays(rows, features)
+    model = fit(x, y, sample_weight=weight, l2=l2, features=features)
     scored = [Row(**asdict(r)) for r in rows]
     rescore(scored, model)
     sets = {s: sum(1 for r in rows if r.set == s) for s in sorted({r.set for r in rows})}

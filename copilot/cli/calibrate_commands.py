@@ -28,7 +28,8 @@ def _line(label: str, f: dict[str, Any]) -> str:
         f"(n={f['unanswerable']})  answerable top-10 answered "
         f"{_pct(f['answerable_top10_answered'])} (n={f['answerable_top10']})  precision "
         f"{_pct(f['precision'])}  hand-off precision {_pct(f['handoff_precision'])}  "
-        f"coverage {_pct(f['coverage'])}"
+        f"coverage {_pct(f['coverage'])}  clean twins handed off "
+        f"{_pct(f['clean_twins_handed_off'])} (n={f['clean_twins']})"
     )
 
 
@@ -40,8 +41,21 @@ def _report(title: str, rows: list[Any], threshold: float, *, per: tuple[str, ..
     for field in per:
         for value, f in calibration.by_slice(rows, threshold, field).items():
             click.echo(_line(f"{field} {value}", f))
-    best = calibration.curve(rows)["recommended"]
-    click.echo(f"  threshold with precision >= 0.9 and the most coverage: {best}")
+    groups = {"all": rows}
+    if "set" in per:
+        for name in sorted({r.set for r in rows}):
+            groups[f"set {name}"] = [r for r in rows if r.set == name]
+    for label, members in groups.items():
+        curve = calibration.curve(members)
+        best = curve["recommended"]
+        at = next((p for p in curve["points"] if p["threshold"] == best), None)
+        detail = (
+            f" (precision {_pct(at['precision'])}, coverage {_pct(at['coverage'])}, "
+            f"unanswerable handed off {_pct(at['unanswerable_handed_off'])})"
+            if at
+            else ""
+        )
+        click.echo(f"  {label}: threshold with precision >= 0.9, most coverage: {best}{detail}")
 
 
 def _before(rows: list[Any]) -> None:
@@ -58,7 +72,9 @@ def _before(rows: list[Any]) -> None:
     _report("before: 0.6 x cosine + 0.4 x supported share", legacy, LEGACY_THRESHOLD, per=("set",))
 
 
-def _held_out(rows: list[Any], folds: int, target_recall: float, l2: float) -> list[Any]:
+def _held_out(
+    rows: list[Any], folds: int, target_recall: float, l2: float, features: tuple[str, ...]
+) -> list[Any]:
     """Each row scored by a model fitted without it: leave-one-set-out when rows come from
     several sets, else k folds by original ticket (twins stay with their originals)."""
     from eval import calibration
@@ -71,7 +87,7 @@ def _held_out(rows: list[Any], folds: int, target_recall: float, l2: float) -> l
     )
     scored: list[Any] = []
     for train, test in splits:
-        model = calibration.fit_model(train, target_recall=target_recall, l2=l2)
+        model = calibration.fit_model(train, target_recall=target_recall, l2=l2, features=features)
         test = [calibration.Row(**asdict(r)) for r in test]
         calibration.rescore(test, model)
         for r in test:  # one threshold for all folds' rows: shift to the fold's own
@@ -111,7 +127,12 @@ def _held_out(rows: list[Any], folds: int, target_recall: float, l2: float) -> l
     show_default=True,
     help="Share of unanswerable questions the chosen threshold must hand off.",
 )
-@click.option("--l2", type=click.FloatRange(min=0), default=1.0, show_default=True)
+@click.option("--l2", type=click.FloatRange(min=0), default=30.0, show_default=True)
+@click.option(
+    "--all-features",
+    is_flag=True,
+    help="Fit on every feature, not only the default set (which carried over between sets).",
+)
 @click.option(
     "--write-model",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -122,6 +143,13 @@ def _held_out(rows: list[Any], folds: int, target_recall: float, l2: float) -> l
     "--recompute",
     is_flag=True,
     help="Recompute --rows/--holdout features with this code from the inputs saved beside them.",
+)
+@click.option(
+    "--evaluate",
+    "evaluate_model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Only report this model file (e.g. the shipped default) on the rows; fit nothing.",
 )
 @click.option("--dry-run", is_flag=True, help="Fit and report; save nothing.")
 @click.pass_context
@@ -135,8 +163,10 @@ def calibrate(
     folds: int,
     target_recall: float,
     l2: float,
+    all_features: bool,
     write_model: Path | None,
     recompute: bool,
+    evaluate_model: Path | None,
     dry_run: bool,
 ) -> None:
     """Fit the answerability model on labelled tickets (JSONL) plus their twins; save it."""
@@ -152,16 +182,31 @@ def calibrate(
     if not rows:
         raise InvalidInput("nothing to fit: pass labelled TICKETS or --rows FILE")
     _before(rows)
+    if evaluate_model is not None:
+        from kb.answerability import AnswerabilityModel
+
+        given = AnswerabilityModel.from_dict(json.loads(evaluate_model.read_text("utf-8")))
+        calibration.rescore(rows, given)
+        _report(
+            f"model {given.version} from {evaluate_model}",
+            rows,
+            given.threshold,
+            per=("set", "lang", "channel", "twin"),
+        )
+        return
     sets = sorted({r.set for r in rows})
     how = "leave-one-set-out" if len(sets) > 1 else f"{folds}-fold by ticket"
-    held = _held_out(rows, folds, target_recall, l2)
+    from kb.answerability import DEFAULT_FEATURES, FEATURES
+
+    features = FEATURES if all_features else DEFAULT_FEATURES
+    held = _held_out(rows, folds, target_recall, l2, features)
     _report(
         f"held out ({how}; each row scored by a model not fitted on it)",
         held,
         0.5,
         per=("set", "lang", "channel", "twin"),
     )
-    model = calibration.fit_model(rows, target_recall=target_recall, l2=l2)
+    model = calibration.fit_model(rows, target_recall=target_recall, l2=l2, features=features)
     for path in holdout:
         test = _recompute(ctx, path) if recompute else calibration.read_rows(path)
         calibration.rescore(test, model)

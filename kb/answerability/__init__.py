@@ -8,7 +8,7 @@ reusable by flags; imports nothing outside `kb`.
 from __future__ import annotations
 
 from kb.answerability.clarify import Topic, candidate_topics
-from kb.answerability.features import FEATURES, Evidence, extract
+from kb.answerability.features import DEFAULT_FEATURES, FEATURES, Evidence, extract
 from kb.answerability.model import (
     AnswerabilityModel,
     default_model,
@@ -19,6 +19,7 @@ from kb.answerability.model import (
 from kb.answerability.term_stats import FixedTermStats, StoreTermStats, TermStats
 
 __all__ = [
+    "DEFAULT_FEATURES",
     "FEATURES",
     "AnswerabilityModel",
     "Evidence",

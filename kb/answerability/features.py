@@ -49,6 +49,19 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+# What the shipped default reads: the features that carried over between sets fitted
+# leave-one-set-out (eval/RESULTS.md); a store's own `kbc calibrate` may use all of them.
+DEFAULT_FEATURES: tuple[str, ...] = (
+    "top_cosine",
+    "fused_gap",
+    "coverage_best",
+    "focus",
+    "missing_named",
+    "support",
+    "context",
+)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the decision read: its features and the specific terms it looked for."""

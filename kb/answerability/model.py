@@ -26,6 +26,10 @@ from kb.errors import InvalidInput, StoreCorrupt
 FORMAT = 1
 STORE_FILE = "answerability.json"
 DEFAULT_THRESHOLD = 0.5
+# Standardized features are clipped to +-CLIP: a store unlike the training sets (a tiny help
+# center where the top article always stands far apart) must not extrapolate one feature
+# into certainty.
+CLIP = 2.5
 
 
 @dataclass(frozen=True)
@@ -38,19 +42,23 @@ class AnswerabilityModel:
     threshold: float = DEFAULT_THRESHOLD
     version: str = "untrained"
     trained_on: dict[str, Any] = field(default_factory=dict)
+    clip: float = CLIP
 
     def probability(self, evidence: Evidence) -> float:
         return float(self.probabilities(np.asarray([evidence.vector(self.features)]))[0])
 
-    def probabilities(self, x: np.ndarray) -> np.ndarray:
+    def _z(self, x: np.ndarray) -> np.ndarray:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return np.asarray(np.clip(z, -self.clip, self.clip))
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = self._z(x)
         logits = z @ np.asarray(self.weights) + self.bias
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30))))
 
     def contributions(self, evidence: Evidence) -> dict[str, float]:
         """Each feature's share of the logit (positive: towards answering), for the evidence."""
-        x = np.asarray(evidence.vector(self.features))
-        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = self._z(np.asarray(evidence.vector(self.features)))
         return {n: round(float(v), 3) for n, v in zip(self.features, z * self.weights, strict=True)}
 
     def as_dict(self) -> dict[str, Any]:
@@ -63,6 +71,7 @@ class AnswerabilityModel:
             "weights": list(self.weights),
             "bias": self.bias,
             "threshold": self.threshold,
+            "clip": self.clip,
             "trained_on": self.trained_on,
         }
 
@@ -83,6 +92,7 @@ class AnswerabilityModel:
             threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
             version=str(data.get("version", "unknown")),
             trained_on=dict(data.get("trained_on", {})),
+            clip=float(data.get("clip", CLIP)),
         )
         if not len(model.mean) == len(model.scale) == len(model.weights) == len(names):
             raise StoreCorrupt("answerability model: feature and weight counts differ")
@@ -109,7 +119,7 @@ def fit(
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-6] = 1.0
-    z = np.hstack([(x - mean) / scale, np.ones((len(y), 1))])
+    z = np.hstack([np.clip((x - mean) / scale, -CLIP, CLIP), np.ones((len(y), 1))])
     beta = np.zeros(z.shape[1])
     penalty = np.full(z.shape[1], l2)
     penalty[-1] = 0.0  # the bias is not shrunk
