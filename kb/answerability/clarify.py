@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kb.answerability.text import TermIndex, terms
 from kb.models import Hit
 
-MAX_TERMS = 3  # a question naming more than this says what it wants
+MAX_TERMS = 2  # a question naming more than this says what it wants
 CLOSE = 0.12  # cosine within this of the best: fits about equally (MiniLM)
 MIN_COSINE = 0.30  # every candidate must be about the question at all
 MAX_TOPICS = 3
@@ -50,4 +50,10 @@ def candidate_topics(
         if all(index.has(t) for t in q_terms) and title not in titles:
             titles.add(title)
             topics.append(Topic(hit.external_id, hit.title, hit.url))
-    return topics[:MAX_TOPICS] if len(topics) >= 2 else []
+    if len(topics) < 2:
+        return []
+    # One candidate whose title names every asked term is the article the question names.
+    named = [t for t in topics if all(TermIndex.of(t.title).has(term) for term in q_terms)]
+    if len(named) == 1:
+        return []
+    return topics[:MAX_TOPICS]
