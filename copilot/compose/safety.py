@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
+# _fix_links: the same link rules the composers apply to their output, applied to the input
+from copilot.compose.citations import _fix_links, url_checker
 from copilot.compose.sentences import split_segments
 from copilot.compose.types import Draft, Source
 from ingest.pipeline import url_problem
@@ -41,8 +43,7 @@ _SECRETS: dict[str, re.Pattern[str]] = {
     "password": _words(
         r"""
         pass ?words? | passcodes? | contraseñas? | claves? de acceso | passwor(?:t|d)
-        kennw(?:o|ö)rt(?:er)? | mots? de passe | login credentials | credentials | credenciales
-        zugangsdaten | identifiants
+        kennw(?:o|ö)rt(?:er)? | mots? de passe | login credentials | your credentials
         """
     ),
     "code": _words(
@@ -72,8 +73,8 @@ _SECRETS: dict[str, re.Pattern[str]] = {
 _CHANNEL = _words(
     r"""
     send(?:ing)? | share | sharing | e-?mail(?:ing)? (?:us|it|them|your|the|back)
-    (?:by|in an?|via) e-?mail | reply(?:ing)? | respond | text us | dm | message us | tell
-    give | read (?:it )?out | call us | over the phone | by phone | in (?:the|this) chat
+    (?:by|in an?|via) e-?mail | reply(?:ing)? | respond | text us | dm | message us | tell us
+    give (?:us|it to) | read (?:it )?out | call us | over the phone | by phone | in (?:the|this) chat
     to us | to our (?:team|agents?) | to (?:an?|the) (?:agent|representative|support)
     via (?:chat|phone|whatsapp) | this (?:link|form|page) | following (?:link|form|page)
     click (?:here|the link) | env(?:í|i)a(?:nos|r)? | comp(?:a|á)rte(?:nos)? | responde
@@ -141,8 +142,15 @@ class Screened:
     dropped: dict[str, list[tuple[str, str]]]  # external_id -> [(sentence, why)]
 
 
-def screen_sources(sources: Sequence[Source]) -> Screened:
-    """Remove sensitive sentences from every passage; a passage left empty is removed."""
+def screen_sources(
+    sources: Sequence[Source], known_urls: Collection[str] | None = None
+) -> Screened:
+    """Remove sensitive sentences from every passage; a passage left empty is removed.
+
+    With `known_urls` (customer-facing calls), links to any other URL keep only their text,
+    so snippets and evidence never carry an intranet URL quoted in a public article.
+    """
+    ok = url_checker(sources, known_urls) if known_urls is not None else None
     out: list[Source] = []
     dropped: dict[str, list[tuple[str, str]]] = {}
     for source in sources:
@@ -151,6 +159,8 @@ def screen_sources(sources: Sequence[Source]) -> Screened:
             kept, removed = _screen_passage(passage)
             if removed:
                 dropped.setdefault(source.external_id, []).extend(removed)
+            if ok is not None and ("://" in kept or "www." in kept.lower()):
+                kept = _fix_links(kept, ok)
             if kept.strip():
                 passages.append(kept)
         out.append(replace(source, passages=tuple(passages)))
