@@ -74,7 +74,8 @@ _CHANNEL = _words(
     r"""
     send(?:ing)? | share | sharing | e-?mail(?:ing)? (?:us|it|them|your|the|back)
     (?:by|in an?|via) e-?mail | reply(?:ing)? | respond | text us | dm | message us | tell us
-    give (?:us|it to) | read (?:it )?out | call us | over the phone | by phone | in (?:the|this) chat
+    give (?:us|it to) | read (?:it )?out | call us | over the phone | by phone
+    in (?:the|this) chat
     to us | to our (?:team|agents?) | to (?:an?|the) (?:agent|representative|support)
     via (?:chat|phone|whatsapp) | this (?:link|form|page) | following (?:link|form|page)
     click (?:here|the link) | env(?:í|i)a(?:nos|r)? | comp(?:a|á)rte(?:nos)? | responde
