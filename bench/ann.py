@@ -22,9 +22,8 @@ import numpy as np
 from bench.common import OUT, peak_rss_mib, percentile, require
 from bench.encoder import spans
 from kb.embedders.minilm_onnx import MiniLMOnnxEmbedder
-from kb.vectors import NPROBE, FaissIndex, ivf_lists
-
-TRAIN_PER_LIST = 40
+from kb.index_keeper import TRAIN_PER_LIST
+from kb.vectors import NPROBE, FaissIndex, ivf_lists, training_sample
 
 
 def grown(base: np.ndarray, n: int, noise: float, seed: int) -> np.ndarray:
@@ -86,7 +85,8 @@ def main() -> None:
     lists = ivf_lists(args.n)
     t0 = time.perf_counter()
     index = FaissIndex(base.shape[1], "ivf-fp16", lists=lists, nprobe=NPROBE)
-    index.train(vectors[:: max(1, args.n // (lists * TRAIN_PER_LIST))])
+    blocks = (vectors[s : s + 100_000] for s in range(0, args.n, 100_000))
+    index.train(training_sample(blocks, args.n, lists * TRAIN_PER_LIST))  # as the store does
     for start in range(0, args.n, 100_000):
         index.add(ids[start : start + 100_000], vectors[start : start + 100_000])
     build_s = time.perf_counter() - t0

@@ -23,6 +23,7 @@ from kb.vectors import (
     index_type_for,
     ivf_lists,
     read_manifest,
+    training_sample,
 )
 
 # Vectors an IVF index learns its lists from: this many per list, spread over the store.
@@ -118,11 +119,9 @@ class IndexKeeper:
             return index
 
     def _training_sample(self, count: int, size: int) -> np.ndarray:
-        """Every k-th stored vector (one extra pass over SQLite), so the lists cover the
-        whole store rather than its first documents."""
-        step = max(1, count // max(1, size))
-        parts = [vecs[::step] for _, vecs in self.source.iter_embeddings()]
-        return np.vstack(parts) if parts else np.zeros((0, self.source.vector_dim()), np.float32)
+        """A random sample of the stored vectors (one extra pass over SQLite)."""
+        batches = (vecs for _, vecs in self.source.iter_embeddings())
+        return training_sample(batches, count, size)
 
     def apply(self, removed: list[int], added: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Mirror a committed write into the loaded index (if any); `save` persists it."""

@@ -68,6 +68,17 @@ def ivf_lists(count: int) -> int:
     return max(16, lists)
 
 
+def training_sample(
+    batches: Iterable[np.ndarray], count: int, size: int, seed: int = 0
+) -> np.ndarray:
+    """About `size` of `count` vectors drawn at random (seeded) from `batches`, so IVF lists
+    cover the whole store; a fixed stride would alias with any periodic order of rows."""
+    rng = np.random.default_rng(seed)
+    share = min(1.0, size / max(1, count))
+    parts = [vecs[rng.random(len(vecs)) < share] for vecs in batches]
+    return np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
+
+
 class FaissIndex:
     """Inner product over L2-normalized vectors, keyed by chunk rowid.
 
@@ -108,6 +119,12 @@ class FaissIndex:
     @property
     def needs_training(self) -> bool:
         return not bool(self._index.is_trained)
+
+    def set_nprobe(self, nprobe: int) -> None:
+        """Inverted lists an IVF search visits (more: slower, closer to exact)."""
+        self.nprobe = nprobe
+        if self.index_type == "ivf-fp16":
+            self._index.nprobe = nprobe
 
     def train(self, sample: np.ndarray) -> None:
         """Learn the inverted lists from a sample of the vectors (IVF only)."""
@@ -152,8 +169,7 @@ class FaissIndex:
         faiss = _faiss()
         index = cls(dim, index_type, lists=16, nprobe=nprobe)
         index._index = faiss.read_index(str(path))
-        if index_type == "ivf-fp16":
-            index._index.nprobe = nprobe
+        index.set_nprobe(nprobe)
         return index
 
 
