@@ -269,3 +269,28 @@ def folds(rows: Sequence[Row], k: int) -> list[tuple[list[Row], list[Row]]]:
         ([r for r in rows if which[key(r)] != f], [r for r in rows if which[key(r)] == f])
         for f in range(k)
     ]
+
+
+def summary(
+    records: Sequence[TicketRecord],
+    mode: str,
+    threshold: float,
+    twins: bool,
+    target_precision: float = 0.9,
+) -> dict[str, Any]:
+    """A report's `answerability`: unanswerables handed off (real and twins), answered share
+    of answerables whose gold is in the top 10, precision, coverage; overall, per language,
+    channel and twin, the curve, and how many `expected: clarify` tickets got one."""
+    rows = rows_from_records(records, "run", mode)
+    clarify = [r for r in records if r.expected == "clarify"]
+    return {
+        "threshold": threshold,
+        "twins": twins,
+        "overall": figures(rows, threshold),
+        "lang": by_slice(rows, threshold, "lang"),
+        "channel": by_slice(rows, threshold, "channel"),
+        "twin": by_slice(rows, threshold, "twin"),
+        "curve": curve(rows, target_precision),
+        "clarify_expected": len(clarify),
+        "clarify_hit": sum(1 for r in clarify if r.outcome == "clarify"),
+    }

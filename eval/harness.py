@@ -353,7 +353,9 @@ def _report(
         handoff = _handoff_summary(records, threshold, opts, judge)
     answerability = None
     if run.copilot is not None and opts.audience == "customer":
-        answerability = _answerability(records, primary, run.copilot.answer_threshold, opts)
+        answerability = calibration.summary(
+            records, primary, run.copilot.answer_threshold, opts.twins, opts.target_precision
+        )
     dims = [*DEFAULT_DIMENSIONS, *(["twin"] if opts.twins else []), *opts.slice_fields]
     report = Report(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -413,26 +415,6 @@ def _answer_summary(run: _Run, judge: AnswerJudge | None) -> AnswerSummary:
         latency=latency([r.answer_ms for r in records if r.answer_ms is not None]),
         judge_model=judge.model if judge else None,
     )
-
-
-def _answerability(
-    records: Sequence[TicketRecord], mode: str, threshold: float, opts: EvalOptions
-) -> dict[str, object]:
-    """Hand-off recall of unanswerables (real and twins), answered share of answerables
-    whose gold is in the top 10, precision, coverage; overall, per language and channel."""
-    rows = calibration.rows_from_records(records, "run", mode)
-    clarify = [r for r in records if r.expected == "clarify"]
-    return {
-        "threshold": threshold,
-        "twins": opts.twins,
-        "overall": calibration.figures(rows, threshold),
-        "lang": calibration.by_slice(rows, threshold, "lang"),
-        "channel": calibration.by_slice(rows, threshold, "channel"),
-        "twin": calibration.by_slice(rows, threshold, "twin"),
-        "curve": calibration.curve(rows, opts.target_precision),
-        "clarify_expected": len(clarify),
-        "clarify_hit": sum(1 for r in clarify if r.outcome == "clarify"),
-    }
 
 
 def _handoff_summary(

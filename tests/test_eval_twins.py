@@ -39,7 +39,7 @@ def test_excluding_retriever_never_returns_excluded_chunks(
     assert "kb-password" in {h.external_id for h in retriever.search(question, filters=everything)}
     retriever.exclude({"kb-password", "kb-password-es"})
     for mode in ("hybrid", "dense", "keyword"):
-        hits = retriever.search(question, k=10, filters=everything, mode=mode)  # type: ignore[arg-type]
+        hits = retriever.search(question, k=10, filters=everything, mode=mode)
         assert not {h.external_id for h in hits} & {"kb-password", "kb-password-es"}, mode
 
 
