@@ -10,7 +10,8 @@ Reports errors (any non-200 or exception), p50/p99 per kind, the server's RSS at
 (after warm-up) and end, and how late the schedule ran. Writes bench/out/soak.json.
 
 Kill loop: `kbc ingest` of a generated help center (front matter ids), SIGKILLed at a random
-moment (0.5-12 s) `--kills` times, each run resuming the last, then one run to completion;
+moment (0.3-4 s) in each of `--kills` runs (a third of the articles change before each run,
+so every run writes), then one run to completion;
 checks that every document is stored once with its chunks, FTS rows and vectors agree with
 the chunks, SQLite's integrity check passes and a re-run finds everything unchanged.
 """
@@ -172,8 +173,10 @@ def soak(store: Path, port: int, minutes: float, rate: float) -> dict[str, objec
     }
 
 
-def write_corpus(folder: Path, n: int) -> list[str]:
-    """`n` Markdown articles with front-matter ids, 2-4 sections each."""
+def write_corpus(folder: Path, n: int, revision: int = 0) -> list[str]:
+    """`n` Markdown articles with front-matter ids, 2-4 sections each; from `revision` 1 on, a
+    third of them (a different third each time) change, so every run has writes to make.
+    The language is declared, so a resumed run skips unchanged documents quickly."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(16)
     words = (REPO / "examples/help-center").rglob("*.md")
@@ -190,9 +193,13 @@ def write_corpus(folder: Path, n: int) -> list[str]:
                          for _ in range(rng.randint(4, 9))]  # fmt: skip
             sections.append(f"## Section {s + 1}\n\n" + " ".join(sentences))
         body = "\n\n".join(sections)
-        (folder / f"{ext}.md").write_text(
-            f"---\nid: {ext}\ntitle: Article {i}\nurl: https://help.test/{ext}\n---\n"
-            f"# Article {i}\n\n{body}\n",
+        mark = revision if revision and i % 3 == revision % 3 else 0
+        path = folder / f"{ext}.md"
+        if revision and not mark:
+            continue  # unchanged this time
+        path.write_text(
+            f"---\nid: {ext}\ntitle: Article {i}\nlang: en\nurl: https://help.test/{ext}\n---\n"
+            f"# Article {i}\n\n{body}\n\nRevision {mark}.\n",
             encoding="utf-8",
         )
     return ids
@@ -204,30 +211,47 @@ def kill_loop(kills: int, docs: int, embedder: str) -> dict[str, object]:
     ids = write_corpus(corpus, docs)
     rng = random.Random(9)
     cmd = [KBC, "--data-dir", str(store), "--embedder", embedder, "ingest", str(corpus)]
-    moments, stored_before_kill = [], []
-    for _ in range(kills):
+    moments, killed, stored_after = [], 0, []
+    for k in range(kills):
+        if k:
+            write_corpus(corpus, docs, revision=k)  # the killed run's work plus a new third
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        moment = rng.uniform(0.5, 12.0)
+        moment = rng.uniform(0.3, 4.0)
         try:
             proc.wait(timeout=moment)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
+            killed += 1
         moments.append(round(moment, 2))
-        stored_before_kill.append(_documents(store))
+        stored_after.append(_documents(store))
     final = subprocess.run([*cmd, "--json"], capture_output=True, text=True, check=True)
     rerun = subprocess.run([*cmd, "--json"], capture_output=True, text=True, check=True)
     check = _check(store, ids)
+    with sqlite3.connect(store / "kb.sqlite3") as con:
+        bodies = dict(con.execute("SELECT external_id, body FROM documents").fetchall())
+    stale = [
+        ext
+        for ext in ids
+        if ext in bodies and not bodies[ext].rstrip().endswith(_revision_line(corpus / f"{ext}.md"))
+    ]
     return {
-        "kills": kills,
+        "runs": kills,
+        "killed": killed,
         "documents": docs,
         "embedder": embedder,
         "kill_moments_s": moments,
-        "documents_stored_after_each_kill": stored_before_kill,
+        "documents_stored_after_each_run": stored_after,
         "final_run": json.loads(final.stdout),
         "rerun": json.loads(rerun.stdout),
+        "stale_bodies": len(stale),
         **check,
+        "inconsistent": int(check["inconsistent"] or bool(stale)),
     }
+
+
+def _revision_line(path: Path) -> str:
+    return path.read_text(encoding="utf-8").rstrip().rsplit("\n", 1)[-1]
 
 
 def _documents(store: Path) -> int:
