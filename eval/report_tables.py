@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from eval.report_json import Report, SliceRow
 from eval.retrieval_metrics import HEADLINE_RETRIEVAL
@@ -131,6 +132,53 @@ def handoff_table(report: Report) -> Table | None:
     )
 
 
+def answerability_table(report: Report) -> Table | None:
+    """Hand-off of unanswerables (real and leave-gold-out twins) vs answers, per slice."""
+    a = report.answerability
+    if a is None:
+        return None
+    groups: list[tuple[str, dict[str, Any]]] = [("all", a["overall"])]
+    for dim in ("lang", "channel", "twin"):
+        groups += [(f"{dim} {value}", f) for value, f in a.get(dim, {}).items()]
+    rows = [
+        [
+            label,
+            f"{fmt(f['unanswerable_handed_off'])} (n={f['unanswerable']})",
+            f"{fmt(f['answerable_top10_answered'])} (n={f['answerable_top10']})",
+            fmt(f["precision"]),
+            fmt(f["handoff_precision"]),
+            fmt(f["coverage"]),
+            str(f["clarified"]),
+        ]
+        for label, f in groups
+    ]
+    rec = a["curve"]["recommended"]
+    notes = [
+        f"At the decision threshold {a['threshold']:g}"
+        + (" with leave-gold-out twins (eval/twins.py)" if a.get("twins") else "")
+        + f". Threshold reaching precision 0.9 with at least 10 answers: **{rec or 'none'}**."
+    ]
+    if a.get("clarify_expected"):
+        notes.append(
+            f"Labelled ambiguous questions asked which article: {a['clarify_hit']} of "
+            f"{a['clarify_expected']}."
+        )
+    return Table(
+        "Answerability: unanswerables handed off vs answerable answered",
+        [
+            "slice",
+            "unanswerable handed off",
+            "answerable (gold in top 10) answered",
+            "precision",
+            "hand-off precision",
+            "coverage",
+            "clarified",
+        ],
+        rows,
+        notes,
+    )
+
+
 def slice_tables(report: Report) -> list[Table]:
     modes = list(report.retrieval)
     tables: list[Table] = []
@@ -203,7 +251,7 @@ def article_table(report: Report) -> Table:
 
 def all_tables(report: Report) -> list[Table]:
     tables = [retrieval_table(report)]
-    for extra in (answers_table(report), handoff_table(report)):
+    for extra in (answers_table(report), handoff_table(report), answerability_table(report)):
         if extra is not None:
             tables.append(extra)
     return [*tables, *slice_tables(report), article_table(report)]
