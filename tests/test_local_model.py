@@ -82,7 +82,7 @@ def test_completes_streams_and_constrains_through_the_openai_route() -> None:
 
 
 def test_kill_mid_request_falls_back_and_the_supervisor_restarts(model: str | None) -> None:
-    gateway, supervisor = _gateway(model, max_tokens=300, timeout_s=120)
+    gateway, supervisor = _gateway(model, max_tokens=300, timeout_s=900)
     try:
         first_pid = supervisor.pid
         assert first_pid is not None
@@ -127,7 +127,7 @@ def test_a_timeout_really_stops_the_generation(model: str | None) -> None:
 
 
 def test_a_full_queue_answers_llm_busy(model: str | None) -> None:
-    gateway, supervisor = _gateway(model, max_queue=1, max_tokens=60, timeout_s=120)
+    gateway, supervisor = _gateway(model, max_queue=1, max_tokens=40, timeout_s=900)
     results: list[str] = []
     lock = threading.Lock()
 
