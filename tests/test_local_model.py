@@ -205,7 +205,7 @@ def test_the_real_model_under_the_draft_schema_always_parses() -> None:
                kind="article", lang="en", relevance=0.5, passages=("Click Forgot password on "
                "the sign-in page. The reset link expires after 30 minutes.",)),
     ]  # fmt: skip
-    gateway, _ = _gateway(None, max_tokens=300, timeout_s=600)
+    gateway, _ = _gateway(None, max_tokens=200, timeout_s=900)
     try:
         for question in ("How do I export my bookings?", "Do you integrate with Salesforce?"):
             messages = build_structured_messages(question, sources, lang="en", max_sources=4)
