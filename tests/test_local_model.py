@@ -50,9 +50,17 @@ def model(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 def _health(supervisor: ModelSupervisor) -> dict[str, Any]:
+    """The child's /health; on two busy cores a read may need a second try."""
     base = supervisor.api_base.removesuffix("/v1")
-    with urllib.request.urlopen(f"{base}/health", timeout=5) as r:
-        return dict(json.loads(r.read()))
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=30) as r:
+                return dict(json.loads(r.read()))
+        except OSError:
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def _until(check: Any, limit_s: float = 60.0) -> bool:

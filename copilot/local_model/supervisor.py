@@ -61,8 +61,8 @@ class ModelSupervisor:
         *,
         startup_timeout_s: float = 180.0,
         check_every_s: float = 1.0,
-        health_timeout_s: float = 3.0,
-        failed_checks: int = 3,
+        health_timeout_s: float = 5.0,
+        failed_checks: int = 5,
         overdue_grace_s: float = 10.0,
         backoff_s: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 30),
     ) -> None:
