@@ -17,8 +17,8 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import litellm
 
-from copilot.local_model import weights as local_llm
 from copilot.llm import Completion, LLMError, LLMGateway
+from copilot.local_model import weights as local_llm
 from kb.errors import DependencyMissing
 
 MESSAGES = [{"role": "user", "content": "How do I reset my password?"}]

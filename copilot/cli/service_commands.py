@@ -58,7 +58,7 @@ def _warm_up(generator: object) -> None:
             f"warning: {exc.message} — replies fall back to the extractive composer", err=True
         )
         return
-    status = getattr(generator, "status", dict)()
+    status: dict[str, object] = getattr(generator, "status", dict)()
     if status.get("state") not in (None, "ready", "remote"):
         click.echo(
             f"warning: model server is {status.get('state')} ({status.get('last_error')}); "

@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -190,10 +190,10 @@ def _load_model(args: argparse.Namespace) -> ChatModel:
         return ScriptedChatModel(args.fake or "Go to Settings [1].", delay_s=args.fake_delay)
     import llama_cpp
 
-    model: ChatModel = llama_cpp.Llama(
+    llama = llama_cpp.Llama(
         model_path=args.model_path, n_ctx=args.n_ctx, n_threads=args.threads, verbose=False
     )
-    return model
+    return cast(ChatModel, llama)  # called with keywords only, as the Protocol says
 
 
 def _exit_with_parent(parent: int) -> None:
