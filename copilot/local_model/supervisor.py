@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,7 +84,7 @@ class ModelSupervisor:
         self._ready = threading.Event()
         self._ever_ready = False
         self._thread: threading.Thread | None = None
-        self._dir = Path(tempfile.mkdtemp(prefix="kbc-model-"))
+        self._dir: Path | None = None  # the child's port file lives here while it runs
 
     # -- what callers use -------------------------------------------------------------------
 
@@ -148,6 +149,9 @@ class ModelSupervisor:
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(timeout=5)
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
         self._set("stopped")
 
     def __enter__(self) -> ModelSupervisor:
@@ -172,6 +176,8 @@ class ModelSupervisor:
         return cmd
 
     def _spawn(self) -> None:
+        if self._dir is None:
+            self._dir = Path(tempfile.mkdtemp(prefix="kbc-model-"))
         port_file = self._dir / "port"
         port_file.unlink(missing_ok=True)
         self._ready.clear()
@@ -192,6 +198,8 @@ class ModelSupervisor:
 
     def _health(self) -> dict[str, Any] | None:
         if self._port is None:
+            if self._dir is None:
+                return None
             port_file = self._dir / "port"
             try:
                 self._port = int(port_file.read_text())
