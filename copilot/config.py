@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # Customer answers never wait on a slow model: 0 (the default) answers with the
     # extractive composer; > 0 lets the LLM answer when it finishes within this many seconds.
     answer_llm_budget_s: float = Field(0.0, ge=0.0, le=30.0)
+    # With an LLM configured: ask it (constrained yes/no) whether the top passages answer the
+    # question before a customer is answered; "no" hands off (reason verifier_no). Off by
+    # default: it adds a model call to every answer (copilot/answer_verifier.py).
+    answer_verifier: bool = False
+    answer_verifier_timeout_s: float = Field(10.0, gt=0, le=60)
 
     # Customer answers: below this confidence (the answerability model's calibrated
     # probability that the answer is right) the widget hands off to a human. None: the

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from copilot.answer_verifier import LLMAnswerVerifier
 from copilot.compose import Draft, ExtractiveComposer, Source, ThreadSummary, summarize_thread
 from copilot.compose.safety import SensitiveFlagger, safe_url, screen_draft, screen_sources
 from copilot.config import Settings
@@ -99,6 +100,7 @@ class Copilot:
         generator: object | None = None,
         *,
         answer_composer: object | None = None,
+        verifier: LLMAnswerVerifier | None = None,
     ) -> None:
         self.kb, self.retriever, self.settings = kb, retriever, settings
         self.composer = composer
@@ -106,6 +108,9 @@ class Copilot:
         # Customers never wait on a slow model: answers use the extractive composer unless
         # Settings.answer_llm_budget_s lets the LLM answer within a budget of its own.
         self.answer_composer = answer_composer or composer
+        # Optional second opinion (Settings.answer_verifier): an LLM's constrained yes/no on
+        # "does this passage answer this question?" before a customer is answered.
+        self.verifier = verifier
         self._languages: tuple[int, set[str]] | None = None
 
     @classmethod
@@ -134,7 +139,11 @@ class Copilot:
         )
         composer = LLMComposer(gateway, extractive, kb.embedder, known_urls=cls._known_urls(kb))
         answers = composer if settings.answer_llm_budget_s > 0 else extractive
-        return cls(kb, retriever, composer, settings, generator=gateway, answer_composer=answers)
+        verifier = None
+        if settings.answer_verifier:
+            verifier = LLMAnswerVerifier(gateway, timeout_s=settings.answer_verifier_timeout_s)
+        return cls(kb, retriever, composer, settings, generator=gateway, answer_composer=answers,
+                   verifier=verifier)  # fmt: skip
 
     def close(self) -> None:
         """Stop what the engine started (the local model's child process)."""
@@ -296,6 +305,10 @@ class Copilot:
         if score < self.answer_threshold or not draft.cited:
             return Answered(
                 "handoff", "low_confidence", composed, lang, score, sources, evidence, hits=hits
+            )
+        if self.verifier is not None and self.verifier.verify(question, sources).answers is False:
+            return Answered(
+                "handoff", "verifier_no", composed, lang, score, sources, evidence, hits=hits
             )
         return Answered("answered", None, composed, lang, score, sources, evidence, hits=hits)
 
