@@ -188,17 +188,27 @@ class Copilot:
         """Articles for `question`, in the customer's language first when any are relevant."""
         hits = self._hits_for(question, history, filters, lang, k)
         return self._screened(
-            [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+            [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)],
+            customer="internal" not in filters.visibility,
         )
 
     @cached_property
     def _sensitive_flags(self) -> SensitiveFlagger:
         return SensitiveFlagger(self.kb)
 
-    def _screened(self, sources: list[Source]) -> list[Source]:
+    def _public_urls(self) -> set[str]:
+        """Public articles' URLs, re-read when the store changes."""
+        cached = getattr(self, "_public_urls_at", None)
+        if cached is None or cached[0] != self.kb.generation:
+            cached = (self.kb.generation, self._known_urls(self.kb))
+            self._public_urls_at = cached
+        return cached[1]
+
+    def _screened(self, sources: list[Source], *, customer: bool) -> list[Source]:
         """Sources without sentences that ask customers for secrets or off-product payment
-        (copilot/compose/safety.py); their articles are flagged for the content owner."""
-        screened = screen_sources(sources)
+        (copilot/compose/safety.py); their articles are flagged for the content owner. For
+        customers, links in passages keep only their text unless a public article owns them."""
+        screened = screen_sources(sources, self._public_urls() if customer else None)
         if screened.dropped:
             try:
                 self._sensitive_flags.flag(screened.dropped)
@@ -284,7 +294,10 @@ class Copilot:
             return Answered("handoff", reason, None, lang, 0.0, [])
         k = self.settings.answer_sources
         hits = self._hits_for(question, history, SearchFilters.public(), lang, k)
-        sources = [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)]
+        sources = self._screened(
+            [self._source(n, h, self._passages(h)) for n, h in enumerate(hits, start=1)],
+            customer=True,
+        )
         decision = self._decision()
         if not sources or max(s.relevance for s in sources) < self.settings.relevance_floor:
             evidence = extract(question, hits, decision.stats, history=history)
