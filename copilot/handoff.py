@@ -67,5 +67,6 @@ def handoff_reason(question: str) -> str | None:
 
 
 def handoff_message(reason: str, lang: str) -> str:
-    table = MESSAGES[reason]
+    """The customer-facing line; a reason without its own (e.g. verifier_no) reads as unsure."""
+    table = MESSAGES.get(reason, MESSAGES["low_confidence"])
     return table.get(lang, table["en"])

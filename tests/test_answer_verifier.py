@@ -39,3 +39,21 @@ def test_a_failing_or_garbled_model_abstains() -> None:
     garbled = LLMAnswerVerifier(Judge("maybe?")).verify("q", [PASSWORD])
     assert garbled.answers is None and (garbled.error or "").startswith("unparsed")
     assert LLMAnswerVerifier(Judge('{"answers": true}')).verify("q", []).answers is False
+
+
+def test_the_verifier_decides_through_the_api(tmp_path: Any) -> None:
+    from tests.api_fixtures import auth, build_store, client_for
+
+    client, keys, state = client_for(build_store(tmp_path))
+    ask = {"question": "How do I export my bookings to CSV?"}
+    with client:
+        plain = client.post("/v1/answers", json=ask, headers=auth(keys.agent)).json()
+        assert plain["outcome"] == "answered", plain  # the decision alone answers this one
+        judge = Judge('{"answers": false}')
+        state.engine.verifier = LLMAnswerVerifier(judge)
+        vetoed = client.post("/v1/answers", json=ask, headers=auth(keys.agent)).json()
+        assert vetoed["outcome"] == "handoff" and vetoed["handoff"]["reason"] == "verifier_no"
+        assert "Export" in judge.calls[0]["messages"][1]["content"]
+        state.engine.verifier = LLMAnswerVerifier(Judge(LLMBusy("queue full")))
+        kept = client.post("/v1/answers", json=ask, headers=auth(keys.agent)).json()
+        assert kept["outcome"] == "answered"  # no verdict: the decision stands

@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 
 from copilot.schemas.common import SentenceOut, SourceOut
 
-HandoffReason = Literal["no_relevant_article", "low_confidence", "sensitive", "asked_for_human"]
+HandoffReason = Literal[
+    "no_relevant_article", "low_confidence", "verifier_no", "sensitive", "asked_for_human"
+]
 
 
 class HistoryTurn(BaseModel):
