@@ -50,8 +50,12 @@ def key(store: Path, role: str) -> str:
 
 
 class Server:
-    def __init__(self, store: Path, port: int, llm: str) -> None:
-        env = {**os.environ, "KBC_RATE_LIMIT_KEY_PER_MINUTE": "1000000"}
+    """`kbc serve` in a child process; ``env`` adds settings (e.g. limits out of the way)."""
+
+    def __init__(
+        self, store: Path, port: int, llm: str = "extractive", env: dict[str, str] | None = None
+    ) -> None:
+        env = {**os.environ, "KBC_RATE_LIMIT_KEY_PER_MINUTE": "1000000", **(env or {})}
         self.proc = subprocess.Popen(
             [KBC, "--data-dir", str(store), "serve", "--port", str(port), "--llm", llm],
             stdout=subprocess.DEVNULL,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import signal
 import sqlite3
@@ -35,7 +34,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import OUT, REPO, percentile
-from bench.serve import build_store, key
+from bench.serve import Server, build_store, key
 
 KBC = str(Path(sys.executable).with_name("kbc"))
 UNLIMITED = "1000000"
@@ -48,43 +47,12 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-class Server:
-    """`kbc serve` in a child process with limits out of the way of a load test."""
-
-    def __init__(self, store: Path, port: int) -> None:
-        env = {
-            **os.environ,
-            "KBC_RATE_LIMIT_KEY_PER_MINUTE": UNLIMITED,
-            "KBC_RATE_LIMIT_IP_PER_MINUTE": UNLIMITED,
-        }
-        self.proc = subprocess.Popen(
-            [KBC, "--data-dir", str(store), "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=REPO,
-        )
-        self.base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        self.stop()
-        raise SystemExit("server did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-
 def soak(store: Path, port: int, minutes: float, rate: float) -> dict[str, object]:
     agent = {"Authorization": f"Bearer {key(store, 'agent')}"}
     rows = [json.loads(x) for x in (REPO / "examples/labelled/questions.jsonl").open()]
     questions = [r["question"] for r in rows]
-    server = Server(store, port)
+    limits = {"KBC_RATE_LIMIT_KEY_PER_MINUTE": UNLIMITED, "KBC_RATE_LIMIT_IP_PER_MINUTE": UNLIMITED}
+    server = Server(store, port, env=limits)  # limits out of the way of a load test
     latencies: dict[str, list[float]] = {"answers": [], "replies": [], "search": []}
     errors: list[str] = []
     lateness: list[float] = []
