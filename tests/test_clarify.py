@@ -4,6 +4,7 @@ candidate topics, through the real API (real store, real MiniLM); a specific one
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,12 +41,11 @@ Click **Forgot password** on the sign-in page. The reset link expires after 30 m
 }
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+def build_clarify_store(root: Path) -> Path:
+    """A MiniLM store of ARTICLES under ``root``; returns its data dir."""
     from ingest.pipeline import run
     from kb.maintenance import open_store
 
-    root = tmp_path_factory.mktemp("clarify")
     src = root / "hc"
     src.mkdir()
     for name, text in ARTICLES.items():
@@ -53,7 +53,12 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     with open_store(root / "store", "minilm") as kb:
         assert kb.embedder is not None
         assert run([src], kb, kb.embedder).failed == []
-    test_client, keys, _ = client_for(root / "store")
+    return root / "store"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+    test_client, keys, _ = client_for(build_clarify_store(tmp_path_factory.mktemp("clarify")))
     with test_client:
         yield test_client, keys.agent
 

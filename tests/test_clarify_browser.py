@@ -13,7 +13,7 @@ from copilot.app import build_state, create_app
 from copilot.config import Settings
 from kb.keys import KeyStore
 from tests.live_server import free_port, serve
-from tests.test_clarify import ARTICLES
+from tests.test_clarify import build_clarify_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -25,19 +25,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from ingest.pipeline import run
-    from kb.maintenance import open_store
-
-    root = tmp_path_factory.mktemp("clarify-browser")
-    src = root / "hc"
-    src.mkdir()
-    for name, text in ARTICLES.items():
-        (src / name).write_text(text, encoding="utf-8")
-    with open_store(root / "store", "minilm") as kb:
-        assert kb.embedder is not None
-        assert run([src], kb, kb.embedder).failed == []
+    store = build_clarify_store(tmp_path_factory.mktemp("clarify-browser"))
     port = free_port()
-    state = build_state(Settings(data_dir=root / "store"))
+    state = build_state(Settings(data_dir=store))
     widget = KeyStore(state.kb).create("widget", name="demo", origins=(f"http://127.0.0.1:{port}",))
     state.settings = state.settings.model_copy(update={"demo_widget_key": widget})
     with serve(create_app(state.settings, state=state), port) as url:
