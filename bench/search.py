@@ -26,7 +26,7 @@ import numpy as np
 from bench.common import OUT, peak_rss_mib, percentile
 from kb.embedders import get_embedder
 from kb.embedders.base import set_encoder_threads
-from kb.fts import CANDIDATE_BUDGET, keyword_search
+from kb.storage.sqlite_fts import CANDIDATE_BUDGET, keyword_search
 from kb.maintenance import open_store
 from kb.models import SearchFilters
 from kb.retrieval import Retriever

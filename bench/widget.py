@@ -107,7 +107,7 @@ def running_site(data_dir: Path, **settings: Any) -> Iterator[Site]:
 
     from copilot.app import build_state, create_app
     from copilot.config import Settings
-    from kb.keys import KeyStore
+    from kb.storage.keys import KeyStore
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

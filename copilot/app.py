@@ -13,8 +13,8 @@ from copilot.errors import install_error_handlers
 from copilot.middleware import BodyLimit, WidgetCors
 from copilot.ratelimit import RateLimiter
 from copilot.state import AppState
-from kb.interactions import Interactions
-from kb.keys import KeyStore
+from kb.storage.interactions import Interactions
+from kb.storage.keys import KeyStore
 from kb.maintenance import open_store
 from kb.retrieval import Retriever
 from kb.store import KnowledgeBase

@@ -16,7 +16,7 @@ from functools import lru_cache
 from copilot.config import Settings
 from copilot.ratelimit import RateLimiter
 from kb.errors import Forbidden, Unauthorized
-from kb.keys import ApiKey, KeyStore
+from kb.storage.keys import ApiKey, KeyStore
 from kb.models import SearchFilters
 
 # Which roles may call which action. Customer-facing actions see public articles only.

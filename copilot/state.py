@@ -7,8 +7,8 @@ from typing import Any
 
 from copilot.config import Settings
 from copilot.ratelimit import RateLimiter
-from kb.interactions import Interactions
-from kb.keys import KeyStore
+from kb.storage.interactions import Interactions
+from kb.storage.keys import KeyStore
 from kb.retrieval import Retriever
 from kb.store import KnowledgeBase
 

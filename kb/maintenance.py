@@ -11,19 +11,28 @@ import numpy as np
 
 from kb.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder, name_for_model_id
 from kb.models import Chunk
-from kb.store import DB_NAME, KnowledgeBase, recorded_model
-from kb.vectors import manifest_path_for
+from kb.store import KnowledgeBase, recorded_model
 
 
-def open_store(data_dir: Path, embedder_name: str | None = None) -> KnowledgeBase:
+def open_store(
+    data_dir: Path, embedder_name: str | None = None, store_url: str | None = None
+) -> KnowledgeBase:
     """Open (or create) the store; with no name, use the model the store was built with.
 
-    Naming a different model than the store's raises ModelMismatch.
+    Naming a different model than the store's raises ModelMismatch. `store_url` picks the
+    backend (None: the embedded SQLite store in `data_dir`).
     """
-    recorded = recorded_model(data_dir)
     if embedder_name is None:
+        recorded = _recorded(data_dir, store_url)
         embedder_name = name_for_model_id(recorded) if recorded else DEFAULT_EMBEDDER
-    return KnowledgeBase(data_dir, get_embedder(embedder_name))
+    return KnowledgeBase(data_dir, get_embedder(embedder_name), store_url=store_url)
+
+
+def _recorded(data_dir: Path, store_url: str | None) -> str | None:
+    if not store_url:
+        return recorded_model(data_dir)  # read-only: never creates a store to ask
+    with KnowledgeBase(data_dir, store_url=store_url) as probe:
+        return probe.model_id
 
 
 def reembed(
@@ -37,11 +46,8 @@ def reembed(
 
     Interrupted, it rolls back: the store keeps its previous model and vectors.
     """
-    rows = kb.db.execute(
-        "SELECT c.id, d.title, c.heading_path, c.text FROM chunks c "
-        "JOIN documents d ON d.id = c.document_id ORDER BY c.id"
-    ).fetchall()
-    with kb.transaction() as db:
+    rows = kb.catalog.chunks_for_embedding()
+    with kb.transaction():
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
             texts = [
@@ -49,16 +55,12 @@ def reembed(
                 for _, title, heading, text in part
             ]
             vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
-            db.executemany(
-                "UPDATE chunks SET embedding = ? WHERE id = ?",
-                [(vec.tobytes(), row[0]) for vec, row in zip(vectors, part, strict=True)],
+            kb.documents.replace_embeddings(
+                [(row[0], vec) for vec, row in zip(vectors, part, strict=True)]
             )
             if progress:
                 progress(len(part))
-        kb._set_meta("model_id", embedder.model_id)
-        kb._set_meta("dim", str(embedder.dim))
-        kb._bump_generation()
-    kb.embedder = embedder
+        kb.set_model(embedder)
     kb.rebuild_index()
     return len(rows)
 
@@ -66,12 +68,8 @@ def reembed(
 def describe(kb: KnowledgeBase) -> dict[str, Any]:
     """Counts by kind, visibility and language; model, generation and file sizes."""
 
-    def grouped(column: str) -> dict[str, int]:
-        rows = kb.db.execute(f"SELECT COALESCE({column}, '?'), COUNT(*) FROM documents GROUP BY 1")
-        return dict(rows.fetchall())
-
-    (tokens,) = kb.db.execute("SELECT COALESCE(SUM(token_count), 0) FROM chunks").fetchone()
-    files = [kb.data_dir / DB_NAME, kb.index_path, manifest_path_for(kb.index_path)]
+    grouped = kb.catalog.grouped_counts
+    tokens = kb.catalog.token_total()
     return {
         "data_dir": str(kb.data_dir),
         **kb.counts(),
@@ -82,5 +80,6 @@ def describe(kb: KnowledgeBase) -> dict[str, Any]:
         "model_id": kb.model_id,
         "generation": kb.generation,
         "vector_index_fresh": kb.index_is_fresh(),
-        "bytes": {f.name: f.stat().st_size for f in files if f.exists()},
+        "store": kb.backend.describe(),
+        "bytes": kb.backend.sizes(),
     }

@@ -5,7 +5,6 @@ with filters applied inside the store before anything is returned.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -15,10 +14,9 @@ from typing import Literal
 import numpy as np
 
 from kb.errors import InvalidInput
-from kb.filtering import filter_clause
-from kb.fts import chunks_passing, keyword_search
-from kb.models import SEARCH_MODES, ChunkHit, Hit, Kind, SearchFilters, SearchMode, Visibility
+from kb.models import SEARCH_MODES, ChunkHit, Hit, SearchFilters, SearchMode
 from kb.query_cleaning import clean_query
+from kb.storage.documents import ChunkRow
 from kb.store import KnowledgeBase
 
 MAX_K = 100
@@ -56,21 +54,6 @@ class FusionConfig:
     candidates: int = 50  # chunks taken from each retriever before grouping
     chunks_per_hit: int = 3
     snippet_chars: int = 320
-
-
-@dataclass
-class _Row:
-    chunk_id: int
-    ordinal: int
-    heading_path: tuple[str, ...]
-    text: str
-    external_id: str
-    title: str
-    url: str | None
-    kind: Kind
-    visibility: Visibility
-    lang: str | None
-    product: str | None
 
 
 class Retriever:
@@ -125,10 +108,10 @@ class Retriever:
         """BM25 of question + context, plus BM25 of the question alone: the latest message
         counts double, so history adds the entity it leaves out without drowning it. The
         question goes first, so a long history is what the query-term cap cuts."""
-        scored = keyword_search(self.kb.db, f"{text}\n{context}", filters, want)
+        scored = self.kb.keyword_search(f"{text}\n{context}", filters, want)
         if not context:
             return scored
-        own = dict(keyword_search(self.kb.db, text, filters, want))
+        own = dict(self.kb.keyword_search(text, filters, want))
         total = dict(own)
         for cid, score in scored:
             total[cid] = total.get(cid, 0.0) + score
@@ -164,8 +147,7 @@ class Retriever:
             fetch *= 4
 
     def _allowed(self, chunk_ids: list[int], filters: SearchFilters) -> set[int]:
-        where, params = filter_clause(filters)
-        return chunks_passing(self.kb.db, chunk_ids, where, params)
+        return self.kb.chunks_passing(chunk_ids, filters)
 
     def _fuse(
         self, dense_scored: list[tuple[int, float]], keyword_scored: list[tuple[int, float]], k: int
@@ -210,7 +192,7 @@ class Retriever:
         self,
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
-        rows: dict[int, _Row],
+        rows: dict[int, ChunkRow],
     ) -> tuple[dict[int, float], dict[str, float]]:
         """Cosine as is; BM25 over the top BM25 of this query; a candidate missing from one
         list gets that list's floor (the lowest cosine seen; no keyword match: 0)."""
@@ -241,7 +223,7 @@ class Retriever:
         self,
         ext: str,
         chunk_ids: list[int],
-        rows: dict[int, _Row],
+        rows: dict[int, ChunkRow],
         chunk_score: dict[int, float],
         doc_score: dict[str, float],
         doc_rank: dict[str, dict[str, int]],
@@ -278,23 +260,11 @@ class Retriever:
             dense_score=max(cosines) if cosines else None,
         )
 
-    def _rows(self, chunk_ids: set[int]) -> dict[int, _Row]:
-        out: dict[int, _Row] = {}
-        ids = list(chunk_ids)
-        for i in range(0, len(ids), 900):
-            part = ids[i : i + 900]
-            marks = ",".join("?" * len(part))
-            for r in self.kb.db.execute(
-                "SELECT c.id, c.ordinal, c.heading_path, c.text, d.external_id, d.title, d.url, "
-                "d.kind, d.visibility, d.lang, d.product FROM chunks c "
-                f"JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
-                part,
-            ):
-                out[r[0]] = _Row(r[0], r[1], tuple(json.loads(r[2])), *r[3:])
-        return out
+    def _rows(self, chunk_ids: set[int]) -> dict[int, ChunkRow]:
+        return self.kb.chunk_rows(chunk_ids)
 
 
-def _document_ranks(ranking: list[int], rows: dict[int, _Row]) -> dict[str, int]:
+def _document_ranks(ranking: list[int], rows: dict[int, ChunkRow]) -> dict[str, int]:
     """0-based rank of each document by its best chunk in one retriever's list."""
     ranks: dict[str, int] = {}
     for cid in ranking:

@@ -12,7 +12,7 @@ from copilot.app import build_state, create_app
 from copilot.config import Settings
 from copilot.state import AppState
 from ingest.pipeline import run
-from kb.keys import KeyStore
+from kb.storage.keys import KeyStore
 from kb.maintenance import open_store
 from tests.helpcenter import write_help_center
 

@@ -37,4 +37,4 @@ def embedder() -> HashingEmbedder:
 def kb(tmp_path: Path, embedder: HashingEmbedder) -> Iterator[KnowledgeBase]:
     store = KnowledgeBase(tmp_path / "store", embedder)
     yield store
-    store.db.close()
+    store.database.close()

@@ -192,7 +192,7 @@ def test_auth_errors(api: tuple[TestClient, Keys, AppState]) -> None:
     assert client.get("/v1/search", params={"q": "x"}).json()["error"]["code"] == "unauthorized"
     bad = client.get("/v1/search", params={"q": "x"}, headers=auth("kbc_dead_beef"))
     assert bad.status_code == 401
-    from kb.keys import KeyStore
+    from kb.storage.keys import KeyStore
 
     KeyStore(state.kb).revoke(keys.owner)
     revoked = client.get("/v1/search", params={"q": "x"}, headers=auth(keys.owner))

@@ -11,7 +11,7 @@ import pytest
 
 from copilot.app import build_state, create_app
 from copilot.config import Settings
-from kb.keys import KeyStore
+from kb.storage.keys import KeyStore
 from tests.live_server import free_port, serve
 from tests.test_clarify import build_clarify_store
 
@@ -32,7 +32,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     state.settings = state.settings.model_copy(update={"demo_widget_key": widget})
     with serve(create_app(state.settings, state=state), port) as url:
         yield url
-    state.kb.db.close()
+    state.kb.database.close()
 
 
 @pytest.fixture

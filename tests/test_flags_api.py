@@ -12,7 +12,7 @@ from bench.flags import build_labelled_store, labelled_config
 from copilot.app import build_state, create_app
 from copilot.config import Settings
 from kb.flags import run_scan
-from kb.keys import KeyStore
+from kb.storage.keys import KeyStore
 
 ROLES = ("agent", "owner", "admin", "widget")
 
@@ -32,7 +32,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, 
     }
     with TestClient(create_app(settings, state=state)) as client:
         yield client, tokens
-    kb.db.close()
+    kb.database.close()
 
 
 def auth(token: str) -> dict[str, str]:

@@ -59,7 +59,7 @@ def test_kbc_flags_show(tmp_path: Path) -> None:
     )
     FlagStore(kb).apply([finding], in_scope=lambda f: True, document_hashes={})
     flag_id = FlagStore(kb).list()[0].id
-    kb.db.close()
+    kb.database.close()
     result = CliRunner().invoke(
         main, ["--data-dir", str(store), "--embedder", "hashing-256", "flags", "show", str(flag_id)]
     )

@@ -16,7 +16,7 @@ from bench.flags import build_labelled_store, labelled_config
 from copilot.app import build_state, create_app
 from copilot.config import Settings
 from kb.flags import run_scan
-from kb.keys import KeyStore
+from kb.storage.keys import KeyStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -52,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     yield f"http://127.0.0.1:{port}", owner
     srv.should_exit = True
     thread.join(10)
-    kb.db.close()
+    kb.database.close()
 
 
 def _get(url: str, key: str) -> dict[str, object]:

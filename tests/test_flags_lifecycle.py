@@ -15,7 +15,7 @@ from kb.embedders import HashingEmbedder
 from kb.errors import InvalidInput, NotFound
 from kb.flags import FlagStore, ScanConfig, run_scan
 from kb.flags.scan import refresh_changed, still_detected
-from kb.flags.store import AUTO_CLOSED
+from kb.storage.flags import AUTO_CLOSED
 from kb.models import Document
 from kb.store import KnowledgeBase
 
@@ -57,7 +57,7 @@ def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
     store = KnowledgeBase(tmp_path / "store", HashingEmbedder(256))
     add(store, trial(14), ticket("T-1", 30, "2026-10-01T00:00:00Z"))
     yield store
-    store.db.close()
+    store.database.close()
 
 
 def add(kb: KnowledgeBase, *docs: Document) -> None:

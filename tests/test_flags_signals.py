@@ -17,7 +17,7 @@ from kb.flags.feedback import binomial_tail, wilson_lower
 from kb.flags.links import malformed
 from kb.flags.review import ReviewPolicy
 from kb.flags.scan import detect
-from kb.interactions import Interactions, LoggedAnswer
+from kb.storage.interactions import Interactions, LoggedAnswer
 from kb.models import Document
 from kb.store import KnowledgeBase
 
@@ -29,7 +29,7 @@ HOST = "https://help.example.test/articles/"
 def store(tmp_path: Path) -> Iterator[KnowledgeBase]:
     kb = KnowledgeBase(tmp_path / "store", HashingEmbedder(256))
     yield kb
-    kb.db.close()
+    kb.database.close()
 
 
 def article(ext: str, title: str, body: str, **kw: object) -> Document:

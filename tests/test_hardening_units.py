@@ -14,7 +14,7 @@ from copilot.config import Settings
 from copilot.ratelimit import RateLimiter
 from ingest.pipeline import url_problem
 from kb.errors import RateLimited
-from kb.schema import MIGRATIONS, migrate
+from kb.storage.sqlite_schema import MIGRATIONS, migrate
 
 
 def test_client_ip_trusts_forwarded_for_only_from_proxies() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kb.fts import document_frequencies, keyword_search, shaped_expression
 from kb.models import Chunk, Document, SearchFilters
+from kb.storage.sqlite_fts import document_frequencies, keyword_search, shaped_expression
 from kb.store import DocumentWrite, KnowledgeBase
 
 EVERYTHING = SearchFilters.everything()
@@ -29,7 +29,7 @@ def _fill(kb: KnowledgeBase) -> dict[str, int]:
         vector = kb.embedder.embed([chunk.embedding_text(doc.title)])
         writes.append(DocumentWrite(doc, [chunk], [ext], vector))
     kb.write(writes)
-    rows = kb.db.execute(
+    rows = kb.database.execute(
         "SELECT d.external_id, c.id FROM chunks c JOIN documents d ON d.id = c.document_id"
     )
     return {ext: cid for ext, cid in rows}
@@ -37,25 +37,25 @@ def _fill(kb: KnowledgeBase) -> dict[str, int]:
 
 def test_frequencies_come_from_the_index(kb: KnowledgeBase) -> None:
     _fill(kb)
-    df = document_frequencies(kb.db, ["bucket", "lifecycle", "glacier", "absent"])
+    df = document_frequencies(kb.database, ["bucket", "lifecycle", "glacier", "absent"])
     assert df == {"bucket": 60, "lifecycle": 3, "glacier": 2, "absent": 0}
 
 
 def test_under_budget_the_query_is_exact(kb: KnowledgeBase) -> None:
     _fill(kb)
     terms = ["bucket", "lifecycle"]
-    assert shaped_expression(kb.db, terms, budget=1000) == '"bucket" OR "lifecycle"'
-    assert keyword_search(kb.db, "bucket lifecycle", EVERYTHING, 10, budget=1000) == (
-        keyword_search(kb.db, "bucket lifecycle", EVERYTHING, 10, budget=None)
+    assert shaped_expression(kb.database, terms, budget=1000) == '"bucket" OR "lifecycle"'
+    assert keyword_search(kb.database, "bucket lifecycle", EVERYTHING, 10, budget=1000) == (
+        keyword_search(kb.database, "bucket lifecycle", EVERYTHING, 10, budget=None)
     )
 
 
 def test_over_budget_only_rows_with_rarer_terms_are_ranked(kb: KnowledgeBase) -> None:
     ids = _fill(kb)
-    expr = shaped_expression(kb.db, ["bucket", "lifecycle", "glacier"], budget=10)
+    expr = shaped_expression(kb.database, ["bucket", "lifecycle", "glacier"], budget=10)
     assert expr == '("glacier" OR "lifecycle") AND ("bucket" OR "lifecycle" OR "glacier")'
-    shaped = keyword_search(kb.db, "bucket lifecycle glacier", EVERYTHING, 10, budget=10)
-    exact = keyword_search(kb.db, "bucket lifecycle glacier", EVERYTHING, 10, budget=None)
+    shaped = keyword_search(kb.database, "bucket lifecycle glacier", EVERYTHING, 10, budget=10)
+    exact = keyword_search(kb.database, "bucket lifecycle glacier", EVERYTHING, 10, budget=None)
     assert {cid for cid, _ in shaped} == {ids[e] for e in ("rare-1", "rare-2", "rare-3", "other")}
     assert len(exact) == 10  # unbounded: the common-only rows fill the list too
     # Every term still scores: the row holding all three ranks first in both.
@@ -64,7 +64,7 @@ def test_over_budget_only_rows_with_rarer_terms_are_ranked(kb: KnowledgeBase) ->
 
 def test_when_every_term_is_common_the_two_rarest_must_both_match(kb: KnowledgeBase) -> None:
     ids = _fill(kb)
-    expr = shaped_expression(kb.db, ["bucket", "lifecycle"], budget=2)
+    expr = shaped_expression(kb.database, ["bucket", "lifecycle"], budget=2)
     assert expr == '("lifecycle" AND "bucket") AND ("bucket" OR "lifecycle")'
-    shaped = keyword_search(kb.db, "bucket lifecycle", EVERYTHING, 10, budget=2)
+    shaped = keyword_search(kb.database, "bucket lifecycle", EVERYTHING, 10, budget=2)
     assert {cid for cid, _ in shaped} == {ids[e] for e in ("rare-1", "rare-2", "rare-3")}

@@ -21,7 +21,7 @@ import pytest
 from copilot.app import build_state, create_app
 from copilot.config import Settings
 from copilot.state import AppState
-from kb.keys import KeyStore
+from kb.storage.keys import KeyStore
 from tests.api_fixtures import CANARY, build_store
 from tests.live_server import free_port, serve
 
@@ -65,7 +65,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     state.settings = state.settings.model_copy(update={"demo_widget_key": widget})
     with serve(create_app(state.settings, state=state), port) as base:
         yield Site(base=base, state=state, agent=agent, widget=widget)
-    state.kb.db.close()
+    state.kb.database.close()
 
 
 @pytest.fixture(scope="module")

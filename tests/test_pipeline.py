@@ -41,8 +41,8 @@ def _store(tmp_path: Path, embedder: HashingEmbedder) -> KnowledgeBase:
 
 
 def _consistent(kb: KnowledgeBase) -> None:
-    chunk_ids = {r[0] for r in kb.db.execute("SELECT id FROM chunks")}
-    fts_ids = {r[0] for r in kb.db.execute("SELECT rowid FROM chunks_fts")}
+    chunk_ids = {r[0] for r in kb.database.execute("SELECT id FROM chunks")}
+    fts_ids = {r[0] for r in kb.database.execute("SELECT rowid FROM chunks_fts")}
     index = kb.vectors._index
     vector_ids = {int(index.id_map.at(i)) for i in range(index.ntotal)}
     assert chunk_ids == fts_ids == vector_ids

@@ -10,10 +10,10 @@ import pytest
 
 from kb.embedders import HashingEmbedder
 from kb.errors import ModelMismatch, StoreCorrupt
-from kb.fts import keyword_search, match_expression
 from kb.maintenance import describe, open_store, reembed
 from kb.models import Chunk, Document, SearchFilters
-from kb.store import DocumentWrite, KnowledgeBase
+from kb.storage.sqlite_fts import keyword_search, match_expression
+from kb.store import INDEX_NAME, DocumentWrite, KnowledgeBase
 from kb.vectors import FaissIndex, read_manifest
 
 
@@ -26,7 +26,7 @@ def _write(kb: KnowledgeBase, ext: str, texts: list[str], **kw: object) -> None:
 
 
 def _chunk_ids(kb: KnowledgeBase) -> set[int]:
-    return {r[0] for r in kb.db.execute("SELECT id FROM chunks")}
+    return {r[0] for r in kb.database.execute("SELECT id FROM chunks")}
 
 
 def _index_ids(kb: KnowledgeBase) -> set[int]:
@@ -44,11 +44,11 @@ def test_write_replace_and_delete_keep_fts_and_vectors_in_step(kb: KnowledgeBase
     assert kb.counts() == {"documents": 2, "chunks": 2}
     assert _index_ids(kb) == _chunk_ids(kb)
     everything = SearchFilters.everything()
-    assert keyword_search(kb.db, "factor", everything, 10) == []
-    assert len(keyword_search(kb.db, "password", everything, 10)) == 1
+    assert keyword_search(kb.database, "factor", everything, 10) == []
+    assert len(keyword_search(kb.database, "password", everything, 10)) == 1
 
     assert kb.delete(["a", "missing"]) == 1
-    assert keyword_search(kb.db, "password", everything, 10) == []
+    assert keyword_search(kb.database, "password", everything, 10) == []
     assert _index_ids(kb) == _chunk_ids(kb)
     assert kb.get_document("a") is None and kb.get_document("b") is not None
 
@@ -63,7 +63,7 @@ def test_generation_counts_every_change_and_index_saves_with_manifest(
     assert kb.generation == start + 3
     assert kb.vectors.count == 1
     kb.save_index()
-    manifest = read_manifest(kb.index_path)
+    manifest = read_manifest(kb.data_dir / INDEX_NAME)
     assert manifest is not None
     assert (manifest.generation, manifest.count, manifest.model_id) == (
         kb.generation,
@@ -83,14 +83,14 @@ def test_crash_between_commit_and_index_save_recovers(tmp_path: Path) -> None:
     _ = kb.vectors
     _write(kb, "c", ["gamma text"])  # committed to SQLite ...
     kb.delete(["a"])
-    kb.db.close()  # ... and the process dies before the index is saved
+    kb.database.close()  # ... and the process dies before the index is saved
 
     kb = KnowledgeBase(tmp_path, embedder)
     assert not kb.index_is_fresh()
     assert _index_ids(kb) == _chunk_ids(kb)  # rebuilt from stored embeddings
     vec = embedder.embed(["gamma text"])[0]
     top_id, _ = kb.vectors.search(vec, 1)[0]
-    (ext,) = kb.db.execute(
+    (ext,) = kb.database.execute(
         "SELECT d.external_id FROM chunks c JOIN documents d ON d.id = c.document_id "
         "WHERE c.id = ?",
         (top_id,),
@@ -126,7 +126,7 @@ def test_reembed_switches_model_and_rebuilds(tmp_path: Path) -> None:
         assert reembed(kb, HashingEmbedder(32)) == 2
     with KnowledgeBase(tmp_path, HashingEmbedder(32)) as kb:
         assert kb.vectors.count == 2 and kb.vectors.dim == 32
-        stored = kb.db.execute("SELECT embedding FROM chunks LIMIT 1").fetchone()[0]
+        stored = kb.database.execute("SELECT embedding FROM chunks LIMIT 1").fetchone()[0]
         assert len(np.frombuffer(stored, dtype=np.float32)) == 32
 
 
@@ -134,7 +134,7 @@ def test_tickets_are_always_internal(kb: KnowledgeBase) -> None:
     doc = Document(external_id="t1", title="t", body="b", kind="ticket", visibility="public")
     assert doc.visibility == "internal"
     with pytest.raises(sqlite3.IntegrityError):
-        kb.db.execute(
+        kb.database.execute(
             "INSERT INTO documents (external_id, kind, title, body, visibility, "
             "translation_group, content_hash, ingested_at) "
             "VALUES ('x', 'ticket', 't', 'b', 'public', 'x', 'h', 'now')"
@@ -144,10 +144,10 @@ def test_tickets_are_always_internal(kb: KnowledgeBase) -> None:
 def test_visibility_filter_in_keyword_search(kb: KnowledgeBase) -> None:
     _write(kb, "pub", ["refund policy for annual plans"])
     _write(kb, "int", ["refund exceptions secret canary"], visibility="internal")
-    public = keyword_search(kb.db, "refund canary", SearchFilters.public(), 10)
-    both = keyword_search(kb.db, "refund canary", SearchFilters.everything(), 10)
+    public = keyword_search(kb.database, "refund canary", SearchFilters.public(), 10)
+    both = keyword_search(kb.database, "refund canary", SearchFilters.everything(), 10)
     assert len(public) == 1 and len(both) == 2
-    assert keyword_search(kb.db, "canary", SearchFilters(visibility=frozenset()), 10) == []
+    assert keyword_search(kb.database, "canary", SearchFilters(visibility=frozenset()), 10) == []
 
 
 def test_match_expression_quotes_terms_and_drops_stopwords() -> None:
@@ -201,7 +201,7 @@ def test_store_switches_to_float16_when_it_grows_past_the_threshold(tmp_path: Pa
     with KnowledgeBase(tmp_path, embedder, fp16_from_chunks=3) as kb:
         assert kb.vectors.index_type == "fp16-ip"  # reopened at 3 chunks: rebuilt as float16
         assert _index_ids(kb) == _chunk_ids(kb)
-        cid, blob = kb.db.execute(
+        cid, blob = kb.database.execute(
             "SELECT id, embedding FROM chunks WHERE text = 'gamma text'"
         ).fetchone()
         top_id, score = kb.vectors.search(np.frombuffer(blob, dtype=np.float32), 1)[0]
@@ -209,6 +209,6 @@ def test_store_switches_to_float16_when_it_grows_past_the_threshold(tmp_path: Pa
     manifest = read_manifest(tmp_path / "vectors.faiss")
     assert manifest is not None and manifest.index_type == "fp16-ip"
     with KnowledgeBase(tmp_path, embedder, fp16_from_chunks=3) as kb:
-        mtime = kb.index_path.stat().st_mtime_ns
+        mtime = (kb.data_dir / INDEX_NAME).stat().st_mtime_ns
         assert kb.vectors.index_type == "fp16-ip"
-        assert kb.index_path.stat().st_mtime_ns == mtime  # loaded, not rebuilt again
+        assert (kb.data_dir / INDEX_NAME).stat().st_mtime_ns == mtime  # loaded, not rebuilt again

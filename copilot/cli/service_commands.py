@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import click
 
-from kb.keys import ROLES, KeyStore
+from kb.storage.keys import ROLES, KeyStore
 from kb.store import KnowledgeBase
 
 

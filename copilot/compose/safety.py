@@ -25,7 +25,7 @@ from copilot.compose.sentences import split_segments
 from copilot.compose.types import Draft, Source
 from ingest.pipeline import url_problem
 from kb.flags.model import Finding, evidence_key
-from kb.flags.store import FlagStore
+from kb.storage.flags import FlagStore
 from kb.store import KnowledgeBase
 
 MAX_SENTENCE_CHARS = 2000  # longer "sentences" are checked on their first 2,000 characters

@@ -22,7 +22,7 @@ from copilot.schemas.answers import (
 )
 from copilot.schemas.common import ERROR_RESPONSES
 from kb.errors import PayloadTooLarge
-from kb.interactions import LoggedAnswer
+from kb.storage.interactions import LoggedAnswer
 
 router = APIRouter(prefix="/v1", tags=["answers"], responses=ERROR_RESPONSES)
 

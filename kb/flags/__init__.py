@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kb.flags.model import REASONS, SEVERITIES, STATUSES, Finding, Flag
 from kb.flags.scan import ScanConfig, ScanSummary, recheck_documents, run_scan
-from kb.flags.store import FlagStore
+from kb.storage.flags import FlagStore
 
 __all__ = [
     "REASONS",

@@ -24,8 +24,8 @@ from kb.flags.gaps import GapConfig, covered, find_gaps
 from kb.flags.links import LinkIndex, find_broken_links
 from kb.flags.model import REASONS, Finding, Flag
 from kb.flags.review import ReviewPolicy, find_review_due
-from kb.flags.store import ApplyCounts, FlagStore
 from kb.flags.translations import find_outdated_translations
+from kb.storage.flags import ApplyCounts, FlagStore
 from kb.store import KnowledgeBase
 
 DOCUMENT_REASONS = tuple(r for r in REASONS if r != "missing_article")

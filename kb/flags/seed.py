@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import InvalidInput
-from kb.interactions import Interactions, LoggedAnswer
+from kb.storage.interactions import Interactions, LoggedAnswer
 from kb.store import KnowledgeBase
 
 

@@ -70,7 +70,7 @@ class FlagStore:
         self.kb = kb
 
     def get(self, flag_id: int) -> Flag:
-        row = self.kb.db.execute(
+        row = self.kb.database.execute(
             f"SELECT {_COLUMNS} FROM flags WHERE id = ?", (flag_id,)
         ).fetchone()
         if row is None:
@@ -113,11 +113,11 @@ class FlagStore:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
-        return [_flag(r) for r in self.kb.db.execute(sql, args).fetchall()]
+        return [_flag(r) for r in self.kb.database.execute(sql, args).fetchall()]
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
-        for reason, status, n in self.kb.db.execute(
+        for reason, status, n in self.kb.database.execute(
             "SELECT reason, status, COUNT(*) FROM flags GROUP BY reason, status"
         ):
             out.setdefault(reason, {})[status] = n
@@ -152,7 +152,8 @@ class FlagStore:
         if target == "dismissed" and flag.evidence_key not in dismissed:
             dismissed.append(flag.evidence_key)
         changed = target != flag.status
-        with self.kb.transaction() as db:
+        db = self.kb.database
+        with self.kb.transaction():
             db.execute(
                 "UPDATE flags SET status = ?, note = ?, dismissed_keys = ?, updated_at = ?, "
                 "status_changed_at = ? WHERE id = ?",
@@ -179,7 +180,8 @@ class FlagStore:
         counts = ApplyCounts()
         now = _now()
         seen: set[str] = set()
-        with self.kb.transaction() as db:
+        db = self.kb.database
+        with self.kb.transaction():
             existing = {
                 f.subject: f
                 for f in (_flag(r) for r in db.execute(f"SELECT {_COLUMNS} FROM flags").fetchall())
@@ -258,7 +260,7 @@ class FlagStore:
 
     def stale_documents(self) -> builtins.list[str]:
         """Articles changed since their flags were computed (they need a re-check)."""
-        rows = self.kb.db.execute(
+        rows = self.kb.database.execute(
             "SELECT DISTINCT f.document_id FROM flags f JOIN documents d "
             "ON d.external_id = f.document_id WHERE f.status IN ('open', 'acknowledged', 'fixed') "
             "AND f.document_hash IS NOT NULL AND f.document_hash <> d.content_hash"

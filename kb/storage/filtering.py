@@ -1,4 +1,6 @@
-"""SQL for search filters: the one place visibility, kind, lang and product are enforced."""
+"""SQL for search filters: the one place visibility, kind, lang and product are enforced.
+
+Portable SQL with `?` placeholders (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,13 @@ def filter_clause(filters: SearchFilters, doc: str = "d") -> tuple[str, list[obj
     params: list[object] = []
     vis = sorted(filters.visibility)
     if not vis:
-        return "0", []
+        return "1 = 0", []
     parts.append(f"{doc}.visibility IN ({','.join('?' * len(vis))})")
     params += vis
     if filters.kinds is not None:
         kinds = sorted(filters.kinds)
         if not kinds:
-            return "0", []
+            return "1 = 0", []
         parts.append(f"{doc}.kind IN ({','.join('?' * len(kinds))})")
         params += kinds
     if filters.lang:

@@ -13,6 +13,10 @@ from typing import Any
 from kb.errors import InvalidInput, NotFound
 from kb.store import KnowledgeBase
 
+RECENT_COLUMNS = (
+    "id, created_at, question, lang, outcome, reason, confidence, sources, latency_ms, generator"
+)
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -40,11 +44,12 @@ class Interactions:
         self.kb = kb
 
     def log_answer(self, a: LoggedAnswer) -> int:
-        with self.kb.transaction() as db:
-            cur = db.execute(
+        db = self.kb.database
+        with self.kb.transaction():
+            row = db.execute(
                 "INSERT INTO answer_log (created_at, question, lang, outcome, reason, confidence, "
                 "sources, answer, latency_ms, generator, key_id, client) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     _now(),
                     a.question,
@@ -59,8 +64,8 @@ class Interactions:
                     a.key_id,
                     a.client,
                 ),
-            )
-        return int(cur.lastrowid or 0)
+            ).fetchone()
+        return int(row[0])
 
     def log_draft(
         self,
@@ -72,16 +77,17 @@ class Interactions:
         generator: str,
         key_id: int | None,
     ) -> int:
-        with self.kb.transaction() as db:
-            cur = db.execute(
+        db = self.kb.database
+        with self.kb.transaction():
+            row = db.execute(
                 "INSERT INTO drafts (created_at, draft, lang, sources, confidence, generator, "
-                "key_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "key_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (_now(), draft, lang, json.dumps(sources), confidence, generator, key_id),
-            )
-        return int(cur.lastrowid or 0)
+            ).fetchone()
+        return int(row[0])
 
     def draft_text(self, draft_id: int) -> tuple[str, list[str]]:
-        row = self.kb.db.execute(
+        row = self.kb.database.execute(
             "SELECT draft, sources FROM drafts WHERE id = ?", (draft_id,)
         ).fetchone()
         if row is None:
@@ -93,7 +99,7 @@ class Interactions:
 
     def answer_owner(self, answer_id: int) -> tuple[int | None, str | None, list[str]]:
         """(key id, client, sources) of a logged answer, or NotFound."""
-        row = self.kb.db.execute(
+        row = self.kb.database.execute(
             "SELECT key_id, client, sources FROM answer_log WHERE id = ?", (answer_id,)
         ).fetchone()
         if row is None:
@@ -125,7 +131,8 @@ class Interactions:
         target, target_id = (
             ("answer_id", answer_id) if answer_id is not None else ("draft_id", draft_id)
         )
-        with self.kb.transaction() as db:
+        db = self.kb.database
+        with self.kb.transaction():
             row = None
             if client is not None:
                 row = db.execute(
@@ -141,10 +148,10 @@ class Interactions:
                     (_now(), vote, final_reply, edit_distance, comment, row[0]),
                 )
                 return int(row[0])
-            cur = db.execute(
+            row = db.execute(
                 "INSERT INTO feedback (created_at, answer_id, draft_id, helpful, final_reply, "
                 "edit_distance, comment, sources, key_id, client) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     _now(),
                     answer_id,
@@ -157,14 +164,13 @@ class Interactions:
                     key_id,
                     client,
                 ),
-            )
-        return int(cur.lastrowid or 0)
+            ).fetchone()
+        return int(row[0])
 
     def recent_answers(self, limit: int = 100) -> list[dict[str, Any]]:
-        rows = self.kb.db.execute(
-            "SELECT id, created_at, question, lang, outcome, reason, confidence, sources, "
-            "latency_ms, generator FROM answer_log ORDER BY id DESC LIMIT ?",
+        rows = self.kb.database.execute(
+            f"SELECT {RECENT_COLUMNS} FROM answer_log ORDER BY id DESC LIMIT ?",
             (limit,),
         )
-        cols = [c[0] for c in rows.description]
+        cols = RECENT_COLUMNS.split(", ")
         return [dict(zip(cols, r, strict=True)) for r in rows.fetchall()]

@@ -70,7 +70,8 @@ class KeyStore:
         clean = tuple(normalize_origin(o) for o in origins)
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(24)
-        with self.kb.transaction() as db:
+        db = self.kb.database
+        with self.kb.transaction():
             db.execute(
                 "INSERT INTO api_keys (prefix, key_hash, role, name, origins, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -97,11 +98,12 @@ class KeyStore:
             if last is not None and now - last < self.TOUCH_INTERVAL_S:
                 return
             self._touched[key_id] = now
-        with self.kb.transaction() as db:
+        db = self.kb.database
+        with self.kb.transaction():
             db.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (_now(), key_id))
 
     def list(self) -> list[ApiKey]:
-        rows = self.kb.db.execute(
+        rows = self.kb.database.execute(
             "SELECT id, key_hash, prefix, role, name, origins, created_at, revoked_at, "
             "last_used_at FROM api_keys ORDER BY id"
         ).fetchall()
@@ -109,7 +111,8 @@ class KeyStore:
 
     def revoke(self, prefix: str) -> None:
         prefix = prefix.removeprefix("kbc_").split("_", 1)[0]
-        with self.kb.transaction() as db:
+        db = self.kb.database
+        with self.kb.transaction():
             cur = db.execute(
                 "UPDATE api_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL",
                 (_now(), prefix),
@@ -118,7 +121,7 @@ class KeyStore:
             raise NotFound(f"no active key with prefix {prefix!r}")
 
     def _row(self, where: str, *params: object) -> tuple | None:
-        return self.kb.db.execute(
+        return self.kb.database.execute(
             "SELECT id, key_hash, prefix, role, name, origins, created_at, revoked_at, "
             f"last_used_at FROM api_keys WHERE {where}",
             params,

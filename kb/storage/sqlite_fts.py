@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import unicodedata
+from collections.abc import Sequence
 
-from kb.filtering import filter_clause
 from kb.models import SearchFilters
+from kb.storage.database import Database, placeholders
+from kb.storage.filtering import filter_clause
 
 # bm25() column weights for (title, heading, text): a match in the title says more.
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
@@ -58,12 +59,17 @@ def _fold(term: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
 
 
-def document_frequencies(db: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
-    """Rows of the FTS index holding each term (fts5vocab, one indexed lookup per term)."""
+def _vocabulary(db: Database) -> None:
+    """The FTS5 vocabulary as a per-connection TEMP table (no schema change)."""
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_terms "
         "USING fts5vocab(main, 'chunks_fts', 'row')"
     )
+
+
+def document_frequencies(db: Database, terms: list[str]) -> dict[str, int]:
+    """Rows of the FTS index holding each term (fts5vocab, one indexed lookup per term)."""
+    _vocabulary(db)
     out = {}
     for term in terms:
         row = db.execute("SELECT doc FROM temp.chunks_fts_terms WHERE term = ?", (_fold(term),))
@@ -72,7 +78,7 @@ def document_frequencies(db: sqlite3.Connection, terms: list[str]) -> dict[str, 
     return out
 
 
-def shaped_expression(db: sqlite3.Connection, terms: list[str], budget: int) -> str:
+def shaped_expression(db: Database, terms: list[str], budget: int) -> str:
     """The MATCH string for `terms`, limited to about `budget` candidate rows when the plain
     OR of every term would match more (see the module docstring)."""
     everything = _any_of(terms)
@@ -94,7 +100,7 @@ def shaped_expression(db: sqlite3.Connection, terms: list[str], budget: int) -> 
 
 
 def keyword_search(
-    db: sqlite3.Connection,
+    db: Database,
     query: str,
     filters: SearchFilters,
     limit: int,
@@ -128,17 +134,43 @@ def keyword_search(
 
 
 def chunks_passing(
-    db: sqlite3.Connection, chunk_ids: list[int], where: str, params: list[object]
+    db: Database, chunk_ids: list[int], where: str, params: list[object]
 ) -> set[int]:
     """The chunk ids among `chunk_ids` whose document passes the filter clause."""
     out: set[int] = set()
     for i in range(0, len(chunk_ids), 900):
         part = chunk_ids[i : i + 900]
-        marks = ",".join("?" * len(part))
         rows = db.execute(
             "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
-            f"WHERE c.id IN ({marks}) AND {where}",
+            f"WHERE c.id IN ({placeholders(len(part))}) AND {where}",
             [*part, *params],
         )
         out.update(r[0] for r in rows)
     return out
+
+
+class Fts5Index:
+    """The SQLite backend's `KeywordIndex`: FTS5 BM25 with a bounded candidate tail."""
+
+    def __init__(self, db: Database, budget: int | None = CANDIDATE_BUDGET) -> None:
+        self.db = db
+        self.budget = budget
+
+    def search(self, query: str, filters: SearchFilters, limit: int) -> list[tuple[int, float]]:
+        return keyword_search(self.db, query, filters, limit, self.budget)
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """Chunks holding each term exactly as given (the index stores lower-case terms
+        with diacritics removed; callers that want that folding apply it)."""
+        _vocabulary(self.db)
+        out: dict[str, int] = {}
+        wanted = list(dict.fromkeys(terms))
+        for i in range(0, len(wanted), 900):
+            part = wanted[i : i + 900]
+            rows = self.db.execute(
+                "SELECT term, doc FROM temp.chunks_fts_terms "
+                f"WHERE term IN ({placeholders(len(part))})",
+                part,
+            )
+            out.update((str(t), int(n)) for t, n in rows)
+        return {t: out.get(t, 0) for t in terms}
