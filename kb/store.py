@@ -64,6 +64,7 @@ class KnowledgeBase:
         self.catalog = Catalog(self.database)
         self._check_model()
         self._keeper = self.backend.vector_keeper(self, fp16_from_chunks)
+        self._closed = False
 
     # -- metadata -------------------------------------------------------------------------
 
@@ -211,6 +212,10 @@ class KnowledgeBase:
         return self._keeper.is_fresh()
 
     def close(self) -> None:
+        """Save the vector index and close the database (a second close does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         self.save_index()
         self.database.close()
 
