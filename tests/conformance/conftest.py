@@ -47,10 +47,7 @@ def open_store(tmp_path: Path, store_url: str | None) -> Iterator[Callable[[], K
 
     yield make
     for kb in opened:
-        try:
-            kb.close()
-        except Exception:
-            pass
+        kb.close()
 
 
 @pytest.fixture
