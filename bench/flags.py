@@ -122,7 +122,7 @@ def labelled(embedder_name: str, which: str = "dev", brief: bool = False) -> dic
                 "negatives": len(labels["negatives"]),
             },
         }
-        kb.db.close()
+        kb.database.close()
     print(f"{which} set: {result['labels']} embedder {result['embedder']}")
     print(
         f"{'reason':26} {'flags':>5} {'pos':>4} {'neg':>4} {'precision':>9} {'recall':>6}"
@@ -166,7 +166,7 @@ def aws(n: int, store: Path | None) -> dict[str, Any]:
         "scan": summary.as_dict(),
         "peak_rss_mib": round(peak_rss_mib()),
     }
-    kb.db.close()
+    kb.database.close()
     print(f"aws-docs: {counts['documents']} articles, {counts['chunks']} chunks; scan {wall:.1f}s")
     for name, seconds in summary.seconds.items():
         print(f"  {name:26} {seconds:8.2f}s  found {summary.found.get(name, '')}")

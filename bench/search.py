@@ -42,10 +42,7 @@ def sample_queries(kb: KnowledgeBase, n: int, seed: int = 7) -> list[str]:
 def sample_queries_with_source(kb: KnowledgeBase, n: int, seed: int) -> list[tuple[str, int]]:
     """(query, id of the chunk it was cut from)."""
     rng = random.Random(seed)
-    rows = kb.db.execute(
-        "SELECT c.id, d.title, c.text FROM chunks c JOIN documents d "
-        "ON d.id = c.document_id ORDER BY c.id"
-    ).fetchall()
+    rows = [(cid, title, text) for cid, title, _, text in kb.catalog.chunks_for_embedding()]
     queries = []
     for chunk_id, title, text in rng.sample(rows, min(n, len(rows))):
         words = text.split()
@@ -63,7 +60,7 @@ def keyword_breakdown(kb: KnowledgeBase, queries: list[tuple[str, int]]) -> dict
         times, tops[name] = [], []
         for q, _ in queries:
             t = time.perf_counter()
-            found = keyword_search(kb.db, q, everything, 40, budget=budget)
+            found = keyword_search(kb.database, q, everything, 40, budget=budget)
             times.append((time.perf_counter() - t) * 1000)
             tops[name].append([cid for cid, _ in found[:10]])
         out[f"bm25_{name}_p50_ms"] = round(percentile(times, 50), 2)

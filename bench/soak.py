@@ -237,14 +237,16 @@ def _check(store: Path, ids: list[str]) -> dict[str, object]:
     from kb.maintenance import open_store
 
     with open_store(store) as kb:
-        stored = dict(kb.db.execute("SELECT external_id, id FROM documents").fetchall())
-        chunkless = kb.db.execute(
+        # The SQLite backend's own consistency (FTS5 rows, integrity_check): storage-level SQL.
+        db = kb.database
+        stored = dict(db.execute("SELECT external_id, id FROM documents").fetchall())
+        chunkless = db.execute(
             "SELECT COUNT(*) FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM chunks c WHERE c.document_id = d.id)"
         ).fetchone()[0]
-        (chunks,) = kb.db.execute("SELECT COUNT(*) FROM chunks").fetchone()
-        (fts,) = kb.db.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()
-        (integrity,) = kb.db.execute("PRAGMA integrity_check").fetchone()
+        (chunks,) = db.execute("SELECT COUNT(*) FROM chunks").fetchone()
+        (fts,) = db.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()
+        (integrity,) = db.execute("PRAGMA integrity_check").fetchone()
         vectors = kb.vectors.count
         fresh = kb.index_is_fresh()
     lost = sorted(set(ids) - set(stored))

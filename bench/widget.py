@@ -131,7 +131,7 @@ def running_site(data_dir: Path, **settings: Any) -> Iterator[Site]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        state.kb.db.close()
+        state.kb.database.close()
 
 
 def widget_size() -> tuple[int, int]:

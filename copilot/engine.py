@@ -155,20 +155,13 @@ class Copilot:
     def _known_urls(kb: KnowledgeBase) -> set[str]:
         """URLs a draft may link: public articles' only (an intranet URL quoted in a public
         article is dropped from what customers see)."""
-        rows = kb.db.execute(
-            "SELECT url FROM documents WHERE url IS NOT NULL AND visibility = 'public' "
-            "AND kind = 'article'"
-        )
-        return {r[0] for r in rows}
+        return kb.catalog.public_article_urls()
 
     def languages(self) -> set[str]:
         """Languages the help center has articles in (cached per store generation)."""
         generation = self.kb.generation
         if self._languages is None or self._languages[0] != generation:
-            rows = self.kb.db.execute(
-                "SELECT DISTINCT lang FROM documents WHERE kind = 'article' AND lang IS NOT NULL"
-            )
-            self._languages = (generation, {r[0] for r in rows} | {"en"})
+            self._languages = (generation, self.kb.catalog.article_languages() | {"en"})
         return self._languages[1]
 
     @property
@@ -343,7 +336,7 @@ class Copilot:
         generation = self.kb.generation
         if current is None:
             current = _Decision(
-                load_for_store(self.kb.data_dir), StoreTermStats(self.kb.db), generation
+                load_for_store(self.kb.data_dir), StoreTermStats(self.kb), generation
             )
             self._answerability = current
         elif current.generation != generation:

@@ -6,13 +6,14 @@ articles, hand-off rule) or `Copilot.reply` (agents) exactly as the routes call 
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from copilot.compose import Draft, is_courtesy
 from copilot.config import Settings
@@ -104,10 +105,20 @@ class _Run:
 
 def catalog(kb: KnowledgeBase) -> dict[str, DocInfo]:
     """Every stored document's id, title, kind and source-specific type (e.g. faq/review)."""
-    rows = kb.db.execute(
-        "SELECT external_id, title, kind, json_extract(meta, '$.doc_type') FROM documents"
-    )
-    return {r[0]: DocInfo(r[1], r[2], r[3]) for r in rows}
+    return {
+        d.external_id: DocInfo(d.title, d.kind, _json_scalar(d.meta.get("doc_type")))
+        for d in kb.catalog.document_entries()
+    }
+
+
+def _json_scalar(value: Any) -> Any:
+    """A meta value as SQLite's json_extract gave it (which this catalog read once used):
+    booleans as 0/1, objects and lists as compact JSON text."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
 
 
 def run_eval(

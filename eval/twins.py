@@ -34,17 +34,7 @@ def twin_of(ticket: Ticket, excluded: Collection[str]) -> Ticket:
 
 def excluded_documents(kb: KnowledgeBase, gold_ids: Iterable[str]) -> set[str]:
     """The gold documents and every document of their translation groups."""
-    gold = sorted(set(gold_ids))
-    if not gold:
-        return set()
-    marks = ",".join("?" * len(gold))
-    rows = kb.db.execute(
-        "SELECT external_id FROM documents WHERE translation_group IN "
-        f"(SELECT translation_group FROM documents WHERE external_id IN ({marks})) "
-        f"OR external_id IN ({marks})",
-        [*gold, *gold],
-    )
-    return {r[0] for r in rows}
+    return kb.catalog.translation_family(gold_ids)
 
 
 class ExcludingRetriever(Retriever):
@@ -57,20 +47,7 @@ class ExcludingRetriever(Retriever):
 
     def exclude(self, external_ids: Collection[str]) -> None:
         self._excluded_docs = frozenset(external_ids)
-        ids = sorted(self._excluded_docs)
-        chunks: set[int] = set()
-        for i in range(0, len(ids), 900):
-            part = ids[i : i + 900]
-            marks = ",".join("?" * len(part))
-            chunks.update(
-                r[0]
-                for r in self.kb.db.execute(
-                    "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
-                    f"WHERE d.external_id IN ({marks})",
-                    part,
-                )
-            )
-        self._excluded_chunks = frozenset(chunks)
+        self._excluded_chunks = frozenset(self.kb.catalog.chunk_ids_of(self._excluded_docs))
 
     @property
     def excluded(self) -> frozenset[str]:

@@ -325,10 +325,8 @@ def test_feedback_on_answers_and_drafts(api: tuple[TestClient, Keys, AppState]) 
         headers=auth(keys.widget, WIDGET_ORIGIN),
     )
     assert ok.status_code == 200
-    row = state.kb.db.execute(
-        "SELECT helpful, sources FROM feedback WHERE id = ?", (ok.json()["feedback_id"],)
-    ).fetchone()
-    assert row[0] == 0 and "kb-password" in row[1]
+    (row,) = [f for f in state.kb.catalog.feedback_rows() if f.id == ok.json()["feedback_id"]]
+    assert row.helpful == 0 and any("kb-password" in s for s in row.sources)
     widget_on_draft = client.post(
         "/v1/feedback",
         json={"draft_id": draft["draft_id"], "helpful": True},

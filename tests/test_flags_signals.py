@@ -17,8 +17,8 @@ from kb.flags.feedback import binomial_tail, wilson_lower
 from kb.flags.links import malformed
 from kb.flags.review import ReviewPolicy
 from kb.flags.scan import detect
-from kb.storage.interactions import Interactions, LoggedAnswer
 from kb.models import Document
+from kb.storage.interactions import Interactions, LoggedAnswer
 from kb.store import KnowledgeBase
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -417,9 +417,7 @@ def _ask(
     aid = log.log_answer(
         LoggedAnswer(question, "en", "handoff", reason, 0.1, [], None, 1.0, "t", None)
     )
-    when = NOW.replace(day=20 - days_ago).isoformat()
-    with kb.transaction() as db:
-        db.execute("UPDATE answer_log SET created_at = ? WHERE id = ?", (when, aid))
+    log.date_answer(aid, NOW.replace(day=20 - days_ago).isoformat())
 
 
 def test_missing_article_cluster_with_suggested_title(store: KnowledgeBase) -> None:

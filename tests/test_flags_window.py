@@ -49,8 +49,7 @@ def test_ticket_resolved_before_the_last_edit_never_counts(store) -> None:  # ty
 
 def test_undated_article_uses_its_own_window(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _old_article_and_ticket(store, "2025-07-02T09:30:00Z")
-    with store.transaction() as db:
-        db.execute("UPDATE documents SET updated_at = NULL WHERE external_id = 'pickup'")
+    add(store, article("pickup", "Schedule a courier pickup", PICKUP, updated_at=None))
     assert found(store, "contradicted_by_tickets") == []  # 16 months > the 365-day default
     wide = ContradictionConfig(undated_window_days=730)
     assert len(found(store, "contradicted_by_tickets", contradictions=wide)) == 1

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from copilot.app import create_app
 from copilot.state import AppState
 from kb.flags import FlagStore
+from kb.storage.keys import KeyStore
 from tests.api_fixtures import WIDGET_ORIGIN, Keys, auth, build_store, client_for
 
 BIG = 2**63
@@ -111,17 +112,16 @@ def test_votes_cannot_be_manufactured(api: tuple[TestClient, Keys, AppState]) ->
         ]
         assert {r.status_code for r in votes} == {200}
         assert len({r.json()["feedback_id"] for r in votes}) == 1  # a repeat replaces the vote
-        (rows,) = state.kb.db.execute(
-            "SELECT COUNT(*) FROM feedback WHERE answer_id = ?", (mine,)
-        ).fetchone()
-        assert rows == 1
+        assert [f.answer_id for f in state.kb.catalog.feedback_rows()].count(mine) == 1
         changed = alice.post(
             "/v1/feedback", json={"answer_id": mine, "helpful": True}, headers=widget
         )
-        helpful = state.kb.db.execute(
-            "SELECT helpful FROM feedback WHERE id = ?", (changed.json()["feedback_id"],)
-        ).fetchone()
-        assert helpful == (1,)
+        helpful = [
+            f.helpful
+            for f in state.kb.catalog.feedback_rows()
+            if f.id == changed.json()["feedback_id"]
+        ]
+        assert helpful == [1]
         theirs = bob.post(
             "/v1/feedback", json={"answer_id": mine, "helpful": False}, headers=widget
         )
@@ -205,9 +205,7 @@ def test_last_used_at_is_written(api: tuple[TestClient, Keys, AppState]) -> None
     client, keys, state = api
     prefix = keys.agent.split("_")[1]
     client.get("/v1/search", params={"q": "password"}, headers=auth(keys.agent))
-    (used,) = state.kb.db.execute(
-        "SELECT last_used_at FROM api_keys WHERE prefix = ?", (prefix,)
-    ).fetchone()
+    (used,) = [k.last_used_at for k in KeyStore(state.kb).list() if k.prefix == prefix]
     assert used is not None
 
 

@@ -270,7 +270,7 @@ def _recompute(ctx: click.Context, rows_path: Path) -> list[Any]:
     rows = calibration.read_rows(rows_path)
     inputs = calibration.read_inputs(rows_path.parent / INPUTS_FILE)
     with open_store(rows_path.parent, ctx.obj["embedder"]) as kb:
-        calibration.recompute(rows, inputs, StoreTermStats(kb.db))
+        calibration.recompute(rows, inputs, StoreTermStats(kb))
     return rows
 
 

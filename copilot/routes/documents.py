@@ -73,11 +73,7 @@ def upsert(state: State, caller: DocumentCaller, body: DocumentIn) -> DocumentOu
     status: Literal["added", "updated", "unchanged"] = (
         "added" if summary.added else "updated" if summary.updated else "unchanged"
     )
-    (chunks,) = kb.db.execute(
-        "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id "
-        "WHERE d.external_id = ?",
-        (doc.external_id,),
-    ).fetchone()
+    chunks = kb.catalog.chunk_count_of(doc.external_id)
     return DocumentOut(external_id=doc.external_id, kind=doc.kind, status=status, chunks=chunks)
 
 

@@ -1,14 +1,13 @@
 """How specific a term is in this store: document frequency read from the keyword index.
 
 A term no chunk contains ("Klarna", "HIPAA") is as specific as a term can be; a term most
-chunks contain ("tv" in a TV manual) says little. Read through FTS5's own vocabulary
-(`fts5vocab`, a per-connection TEMP table: no schema change), cached per store generation.
+chunks contain ("tv" in a TV manual) says little. Read from the store's keyword index (the
+terms as given, no folding), cached per store generation.
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
 import threading
 from collections.abc import Sequence
 from typing import Protocol
@@ -22,11 +21,21 @@ class TermStats(Protocol):
         ...
 
 
-class StoreTermStats:
-    """IDF from a store's FTS5 index; `db` is the store's connection (used under its lock)."""
+class FrequencySource(Protocol):
+    """What term statistics read from a store (`kb.store.KnowledgeBase` is one)."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock | None = None) -> None:
-        self.db = db
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """Chunks holding each index term, looked up exactly as given."""
+        ...
+
+    def chunk_count(self) -> int: ...
+
+
+class StoreTermStats:
+    """IDF from a store's keyword index; the chunk total is read once until `reset`."""
+
+    def __init__(self, store: FrequencySource, lock: threading.RLock | None = None) -> None:
+        self.store = store
         self._lock = lock or threading.RLock()
         self._cache: dict[str, float] = {}
         self._ready = False
@@ -39,11 +48,7 @@ class StoreTermStats:
             self._ready = False
 
     def _prepare(self) -> None:
-        self.db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kbc_term_rows "
-            "USING fts5vocab(main, chunks_fts, row)"
-        )
-        self._total = int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        self._total = self.store.chunk_count()
         self._ready = True
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
@@ -52,12 +57,7 @@ class StoreTermStats:
                 self._prepare()
             todo = [t for t in dict.fromkeys(terms) if t not in self._cache]
             if todo:
-                marks = ",".join("?" * len(todo))
-                found = dict(
-                    self.db.execute(
-                        f"SELECT term, doc FROM temp.kbc_term_rows WHERE term IN ({marks})", todo
-                    ).fetchall()
-                )
+                found = self.store.document_frequencies(todo)
                 if len(self._cache) + len(todo) > CACHE_SIZE:
                     self._cache.clear()
                 for term in todo:

@@ -80,9 +80,7 @@ class ArticleTermStats:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.df: Counter[str] = Counter()
         self.total = 0
-        for title, body in kb.db.execute(
-            "SELECT title, body FROM documents WHERE kind = 'article'"
-        ):
+        for title, body in kb.catalog.iter_article_texts():
             self.total += 1
             self.df.update({_key(t) for t in content_terms(f"{title} {body}")})
 
@@ -211,7 +209,7 @@ class AnswerabilityCheck:
         from kb.answerability import StoreTermStats, load_for_store
 
         self.model = load_for_store(kb.data_dir)
-        self.stats = StoreTermStats(kb.db)
+        self.stats = StoreTermStats(kb)
         self.articles = articles
         self.filters = filters or SearchFilters.public()
         self._retriever = Retriever(kb)

@@ -84,11 +84,7 @@ def _load_chunks(
     kb: KnowledgeBase, cfg: DuplicateConfig, docs: set[str] | None, langs: dict[str, str]
 ) -> list[_Chunk]:
     out = []
-    rows = kb.db.execute(
-        "SELECT c.id, d.external_id, c.text FROM chunks c JOIN documents d ON d.id = c.document_id "
-        "WHERE d.kind = 'article' ORDER BY c.id"
-    )
-    for cid, ext, text in rows:
+    for cid, ext, text in kb.catalog.article_chunk_texts():
         if (docs is not None and ext not in docs) or ext not in langs:
             continue
         sh = shingles(text, cfg.shingle)
@@ -234,13 +230,7 @@ def _by_meaning(
 
 def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
     """Chunk id -> text, in batched reads (one query per 500 ids, not one per pair)."""
-    wanted = sorted(ids)
-    out: dict[int, str] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i : i + 500]
-        marks = ",".join("?" * len(part))
-        out.update(kb.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", part))
-    return out
+    return kb.catalog.chunk_texts_by_id(ids)
 
 
 def _finding(

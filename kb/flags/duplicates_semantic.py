@@ -63,14 +63,9 @@ def article_means(kb: KnowledgeBase, docs: set[str]) -> tuple[list[str], np.ndar
     means: list[np.ndarray] = []
     current: str | None = None
     total: np.ndarray | None = None
-    rows = kb.db.execute(
-        "SELECT d.external_id, c.embedding FROM chunks c JOIN documents d "
-        "ON d.id = c.document_id WHERE d.kind = 'article' ORDER BY d.id, c.ordinal"
-    )
-    for ext, blob in rows:
+    for ext, vec in kb.catalog.iter_article_vectors():
         if ext not in docs:
             continue
-        vec = np.frombuffer(blob, dtype=np.float32)
         if ext != current:
             if current is not None and total is not None:
                 ids.append(current)
@@ -145,20 +140,12 @@ def load_doc_chunks(
     that match); only `eligible` chunk ids (long enough to judge, per the wording pass)."""
     wanted = sorted(set(docs))
     parts: dict[str, tuple[list[int], list[np.ndarray]]] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i : i + 500]
-        marks = ",".join("?" * len(part))
-        rows = kb.db.execute(
-            f"SELECT d.external_id, c.id, c.embedding FROM chunks c JOIN documents d "
-            f"ON d.id = c.document_id WHERE d.external_id IN ({marks}) ORDER BY c.id",
-            part,
-        )
-        for ext, cid, blob in rows:
-            if cid not in eligible:
-                continue
-            ids, vecs = parts.setdefault(ext, ([], []))
-            ids.append(cid)
-            vecs.append(np.frombuffer(blob, dtype=np.float32))
+    for ext, cid, vec in kb.catalog.chunk_vectors_of(wanted):
+        if cid not in eligible:
+            continue
+        ids, vecs = parts.setdefault(ext, ([], []))
+        ids.append(cid)
+        vecs.append(vec)
     return {ext: DocChunks(i, np.vstack(v)) for ext, (i, v) in parts.items()}
 
 

@@ -7,7 +7,6 @@ two unlucky votes never flag an article; the binomial p-value is shown as eviden
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -74,18 +73,16 @@ def find_unhelpful(
     changed = {ext: parse_time(a.ingested_at) for ext, a in articles_by_id.items()}
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     all_votes = all_bad = all_drafts = all_heavy = 0
-    rows = kb.db.execute(
-        "SELECT created_at, helpful, edit_distance, comment, sources FROM feedback"
-    )
-    for created_at, helpful, distance, comment, sources in rows:
-        when = parse_time(created_at)
+    for row in kb.catalog.feedback_rows():
+        helpful, distance, comment = row.helpful, row.edit_distance, row.comment
+        when = parse_time(row.created_at)
         if helpful is not None:
             all_votes += 1
             all_bad += helpful == 0
         if distance is not None:
             all_drafts += 1
             all_heavy += distance >= cfg.heavy_edit
-        for ext in dict.fromkeys(json.loads(sources)):
+        for ext in dict.fromkeys(row.sources):
             since = changed.get(ext)
             if ext not in articles_by_id or (since and when and when < since):
                 continue

@@ -94,17 +94,14 @@ class GapResult:
 def _items(kb: KnowledgeBase, now: datetime, cfg: GapConfig) -> list[_Item]:
     since = now - timedelta(days=cfg.window_days)
     out = []
-    rows = kb.db.execute(
-        "SELECT id, created_at, question, outcome, reason, confidence FROM answer_log"
-    )
-    for aid, created, question, outcome, reason, confidence in rows:
-        when = parse_time(created)
+    for row in kb.catalog.logged_questions():
+        when = parse_time(row.created_at)
         if when is not None and not since <= when <= now:
             continue
-        if (outcome == "handoff" and reason in GAP_REASONS) or (
-            outcome == "answered" and confidence < cfg.low_confidence
+        if (row.outcome == "handoff" and row.reason in GAP_REASONS) or (
+            row.outcome == "answered" and row.confidence < cfg.low_confidence
         ):
-            out.append(_Item(question, f"answer:{aid}", when, ask=question))
+            out.append(_Item(row.question, f"answer:{row.id}", when, ask=row.question))
     for t in tickets(kb):
         if t.resolved_at is not None and since <= t.resolved_at <= now and t.question:
             first = split_sentences(t.resolution)[:1]
@@ -184,7 +181,7 @@ def _uncovered(item: _Item, cover: float) -> bool:
 def help_center_vocabulary(kb: KnowledgeBase) -> set[str]:
     """Every content word the articles use (stemmed)."""
     vocab: set[str] = set()
-    for title, body in kb.db.execute("SELECT title, body FROM documents WHERE kind = 'article'"):
+    for title, body in kb.catalog.iter_article_texts():
         vocab |= content_terms(f"{title} {body}")
     return vocab
 

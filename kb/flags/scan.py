@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -93,9 +92,8 @@ class ScanSummary:
 def _usage(kb: KnowledgeBase) -> Counter[str]:
     """How many logged answers and drafts cite each article."""
     counts: Counter[str] = Counter()
-    for table in ("answer_log", "drafts"):
-        for (sources,) in kb.db.execute(f"SELECT sources FROM {table}"):
-            counts.update(set(json.loads(sources)))
+    for sources in kb.catalog.cited_sources():
+        counts.update(set(sources))
     return counts
 
 
@@ -198,7 +196,7 @@ def detect(
 
 
 def _hashes(kb: KnowledgeBase) -> dict[str, str]:
-    return dict(kb.db.execute("SELECT external_id, content_hash FROM documents").fetchall())
+    return kb.document_hashes()
 
 
 def run_scan(kb: KnowledgeBase, cfg: ScanConfig | None = None) -> ScanSummary:
@@ -221,11 +219,7 @@ def recheck_documents(
     cfg = cfg or ScanConfig()
     targets = set(ids)
     if targets:
-        marks = ",".join("?" * len(targets))
-        rows = kb.db.execute(
-            f"SELECT external_id FROM documents WHERE translation_of IN ({marks})", list(targets)
-        )
-        targets |= {r[0] for r in rows}
+        targets |= kb.catalog.translations_of(targets)
     reasons = [r for r in cfg.reasons if r in DOCUMENT_REASONS]
     summary = detect(kb, cfg, only=sorted(targets), reasons=reasons)
     summary.details["ids"] = sorted(targets)

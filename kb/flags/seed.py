@@ -46,11 +46,7 @@ def load_answers(kb: KnowledgeBase, path: Path, *, now: datetime) -> int:
             )
         )
         when = now - timedelta(days=float(row.get("days_ago", 0)))
-        with kb.transaction() as db:
-            db.execute(
-                "UPDATE answer_log SET created_at = ? WHERE id = ?",
-                (when.isoformat(timespec="seconds"), answer_id),
-            )
+        log.date_answer(answer_id, when.isoformat(timespec="seconds"))
     return len(rows)
 
 

@@ -6,11 +6,32 @@ statements); each method returns typed rows or plain values, never a cursor.
 
 from __future__ import annotations
 
-from kb.storage.database import Database
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kb.storage.catalog_flags import FlagReads
+from kb.storage.database import Database, placeholders
+
+IN_BATCH = 900  # values per IN (...) list: SQLite's default limit is 999 parameters
 
 
-class Catalog:
-    """Named reads for callers outside `kb/storage`; built by the store with its database."""
+@dataclass(frozen=True)
+class DocumentEntry:
+    """A stored document's id, title, kind and its source-specific fields (`meta`)."""
+
+    external_id: str
+    title: str
+    kind: str
+    meta: dict[str, Any]
+
+
+class Catalog(FlagReads):
+    """Named reads for callers outside `kb/storage`; built by the store with its database.
+
+    The flag signals' reads are in `FlagReads` (`kb.storage.catalog_flags`).
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -37,3 +58,60 @@ class Catalog:
             "JOIN documents d ON d.id = c.document_id ORDER BY c.id"
         )
         return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    def document_entries(self) -> list[DocumentEntry]:
+        """Every stored document, in id order."""
+        rows = self.db.execute("SELECT external_id, title, kind, meta FROM documents ORDER BY id")
+        return [DocumentEntry(str(r[0]), str(r[1]), str(r[2]), json.loads(r[3])) for r in rows]
+
+    def public_article_urls(self) -> set[str]:
+        """URLs of public articles (an internal runbook's URL is never among them)."""
+        rows = self.db.execute(
+            "SELECT url FROM documents WHERE url IS NOT NULL AND visibility = 'public' "
+            "AND kind = 'article'"
+        )
+        return {str(r[0]) for r in rows}
+
+    def article_languages(self) -> set[str]:
+        """Languages the stored articles are in (articles without one are left out)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT lang FROM documents WHERE kind = 'article' AND lang IS NOT NULL"
+        )
+        return {str(r[0]) for r in rows}
+
+    def chunk_count_of(self, external_id: str) -> int:
+        """How many chunks one document has (0 when it is not stored)."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.external_id = ?",
+            (external_id,),
+        ).fetchone()
+        return int(row[0])
+
+    def chunk_ids_of(self, external_ids: Iterable[str]) -> set[int]:
+        """Ids of every chunk of these documents."""
+        wanted = sorted(set(external_ids))
+        out: set[int] = set()
+        for i in range(0, len(wanted), IN_BATCH):
+            part = wanted[i : i + IN_BATCH]
+            rows = self.db.execute(
+                "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
+                f"WHERE d.external_id IN ({placeholders(len(part))})",
+                part,
+            )
+            out.update(int(r[0]) for r in rows)
+        return out
+
+    def translation_family(self, external_ids: Iterable[str]) -> set[str]:
+        """These documents (those stored) and every document of their translation groups."""
+        wanted = sorted(set(external_ids))
+        if not wanted:
+            return set()
+        marks = placeholders(len(wanted))
+        rows = self.db.execute(
+            "SELECT external_id FROM documents WHERE translation_group IN "
+            f"(SELECT translation_group FROM documents WHERE external_id IN ({marks})) "
+            f"OR external_id IN ({marks})",
+            [*wanted, *wanted],
+        )
+        return {str(r[0]) for r in rows}

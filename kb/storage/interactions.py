@@ -86,6 +86,13 @@ class Interactions:
             ).fetchone()
         return int(row[0])
 
+    def date_answer(self, answer_id: int, created_at: str) -> None:
+        """Re-date a logged answer (seed data and tests: trends and windows need dates)."""
+        with self.kb.transaction():
+            self.kb.database.execute(
+                "UPDATE answer_log SET created_at = ? WHERE id = ?", (created_at, answer_id)
+            )
+
     def draft_text(self, draft_id: int) -> tuple[str, list[str]]:
         row = self.kb.database.execute(
             "SELECT draft, sources FROM drafts WHERE id = ?", (draft_id,)
