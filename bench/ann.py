@@ -23,8 +23,8 @@ import numpy as np
 from bench.common import OUT, peak_rss_mib, percentile, require
 from bench.encoder import spans
 from kb.embedders.minilm_onnx import MiniLMOnnxEmbedder
-from kb.index_keeper import TRAIN_PER_LIST
-from kb.vectors import NPROBE, FaissIndex, ivf_lists, training_sample
+from kb.storage.faiss_index import NPROBE, FaissIndex, ivf_lists, training_sample
+from kb.storage.faiss_keeper import TRAIN_PER_LIST
 
 
 def grown(base: np.ndarray, n: int, noise: float, seed: int) -> np.ndarray:

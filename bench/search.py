@@ -26,12 +26,12 @@ import numpy as np
 from bench.common import OUT, peak_rss_mib, percentile
 from kb.embedders import get_embedder
 from kb.embedders.base import set_encoder_threads
-from kb.storage.sqlite_fts import CANDIDATE_BUDGET, keyword_search
 from kb.maintenance import open_store
 from kb.models import SearchFilters
 from kb.retrieval import Retriever
+from kb.storage.faiss_index import FaissIndex
+from kb.storage.sqlite_fts import CANDIDATE_BUDGET, keyword_search
 from kb.store import KnowledgeBase
-from kb.vectors import FaissIndex
 
 
 def sample_queries(kb: KnowledgeBase, n: int, seed: int = 7) -> list[str]:

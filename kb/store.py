@@ -22,9 +22,9 @@ from kb.storage import open_backend
 from kb.storage.catalog import Catalog
 from kb.storage.database import Database
 from kb.storage.documents import ChunkRow, Documents
+from kb.storage.faiss_index import FP16_FROM_CHUNKS
 from kb.storage.protocols import Backend, VectorIndex
 from kb.storage.sqlite import DB_NAME, INDEX_NAME, recorded_model
-from kb.vectors import FP16_FROM_CHUNKS
 
 __all__ = ["DB_NAME", "INDEX_NAME", "DocumentWrite", "KnowledgeBase", "recorded_model"]
 

@@ -12,9 +12,9 @@ from kb.embedders import HashingEmbedder
 from kb.errors import ModelMismatch, StoreCorrupt
 from kb.maintenance import describe, open_store, reembed
 from kb.models import Chunk, Document, SearchFilters
+from kb.storage.faiss_index import FaissIndex, read_manifest
 from kb.storage.sqlite_fts import keyword_search, match_expression
 from kb.store import INDEX_NAME, DocumentWrite, KnowledgeBase
-from kb.vectors import FaissIndex, read_manifest
 
 
 def _write(kb: KnowledgeBase, ext: str, texts: list[str], **kw: object) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.index_keeper import IndexKeeper
-from kb.vectors import FaissIndex, index_type_for, ivf_lists, read_manifest
+from kb.storage.faiss_index import FaissIndex, index_type_for, ivf_lists, read_manifest
+from kb.storage.faiss_keeper import IndexKeeper
 
 DIM = 32
 

@@ -1,4 +1,4 @@
-"""Keeps one store's FAISS index in step with SQLite.
+"""Keeps one store's FAISS index in step with SQLite (the SQLite backend's VectorKeeper).
 
 The index is a cache: it is loaded from disk only when its manifest matches what SQLite
 says (model, dimension, chunk count, generation, index type for that size) and rebuilt
@@ -9,13 +9,12 @@ and saved (atomically, with the manifest) when the writer asks.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from kb.vectors import (
+from kb.storage.faiss_index import (
     APPROX_FROM_CHUNKS,
     NPROBE,
     FaissIndex,
@@ -25,25 +24,10 @@ from kb.vectors import (
     read_manifest,
     training_sample,
 )
+from kb.storage.protocols import EmbeddingSource
 
 # Vectors an IVF index learns its lists from: this many per list, spread over the store.
 TRAIN_PER_LIST = 40
-
-
-class EmbeddingSource(Protocol):
-    """What the keeper needs from the store (SQLite, the source of truth)."""
-
-    @property
-    def model_id(self) -> str | None: ...
-
-    @property
-    def generation(self) -> int: ...
-
-    def vector_dim(self) -> int: ...
-
-    def chunk_count(self) -> int: ...
-
-    def iter_embeddings(self) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
 
 
 class IndexKeeper:

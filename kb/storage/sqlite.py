@@ -11,12 +11,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kb.index_keeper import IndexKeeper
 from kb.storage.database import SqliteDatabase
+from kb.storage.faiss_index import manifest_path_for
+from kb.storage.faiss_keeper import IndexKeeper
 from kb.storage.protocols import EmbeddingSource, VectorKeeper
 from kb.storage.sqlite_fts import Fts5Index
 from kb.storage.sqlite_schema import migrate
-from kb.vectors import manifest_path_for
 
 DB_NAME = "kb.sqlite3"
 INDEX_NAME = "vectors.faiss"
