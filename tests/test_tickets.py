@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import collections
 import csv
 import gzip
 import json
-import re
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -14,9 +12,8 @@ from typing import Any
 import pytest
 
 from ingest.files import Failure
-from ingest.pii import PLACEHOLDERS, redact
 from ingest.sources import load
-from ingest.tickets import clean_message, iter_ticket_documents
+from ingest.tickets import iter_ticket_documents
 from kb.errors import SourceError
 from kb.models import Document
 
@@ -371,164 +368,3 @@ def test_spanish_ticket_language(tmp_path: Path) -> None:
 
 
 # --- clean_message -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("The export fails.\n\nSent from my iPhone", "The export fails."),
-        ("The export fails.\n-- \nJohn Smith\nACME", "The export fails."),
-        ("It works now.\n\nThanks,\nJohn", "It works now."),
-        ("It works now.\n\nBest regards,\nJohn Smith\nACME Ltd.", "It works now."),
-        ("It works now.\nCheers, Tom", "It works now."),
-        ("Reply here.\n\nOn Tue, 3 Oct 2026, Bob <b@x.io> wrote:\n> old\n> older", "Reply here."),
-        (
-            "Reply here.\n\nOn Tue, 3 Oct 2026 at 10:00, Bob Smith <\nb@x.io> wrote:\n> old",
-            "Reply here.",
-        ),
-        ("Ok.\n-----Original Message-----\nFrom: x\nold", "Ok."),
-        ("Ok.\n\nFrom: Bob\nSent: Monday\nTo: us\n\nold", "Ok."),
-        ("Listo.\n\nEl lun, 2 oct 2026 a las 10:00, Soporte escribió:\n> algo", "Listo."),
-        ("Erledigt.\n\nAm 02.10.2026 um 10:00 schrieb Support <s@x.de>:\n> alt", "Erledigt."),
-        ("Hello Support Team,\n\nMy app crashes.", "My app crashes."),
-        ("Hi, my app crashes on start.", "Hi, my app crashes on start."),
-        ("Thanks, that fixed it! Closing.", "Thanks, that fixed it! Closing."),
-        ("> only quoted", ""),
-        (
-            "On Wed, Bob <b@x.io> wrote:\n> Try this.\n>\n> Lena\n\nDid that, it works.",
-            "Did that, it works.",
-        ),
-        (
-            "Am Di., 1. Sept. 2026 um 20:15 schrieb Support <s@x.de>:\n> Hallo\n\nGeht, danke!",
-            "Geht, danke!",
-        ),
-        (
-            "Is the API down?\n\nRaj Patel\nIT Systems Administrator\n+1 415 555 0199",
-            "Is the API down?",
-        ),
-        ("Error 502 again.\n\nTerrence Bell\n(206) 555-0137", "Error 502 again."),
-        ("It fails.\n\nNick\nSent from Outlook for iOS", "It fails."),
-        (
-            "Any chance of a refund?\n\nThanks for considering,\nBen Achterberg\nben@x.example",
-            "Any chance of a refund?",
-        ),
-        ("Please help.\n\nWarmly,\nDr. Lisa Tran", "Please help."),
-        ("Bitte abbuchen.\n\nGruß\nMartin Keller\nKeller Sanitär GmbH", "Bitte abbuchen."),
-        ("Geht das?\n\nDanke und viele Grüße\nAnna Müller", "Geht das?"),
-        ("Go to:\n\nReports", "Go to:\n\nReports"),
-        ("Hola, María:\n\nYa está.", "Ya está."),
-        ("Buenas tardes, Elena:\n\nYa está.", "Ya está."),
-        ("Guten Tag / Hello,\n\nOur debit failed.", "Our debit failed."),
-        ("Dear Sir/Madam,\n\nWe request the data.", "We request the data."),
-        ("Hi support,\n\nSSO fails.", "SSO fails."),
-        ("Hi, App crashes on start!", "Hi, App crashes on start!"),
-        (
-            "<p>Hi,</p><p>The page shows <b>error</b> &amp; crashes.</p>",
-            "The page shows error & crashes.",
-        ),
-    ],
-)
-def test_clean_message(text: str, expected: str) -> None:
-    assert clean_message(text) == expected
-
-
-def test_clean_message_keeps_a_closing_in_the_middle() -> None:
-    text = "Thanks,\nbut the export still fails with error 502 when I pick more than 10,000 rows."
-    assert clean_message(text) == text
-
-
-# --- the project's example tickets (written by another engineer; skipped until present) ----
-
-EXAMPLE_TICKETS = Path(__file__).resolve().parents[1] / "examples" / "tickets"
-KIND_ALIASES = {"credit_card": "card", "card_number": "card", "phone_number": "phone"}
-
-
-def example_file(name: str) -> Path:
-    path = EXAMPLE_TICKETS / name
-    if not path.exists():
-        pytest.skip(f"examples/tickets/{name} not written yet")
-    return path
-
-
-def raw_example_tickets() -> dict[str, dict[str, Any]]:
-    path = example_file("resolved.jsonl")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    records = [json.loads(line) for line in lines if line.strip()]
-    return {str(record.get("id")): record for record in records}
-
-
-def raw_strings(value: Any) -> list[str]:
-    """Every string inside a raw ticket record (subject, bodies, tags, ...)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in raw_strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in raw_strings(item)]
-    return []
-
-
-def example_documents() -> tuple[dict[str, Document], list[Failure]]:
-    docs, failures = split(list(iter_ticket_documents(example_file("resolved.jsonl"))))
-    return {doc.external_id: doc for doc in docs}, failures
-
-
-def test_example_tickets_load() -> None:
-    docs, failures = example_documents()
-    assert docs
-    unexpected = [f for f in failures if "is not resolved" not in f.reason]
-    assert unexpected == []
-    for doc in docs.values():
-        assert doc.kind == "ticket" and doc.visibility == "internal"
-        assert doc.body.startswith("## Question\n\n") and "\n## Resolution\n\n" in doc.body
-
-
-def test_example_pii_cases() -> None:
-    cases = json.loads(example_file("pii_cases.json").read_text(encoding="utf-8"))
-    raw = raw_example_tickets()
-    docs, _ = example_documents()
-    misses = []
-    for case in cases:
-        fragment, ticket_id = case["text_fragment"], str(case["ticket_id"])
-        kind = KIND_ALIASES.get(str(case["kind"]).lower(), str(case["kind"]).lower())
-        sources = [s for s in raw_strings(raw.get(ticket_id)) if fragment in s]
-        redactions = [redact(s) for s in sources]
-        doc = docs.get(ticket_id)
-        in_doc = doc is not None and any(fragment in text for text in field_texts(doc))
-        if case["should_redact"]:
-            leaked = in_doc or any(fragment in r.text for r in redactions)
-            wrong_kind = any(kind not in r.counts for r in redactions) and kind in PLACEHOLDERS
-            if leaked or wrong_kind or not sources:
-                misses.append(f"{ticket_id}: {fragment!r} ({kind}) not redacted as {kind}")
-        elif not sources or any(fragment not in r.text for r in redactions):
-            misses.append(f"{ticket_id}: {fragment!r} ({kind}) should be kept")
-    assert misses == []
-
-
-STOPWORDS = {
-    "en": {"the", "and", "to", "is", "my", "for", "you", "it", "of", "in", "we", "can", "your"},
-    "es": {"el", "la", "los", "las", "que", "y", "en", "no", "por", "para", "mi", "una", "es"},
-    "de": {"der", "die", "das", "und", "ich", "nicht", "ist", "mit", "sie", "ein", "zu", "wir"},
-}
-
-
-def stopword_language(text: str) -> str | None:
-    """An independent oracle: the language whose stopwords clearly dominate the text."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    scores = sorted(((sum(w in stop for w in words), lang) for lang, stop in STOPWORDS.items()))
-    (second, _), (best, lang) = scores[-2], scores[-1]
-    return lang if best >= 5 and best >= 2 * second else None
-
-
-def test_example_ticket_languages() -> None:
-    raw = raw_example_tickets()
-    docs, _ = example_documents()
-    checked = collections.Counter()
-    for tid, record in raw.items():
-        declared = record.get("lang") or record.get("language") or record.get("locale")
-        bodies = " ".join(raw_strings(record.get("messages")))
-        expected = str(declared)[:2].lower() if declared else stopword_language(bodies)
-        if expected in {"es", "de"} and tid in docs:
-            assert docs[tid].lang == expected, f"ticket {tid}"
-            checked[expected] += 1
-    assert checked["es"] and checked["de"], "the examples should hold Spanish and German tickets"
