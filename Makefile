@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml tools/llama_wheel.sh
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
 	bash tools/llama_wheel.sh $(PY)
-	$(PIP) install --quiet -e '.[dev,multilingual,local-llm]'
+	$(PIP) install --quiet -e '.[dev,multilingual,local-llm,postgres]'
 	touch $(STAMP)
 
 # The 1.5B local model's weights (~1 GB), for `--llm local/qwen2.5-1.5b-instruct` and benches.

@@ -55,6 +55,14 @@ class StoreCorrupt(KBError):
     http_status = 500
 
 
+class StoreUnavailable(KBError):
+    """The store's database server cannot be reached (PostgreSQL down, wrong URL)."""
+
+    code = "store_unavailable"
+    exit_code = 9
+    http_status = 503
+
+
 class DependencyMissing(KBError):
     """An optional dependency is needed for this feature; the message says what to install."""
 

@@ -1,0 +1,226 @@
+"""The PostgreSQL backend's own behaviour, beyond the conformance suite every backend passes:
+placeholders, exact vectors, tokenization and IDF, HNSW, re-embedding, errors, schema."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.embedders import HashingEmbedder
+from kb.errors import StoreCorrupt, StoreUnavailable
+from kb.models import Chunk, Document, SearchFilters
+from kb.retrieval import Retriever
+from kb.storage.postgres import to_pyformat
+from kb.store import DocumentWrite, KnowledgeBase
+
+try:
+    from tests.pg_support import fresh_database
+except ImportError as exc:  # pragma: no cover - depends on the install
+    if os.environ.get("CI") == "true":
+        raise
+    pytest.skip(
+        f"PostgreSQL backend not available here ({exc}): pip install -e '.[postgres]'",
+        allow_module_level=True,
+    )
+
+EVERYTHING = SearchFilters.everything()
+
+
+@pytest.fixture
+def url() -> Iterator[str]:
+    with fresh_database() as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def pg(tmp_path: Path, url: str) -> Iterator[KnowledgeBase]:
+    kb = KnowledgeBase(tmp_path, HashingEmbedder(64), store_url=url)
+    yield kb
+    kb.close()
+
+
+def put(kb: KnowledgeBase, ext: str, text: str, title: str = "", **kw: object) -> None:
+    doc = Document(external_id=ext, title=title or ext, body=text, **kw)  # type: ignore[arg-type]
+    chunk = Chunk(0, text, ("Section",), len(text.split()), doc.lang)
+    assert kb.embedder is not None
+    vec = np.asarray(kb.embedder.embed([chunk.embedding_text(doc.title)]))
+    kb.write([DocumentWrite(doc, [chunk], [f"{ext}:{text}"], vec)])
+
+
+def docs(kb: KnowledgeBase, hits: list[tuple[int, float]]) -> list[str]:
+    rows = kb.chunk_rows(cid for cid, _ in hits)
+    return [rows[cid].external_id for cid, _ in hits]
+
+
+def test_placeholders_are_rewritten_outside_literals_and_percent_escaped() -> None:
+    sql = "SELECT COALESCE(x, '?'), 'it''s ?', \"c?\" FROM t WHERE a = ? AND b LIKE '5%' -- ?"
+    expected = (
+        "SELECT COALESCE(x, '?'), 'it''s ?', \"c?\" FROM t WHERE a = %s AND b LIKE '5%%' -- ?"
+    )
+    assert to_pyformat(sql) == expected
+    assert to_pyformat("SELECT 10 % 3, ?") == "SELECT 10 %% 3, %s"
+
+
+def test_literal_percent_and_question_marks_reach_the_server_intact(pg: KnowledgeBase) -> None:
+    row = pg.database.execute("SELECT '?', '100%', 7 % 4, ?", ("x",)).fetchone()
+    assert tuple(row) == ("?", "100%", 3, "x")
+    put(pg, "a", "plain words", lang=None)
+    assert pg.catalog.grouped_counts("lang") == {"?": 1}
+
+
+def test_embeddings_round_trip_bit_for_bit(pg: KnowledgeBase) -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(20, 64)).astype(np.float32)
+    vectors[0, :4] = [1e-30, -5.6929504e-33, 3.4e38, 1.1754944e-38]
+    doc = Document(external_id="v", title="v", body="x")
+    chunks = [Chunk(i, f"chunk {i}", (), 2, None) for i in range(20)]
+    pg.write([DocumentWrite(doc, chunks, [f"h{i}" for i in range(20)], vectors)])
+    stored = pg.embeddings_for([f"h{i}" for i in range(20)])
+    for i in range(20):
+        assert stored[f"h{i}"].dtype == np.float32
+        assert stored[f"h{i}"].tobytes() == vectors[i].tobytes()
+    ((ids, vecs),) = list(pg.iter_embeddings())
+    assert vecs.tobytes() == vectors.tobytes() and len(ids) == 20
+
+
+def test_keyword_search_folds_diacritics_and_splits_punctuation(pg: KnowledgeBase) -> None:
+    put(pg, "es", "Restablece tu contraseña desde la página de inicio.", lang="es")
+    put(pg, "de", "Die Dateigrösse des Anhangs ist begrenzt.", lang="de")
+    put(pg, "ver", "Requires version 3.14 and an e-mail address (user@example.com).")
+    assert docs(pg, pg.keyword_search("contrasena pagina", EVERYTHING, 5)) == ["es"]
+    assert docs(pg, pg.keyword_search("CONTRASEÑA", EVERYTHING, 5)) == ["es"]
+    assert docs(pg, pg.keyword_search("DATEIGROSSE", EVERYTHING, 5)) == ["de"]
+    assert docs(pg, pg.keyword_search("14", EVERYTHING, 5)) == ["ver"]
+    assert docs(pg, pg.keyword_search("mail", EVERYTHING, 5)) == ["ver"]
+    assert docs(pg, pg.keyword_search("example", EVERYTHING, 5)) == ["ver"]
+    assert pg.document_frequencies(["contrasena", "contraseña", "3", "14"]) == {
+        "contrasena": 1,
+        "contraseña": 0,
+        "3": 1,
+        "14": 1,
+    }
+
+
+def test_a_rare_term_outweighs_a_common_one(pg: KnowledgeBase) -> None:
+    for i in range(8):
+        put(pg, f"common{i}", f"calendar settings page number {i}")
+    put(pg, "rare", "the zanzibar integration guide")
+    put(pg, "both", "calendar calendar calendar notes")
+    hits = docs(pg, pg.keyword_search("calendar zanzibar", EVERYTHING, 10))
+    assert hits[0] == "rare", "IDF: the term 1 chunk holds beats the one 9 hold"
+    assert set(hits) == {"rare", "both", *(f"common{i}" for i in range(8))}
+
+
+def test_document_frequencies_follow_writes_and_deletes(tmp_path: Path, url: str) -> None:
+    with KnowledgeBase(tmp_path, HashingEmbedder(64), store_url=url) as a:
+        put(a, "x", "alpha beta")
+        put(a, "y", "alpha gamma")
+        with KnowledgeBase(tmp_path, HashingEmbedder(64), store_url=url) as b:
+            assert b.document_frequencies(["alpha", "beta"]) == {"alpha": 2, "beta": 1}
+            b.delete(["x"])
+            put(b, "y", "delta only")
+        assert a.document_frequencies(["alpha", "beta", "delta"]) == {
+            "alpha": 0,
+            "beta": 0,
+            "delta": 1,
+        }
+        assert a.vectors.count == 1
+
+
+def test_vector_search_uses_hnsw_and_returns_deep_k(pg: KnowledgeBase) -> None:
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(300, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    doc = Document(external_id="many", title="many", body="x")
+    chunks = [Chunk(i, f"c{i}", (), 1, None) for i in range(300)]
+    pg.write([DocumentWrite(doc, chunks, [f"h{i}" for i in range(300)], vectors)])
+    index = pg.vectors
+    hits = index.search(vectors[7], 250)
+    assert len(hits) == 250 and abs(hits[0][1] - 1.0) < 1e-5
+    exact = np.argsort(-(vectors @ vectors[7]))[:10]
+    ids = np.concatenate([i for i, _ in pg.iter_embeddings()])
+    assert {c for c, _ in index.search(vectors[7], 10)} == set(ids[exact].tolist())
+    pg.database.execute("ANALYZE chunks")
+    pg.database.execute("SET enable_seqscan = off")
+    plan = " ".join(
+        str(r[0])
+        for r in pg.database.execute(
+            "EXPLAIN SELECT id FROM chunks WHERE vector_dims(embedding) = 64 "
+            "ORDER BY (embedding::vector(64)) <#> ?::vector(64) LIMIT 5",
+            (vectors[0],),
+        )
+    )
+    assert "chunks_embedding_hnsw_64" in plan
+
+
+def test_reembedding_to_another_dimension_moves_the_index(tmp_path: Path, url: str) -> None:
+    from kb.maintenance import reembed
+
+    with KnowledgeBase(tmp_path, HashingEmbedder(64), store_url=url) as kb:
+        put(kb, "a", "export bookings to csv")
+        put(kb, "b", "reset your password")
+        assert reembed(kb, HashingEmbedder(32)) == 2
+        query = np.asarray(kb.embedder.embed(["reset your password"]))[0]
+        assert docs(kb, kb.vectors.search(query, 1)) == ["b"]
+        names = {
+            r[0]
+            for r in kb.database.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'chunks'"
+            )
+        }
+        assert "chunks_embedding_hnsw_32" in names and "chunks_embedding_hnsw_64" not in names
+
+
+def test_hybrid_search_never_leaks_internal_documents(pg: KnowledgeBase) -> None:
+    put(pg, "pub", "Reset your password from the login page.", title="Password reset")
+    put(pg, "int", "Password resets for VIP accounts.", title="VIP", visibility="internal")
+    put(pg, "tk", "Customer could not reset password.", kind="ticket", visibility="internal")
+    for mode in ("hybrid", "dense", "keyword"):
+        hits = Retriever(pg).search("reset password", k=5, mode=mode)  # type: ignore[arg-type]
+        assert [h.external_id for h in hits] == ["pub"], mode
+    everything = Retriever(pg).search("reset password", k=5, filters=EVERYTHING)
+    assert {h.external_id for h in everything} == {"pub", "int", "tk"}
+
+
+def test_a_failed_statement_rolls_back_the_transaction(pg: KnowledgeBase) -> None:
+    import psycopg
+
+    with pytest.raises(psycopg.IntegrityError), pg.transaction():
+        pg.database.execute("INSERT INTO meta (key, value) VALUES ('k', 'v')")
+        pg.database.execute("INSERT INTO meta (key, value) VALUES ('k', 'again')")
+    assert pg.documents.meta("k") is None
+    pg.documents.set_meta("k", "after")  # the connection is usable again
+    assert pg.documents.meta("k") == "after"
+
+
+def test_an_unreachable_server_names_the_url_without_its_password(tmp_path: Path) -> None:
+    bad = "postgresql://kbc:s3cret@127.0.0.1:1/kb?connect_timeout=2"
+    with pytest.raises(StoreUnavailable) as caught:
+        KnowledgeBase(tmp_path, store_url=bad)
+    assert "kbc:***@127.0.0.1:1/kb" in caught.value.message
+    assert "s3cret" not in caught.value.message
+    assert caught.value.exit_code == 9 and caught.value.http_status == 503
+
+
+def test_schema_is_migrated_once_and_a_newer_one_is_refused(tmp_path: Path, url: str) -> None:
+    with KnowledgeBase(tmp_path, store_url=url) as kb:
+        versions = [r[0] for r in kb.database.execute("SELECT version FROM kbc_schema")]
+        assert versions == [1]
+    with KnowledgeBase(tmp_path, store_url=url) as kb:
+        assert [r[0] for r in kb.database.execute("SELECT version FROM kbc_schema")] == [1]
+        kb.database.execute("INSERT INTO kbc_schema (version) VALUES (99)")
+    with pytest.raises(StoreCorrupt, match="newer than this kbc"):
+        KnowledgeBase(tmp_path, store_url=url)
+
+
+def test_stats_describe_the_store_without_password(pg: KnowledgeBase) -> None:
+    from kb.maintenance import describe
+
+    put(pg, "a", "some words here")
+    info = describe(pg)
+    assert info["store"].startswith("postgresql://") and info["vector_index_fresh"] is True
+    assert info["bytes"]["chunks"] > 0 and info["chunks"] == 1
