@@ -76,6 +76,7 @@ lint: setup
 	$(VENV)/bin/ruff check kb ingest copilot eval tests bench
 	$(VENV)/bin/ruff format --check kb ingest copilot eval tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff format kb ingest copilot eval tests bench
@@ -93,4 +94,4 @@ screenshots: setup browser
 	$(PY) docs/screenshots.py
 
 clean:
-	rm -rf $(VENV) .kbc .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .kbc .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info
