@@ -37,7 +37,7 @@ def _limit_threads(threads: int) -> None:
 def _warm_up(kb: KnowledgeBase) -> None:
     """Load at start what the first request would otherwise wait for: the embedding model and
     langdetect's language profiles (0.8 s, lazily loaded on the first detection)."""
-    from ingest.language import detect_language
+    from kb.text.language import detect_language
 
     detect_language("Where can I change the password of my account?")
     if kb.embedder is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from ingest.language import detect_language
+from kb.text.language import detect_language
 
 
 def locale_language(locale: str | None) -> str | None:

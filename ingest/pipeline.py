@@ -17,12 +17,12 @@ import numpy as np
 
 from ingest.chunking import chunk_document
 from ingest.files import Failure
-from ingest.language import detect_language
 from ingest.sources import load
 from kb.embedders.base import Embedder
 from kb.errors import KBError
 from kb.models import Chunk, Document, Kind, Visibility, content_hash
 from kb.store import DocumentWrite, KnowledgeBase
+from kb.text.language import detect_language
 
 DEFAULT_CHUNK_TOKENS = 200  # leaves room for title + heading path in MiniLM's 256-token window
 BATCH_DOCUMENTS = 64

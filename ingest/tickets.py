@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from ingest.files import Failure, read_text
-from ingest.language import detect_language, normalise_code
 from ingest.pii import merge_counts, redact
 from kb.errors import SourceError
 from kb.models import Document
 from kb.query_cleaning import clean_message
+from kb.text.language import detect_language, normalise_code
 
 __all__ = ["RESOLVED_STATUSES", "clean_message", "iter_ticket_documents", "ticket_to_document"]
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ingest.language import detect_language, normalise_code, prose
+from kb.text.language import detect_language, normalise_code, prose
 
 PARAGRAPHS = {
     "en": (
@@ -42,7 +42,7 @@ def test_deterministic_over_repeated_calls() -> None:
 
 def test_deterministic_across_processes() -> None:
     text = "Hola team, the export falla cuando hay muchos datos, please help gracias"
-    code = f"from ingest.language import detect_language; print(detect_language({text!r}))"
+    code = f"from kb.text.language import detect_language; print(detect_language({text!r}))"
     runs = {
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

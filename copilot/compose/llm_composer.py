@@ -40,6 +40,7 @@ from copilot.compose.support import check_support, supported_share
 from copilot.compose.types import Draft, GeneratedText, Source, Style, TextGenerator
 from kb.embedders.base import Embedder
 from kb.errors import KBError
+from kb.text.language import detect_language as text_language
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,6 @@ _PLACEHOLDER = re.compile(r"\[(?:your|agent|my|support agent)[ _]?name\]|\[compa
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 DetectLanguage = Callable[[str, str | None], str | None]
-
-
-def _language_detector() -> DetectLanguage | None:
-    """`ingest.language.detect_language` when importable; the language check is skipped if not."""
-    try:
-        from ingest.language import detect_language
-    except ImportError:  # pragma: no cover - ingest ships with the product
-        return None
-    return detect_language
 
 
 def clean_generation(text: str) -> str:
@@ -97,7 +89,7 @@ class LLMComposer:
         self.embedder = embedder
         self.known_urls = known_urls
         self.max_sources = max_sources
-        self.detect_language = detect_language or _language_detector()
+        self.detect_language = detect_language or text_language
         # JSON sentences under a schema (copilot.compose.structured) instead of free text
         self.structured = structured
 
@@ -261,7 +253,7 @@ class LLMComposer:
 
     def _wrong_language(self, text: str, lang: str) -> str | None:
         """The detected language when it clearly is not `lang`; None when it is or is unclear."""
-        if self.detect_language is None or not lang:
+        if not lang:
             return None
         # UI labels and URLs are often left in English: judge the prose around them
         prose = _URL.sub(" ", strip_labels(strip_citations(text)))

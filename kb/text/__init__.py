@@ -1,12 +1,15 @@
 """The shared multilingual text toolkit (en/es/de/fr/pt): number words and digits with either
 decimal mark, units (durations, weights, sizes, lengths, currencies, billing periods),
-stopwords, number qualifiers, menu-path lead verbs and change/exception cues.
+stopwords, number qualifiers, menu-path lead verbs and change/exception cues, and language
+detection (`kb.text.language`).
 
-Pure functions and tables; imports nothing outside the standard library and `kb.text`.
+Pure functions and tables; imports nothing of the project outside `kb.text` (an import-linter
+contract), so every layer may use it.
 """
 
 from __future__ import annotations
 
+from kb.text.language import detect_language
 from kb.text.lexicon import (
     ALL_STOPWORDS,
     CHANGE_CUES,
@@ -48,6 +51,7 @@ __all__ = [
     "PERIOD_WORDS",
     "STOPWORDS",
     "Unit",
+    "detect_language",
     "duration_unit",
     "fold",
     "measure_unit",

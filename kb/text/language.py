@@ -1,4 +1,5 @@
-"""Language detection for documents and tickets: langdetect, seeded so answers never vary.
+"""Language detection for documents, tickets and customer messages: langdetect, seeded so
+answers never vary. Part of the shared text toolkit: ingest, the flags and the copilot use it.
 
 langdetect is probabilistic; with `DetectorFactory.seed = 0` and a fresh detector per call
 the same text gives the same language in every call and every process.
