@@ -140,3 +140,26 @@ def test_spanish_ticket_that_agrees_is_no_contradiction(store) -> None:  # type:
         ),
     )
     assert found(store, "contradicted_by_tickets") == []
+
+
+def test_a_ticket_saying_dos_dias_is_compared(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    add(
+        store,
+        article(
+            "a-es-envio",
+            "Plazos de envío",
+            "Cuando pagas el pedido, la tienda lo entrega en tu casa en 7 días hábiles.",
+            lang="es",
+        ),
+        ticket(
+            "t-es-3",
+            "Envío",
+            "¿Cuándo llega mi pedido?",
+            "Desde octubre la tienda entrega el pedido en tu casa en dos días hábiles.",
+            "2026-10-01T10:00:00Z",
+        ),
+    )
+    flags = found(store, "contradicted_by_tickets")
+    assert [f.document_id for f in flags] == ["a-es-envio"]
+    item = flags[0].evidence["items"][0]
+    assert (item["article_value"], item["ticket_value"]) == ("7 day", "2 day")

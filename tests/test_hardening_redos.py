@@ -13,12 +13,12 @@ import time
 
 import pytest
 
-from copilot.compose.sentences import split_prose, split_segments, split_sentences
 from copilot.edits import MAX_EDIT_WORDS, edit_distance
 from ingest.chunking import CHARS_PER_TOKEN, MAX_LINE_CHARS, chunk_document
 from kb.embedders.hashing import HashingEmbedder
 from kb.models import Document
 from kb.text.language import detect_language, prose
+from kb.text.sentences import split_prose, split_segments, split_sentences
 
 SIZE = 200_000
 GENEROUS_S = 20.0  # quadratic at this size is minutes; linear is well under a second

@@ -11,7 +11,6 @@ from copilot.compose.citations import citation_numbers, validate
 from copilot.compose.extractive import ExtractiveComposer
 from copilot.compose.llm_composer import LLMComposer
 from copilot.compose.prompts import build_messages, language_name
-from copilot.compose.sentences import Segment, plain_text, split_segments, split_sentences
 from copilot.compose.summary import ThreadSummary, summarize_thread
 from copilot.compose.support import check_support, is_courtesy, supported_share
 from copilot.compose.types import (
@@ -23,6 +22,7 @@ from copilot.compose.types import (
     Style,
     TextGenerator,
 )
+from kb.text.sentences import Segment, plain_text, split_segments, split_sentences
 
 __all__ = [
     "EXTRACTIVE",

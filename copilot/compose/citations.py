@@ -10,12 +10,8 @@ import re
 from collections.abc import Callable, Collection, Sequence
 
 from copilot.compose.types import Source
+from kb.text.sentences import CITATION
 
-# [1] / [1, 2] / [1;2] / [Source 1] / [source: 1, 3] / [^1]; not a Markdown link label "[1](...)"
-CITATION = re.compile(
-    r"\[\^?\s*(?:sources?\s*:?\s*)?(\d{1,3}(?:\s*[,;]\s*(?:sources?\s*:?\s*)?\d{1,3})*)\s*\](?!\()",
-    re.IGNORECASE,
-)
 _SPACED_CITATION = re.compile(r"([ \t]*)" + CITATION.pattern, re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")

@@ -17,12 +17,12 @@ import numpy as np
 
 from copilot.compose.citations import KnownUrls, strip_citations, validate
 from copilot.compose.phrases import greeting, phrases_for
-from copilot.compose.sentences import PROSE_KINDS, Segment, split_segments
 from copilot.compose.support import check_support, supported_share
 from copilot.compose.types import EXTRACTIVE, Draft, Source, Style
-from copilot.compose.words import content_set
 from kb.embedders.base import Embedder
 from kb.query_cleaning import clean_query
+from kb.text.sentences import PROSE_KINDS, Segment, split_segments
+from kb.text.words import content_set
 
 MAX_EMBEDDED = 16  # candidates (by lexical score) that get an embedding, in one batch
 MAX_STEPS = 12

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from copilot.compose.words import NUMBER_WORDS, fold
+from kb.text.words import NUMBER_WORDS, fold
 
 _NUMBER = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")

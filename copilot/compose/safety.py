@@ -21,12 +21,12 @@ from typing import Final
 
 # _fix_links: the same link rules the composers apply to their output, applied to the input
 from copilot.compose.citations import _fix_links, url_checker
-from copilot.compose.sentences import split_segments
 from copilot.compose.types import Draft, Source
 from ingest.pipeline import url_problem
 from kb.flags.model import Finding, evidence_key
 from kb.storage.flags import FlagStore
 from kb.store import KnowledgeBase
+from kb.text.sentences import split_segments
 
 MAX_SENTENCE_CHARS = 2000  # longer "sentences" are checked on their first 2,000 characters
 SENSITIVE_REASON: Final = "sensitive_instruction"  # a flag reason no scan computes

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from copilot.compose.sentences import PROSE_KINDS, split_segments
 from copilot.compose.types import TextGenerator
-from copilot.compose.words import fold
 from kb.query_cleaning import clean_message
+from kb.text.sentences import PROSE_KINDS, split_segments
+from kb.text.words import fold
 
 log = logging.getLogger(__name__)
 

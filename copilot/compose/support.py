@@ -24,10 +24,10 @@ import numpy as np
 
 from copilot.compose.citations import citation_numbers, strip_citations
 from copilot.compose.facts import missing_facts, numbers
-from copilot.compose.sentences import PROSE_KINDS, Segment, split_segments
 from copilot.compose.types import SentenceSupport, Source
-from copilot.compose.words import content_set, is_negated
 from kb.embedders.base import Embedder
+from kb.text.sentences import PROSE_KINDS, Segment, split_segments
+from kb.text.words import content_set, is_negated
 
 SUPPORTED = 0.6  # score a cited sentence needs
 SUPPORTED_UNCITED = 0.75  # an uncited sentence must match some source strongly

@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kb.flags.text import STOPWORDS, content_terms, stem, words
+from kb.flags.text import content_terms, stem, words
 from kb.text import (
-    ALL_STOPWORDS,
     BUSINESS_AFTER,
     BUSINESS_BEFORE,
     CURRENCY_SYMBOLS,
@@ -30,6 +29,7 @@ from kb.text import (
     qualifier,
     trie_pattern,
 )
+from kb.text.words import STOPWORDS
 
 ClaimKind = Literal["duration", "price", "percent", "quantity", "version", "label", "path"]
 
@@ -82,7 +82,6 @@ _SEGMENT = rf"[{_UPPER}][\w&'’/-]*(?: (?:(?:{_CONNECT}) )*(?:&|[{_UPPER}][\w&'
 _PATH = re.compile(rf"{_SEGMENT}(?:\s*(?:>|→|»|›)\s*{_SEGMENT})+")
 _UNIT_SKIP = (
     STOPWORDS
-    | ALL_STOPWORDS
     | {
         "more", "less", "fewer", "additional", "extra", "free", "new", "different",
         "mas", "más", "menos", "mehr", "weniger", "plus", "moins", "mais",

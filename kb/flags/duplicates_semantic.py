@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.flags.claims import Claim, comparable, conflicts, extract_claims
-from kb.flags.text import STOPWORDS, strip_inline
+from kb.flags.text import strip_inline
 from kb.store import KnowledgeBase
 from kb.text import number_pattern, parse_number
+from kb.text.words import STOPWORDS
 
 _NUMBER = re.compile(number_pattern(), re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")

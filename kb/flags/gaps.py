@@ -31,8 +31,9 @@ from kb.flags.answer_check import (
 )
 from kb.flags.corpus import nearest_articles, parse_time, tickets
 from kb.flags.model import Finding, evidence_key
-from kb.flags.text import GENERIC, content_terms, split_sentences, stem, words
+from kb.flags.text import GENERIC, content_terms, stem, words
 from kb.store import KnowledgeBase
+from kb.text.sentences import split_sentences
 
 GAP_REASONS = ("no_relevant_article", "low_confidence")
 _HOW = re.compile(

@@ -1,7 +1,8 @@
 """Plain-text helpers the signals share: Markdown to sentences, content words, crude stems.
 
-Stopwords cover every language `kb.text` reads; content terms are folded (no diacritics),
-so "días" meets "dias" and a Spanish ticket's function words never tie it to an article.
+Sentences come from the shared splitter (`kb.text.sentences`) and stopwords from the shared
+list (`kb.text.words`); content terms are folded (no diacritics), so "días" meets "dias" and a
+Spanish ticket's function words never tie it to an article.
 """
 
 from __future__ import annotations
@@ -9,32 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.text import ALL_STOPWORDS, fold
+from kb.text.sentences import split_segments
+from kb.text.words import NEGATIONS, STOPWORDS, fold
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[*_¿¡]*[A-ZÀ-ÖØ-Þ0-9])")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
-STOPWORDS = (
-    frozenset(
-        """a able about above after again all also am an and any are aren as at be because been
-    before being below between both but by can could couldn did didn do does doesn doing
-    don done down during each either else even ever every few for from further get gets got
-    had has hasn have haven having he hello her here hers hi him his how however i if in
-    into is isn it its itself just know let like may me might more most much must my need
-    needs new no nor not now of off ok okay on once one only or other our ours out over own
-    per please same she should shouldn since so some sorry still such sure than thank
-    thanks that the their theirs them then there these they this those though through to
-    too under until up us use used using very via want was wasn way we were what when where
-    whether which while who whom why will with within without won would yes yet you your
-    yours""".split()  # noqa: SIM905
-    )
-    | ALL_STOPWORDS
-)
+# Words that never tie two sentences to one topic: function words and negations (a negation
+# changes what a sentence says, not what it is about).
+TOPICLESS = STOPWORDS | NEGATIONS
 # Words too common in help content to tie two sentences to the same topic.
 GENERIC = frozenset(
     """account add article button change choose click customer customers disable edit enable
@@ -61,54 +46,19 @@ def strip_inline(text: str) -> str:
 
 
 def sentences(markdown: str) -> list[Sentence]:
-    """Sentences of a Markdown body (code blocks skipped; list items are sentences of a step)."""
+    """Sentences, list items and table rows of a Markdown body (code blocks skipped), each with
+    the heading it sits under; a numbered item is a step."""
     out: list[Sentence] = []
     heading = ""
-    block = 0
-    in_code = False
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            for part in split_sentences(" ".join(paragraph)):
-                out.append(Sentence(part, heading, None, block))
-            paragraph.clear()
-
-    for line in markdown.splitlines():
-        if _FENCE.match(line):
-            in_code = not in_code
-            flush()
-            continue
-        if in_code:
-            continue
-        if not line.strip():
-            flush()
-            block += 1
-            continue
-        if m := _HEADING.match(line):
-            flush()
-            heading, block = m.group(1), block + 1
-            continue
-        if m := _LIST_ITEM.match(line):
-            flush()
-            step = int(m.group(1)) if m.group(1) else None
-            for part in split_sentences(m.group(2)):
-                out.append(Sentence(part, heading, step, block))
-            continue
-        if line.lstrip().startswith("|"):
-            flush()
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cells and not all(set(c) <= set("-: ") for c in cells):
-                out.append(Sentence(" | ".join(cells), heading, None, block))
-            continue
-        paragraph.append(line.strip())
-    flush()
+    for segment in split_segments(markdown):
+        if segment.kind == "heading":
+            heading = segment.text
+        elif segment.kind != "code":
+            step = None
+            if segment.kind == "step" and segment.marker:
+                step = int(segment.marker.rstrip(".)"))
+            out.append(Sentence(segment.body, heading, step, segment.block))
     return out
-
-
-def split_sentences(text: str) -> list[str]:
-    parts = _SENTENCE_END.split(text.strip())
-    return [p.strip() for p in parts if p and p.strip()]
 
 
 def words(text: str) -> list[str]:
@@ -128,11 +78,11 @@ def stem(word: str) -> str:
 
 
 def content_terms(text: str, *, drop_generic: bool = False) -> set[str]:
-    """Stemmed content words (no stopwords, no bare numbers)."""
+    """Stemmed content words (no stopwords or negations, no bare numbers)."""
     terms = set()
-    for w in words(fold(text)):
-        w = w.split("'", 1)[0]  # "it's" -> "it", "orbitly's" -> "orbitly"
-        if w in STOPWORDS or w.isdigit() or len(w) < 2:
+    for word in words(text):
+        w = fold(word).split("'", 1)[0]  # "it's" -> "it", "orbitly's" -> "orbitly"
+        if w in TOPICLESS or w.isdigit() or len(w) < 2:
             continue
         if drop_generic and w in GENERIC:
             continue

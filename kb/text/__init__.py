@@ -1,7 +1,7 @@
-"""The shared multilingual text toolkit (en/es/de/fr/pt): number words and digits with either
-decimal mark, units (durations, weights, sizes, lengths, currencies, billing periods),
-stopwords, number qualifiers, menu-path lead verbs and change/exception cues, and language
-detection (`kb.text.language`).
+"""The shared multilingual text toolkit (en/es/de/fr/pt): language detection, the sentence
+splitter, the stopword list, folding and content words, number words and digits with either
+decimal mark, units (durations, weights, sizes, lengths, currencies, billing periods), number
+qualifiers, menu-path lead verbs and change/exception cues.
 
 Pure functions and tables; imports nothing of the project outside `kb.text` (an import-linter
 contract), so every layer may use it.
@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from kb.text.language import detect_language
 from kb.text.lexicon import (
-    ALL_STOPWORDS,
     CHANGE_CUES,
     EXCEPTION_CUES,
     LEAD_VERB,
     PATH_CONNECTORS,
-    STOPWORDS,
     phrase_pattern,
     qualifier,
 )
 from kb.text.numbers import LANGUAGES, number_pattern, number_words, parse_number, trie_pattern
+from kb.text.sentences import Segment, plain_text, split_prose, split_segments, split_sentences
 from kb.text.units import (
     BUSINESS_AFTER,
     BUSINESS_BEFORE,
@@ -31,12 +30,11 @@ from kb.text.units import (
     PERIOD_WORDS,
     Unit,
     duration_unit,
-    fold,
     measure_unit,
 )
+from kb.text.words import NEGATIONS, NUMBER_WORDS, STOPWORDS, content_set, content_words, fold
 
 __all__ = [
-    "ALL_STOPWORDS",
     "BUSINESS_AFTER",
     "BUSINESS_BEFORE",
     "CHANGE_CUES",
@@ -47,10 +45,15 @@ __all__ = [
     "LANGUAGES",
     "LEAD_VERB",
     "MEASURE_UNITS",
+    "NEGATIONS",
+    "NUMBER_WORDS",
     "PATH_CONNECTORS",
     "PERIOD_WORDS",
     "STOPWORDS",
+    "Segment",
     "Unit",
+    "content_set",
+    "content_words",
     "detect_language",
     "duration_unit",
     "fold",
@@ -59,6 +62,10 @@ __all__ = [
     "number_words",
     "parse_number",
     "phrase_pattern",
+    "plain_text",
     "qualifier",
+    "split_prose",
+    "split_segments",
+    "split_sentences",
     "trie_pattern",
 ]

@@ -1,56 +1,9 @@
-# ruff: noqa: SIM905  (word tables read best as one string per language)
-"""Words that carry no topic, and the phrases that qualify a number or lead into a menu path,
-in en/es/de/fr/pt (the languages the help center answers in)."""
+"""The phrases that qualify a number or lead into a menu path, and change/exception cues, in
+en/es/de/fr/pt (the languages the help center answers in). Stopwords: `kb.text.words`."""
 
 from __future__ import annotations
 
 import re
-
-STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        """a able about above after again all also am an and any are aren as at be because
-        been before being below between both but by can could couldn did didn do does doesn
-        doing don done down during each either else even ever every few for from further get
-        gets got had has hasn have haven having he hello made make makes her here hers hi him
-        his how however
-        i if in into is isn it its itself just know let like may me might more most much must
-        my need needs new no nor not now of off ok okay on once one only or other our ours out
-        over own per please same she should shouldn since so some sorry still such sure than
-        thank thanks that the their theirs them then there these they this those though
-        through to too under until up us use used using very via want was wasn way we were
-        what when where whether which while who whom why will with within without won would
-        yes yet you your yours""".split()
-    ),
-    "es": frozenset(
-        """a al algo algun alguna algunas alguno algunos ante antes aqui asi aun bien cada
-        como con contra cual cuales cuando de del desde donde dos el ella ellas ellos en entre
-        era eres es esa esas ese eso esos esta estaba estan estar este esto estos estoy fue
-        gracias ha hace hacer hacen hay hola la las le les lo los mas me mi mis mucho muy nada
-        ni no nos nosotros o os otra otro para pero poco por porque puede pueden puedo que
-        quiero se ser si sin sobre solo son su sus tambien te tengo tiene tienen todo todos tu
-        tus un una uno unos unas usted ustedes y ya yo""".split()
-    ),
-    "de": frozenset(
-        """aber alle als also am an auch auf aus bei bin bis bitte da dann das dass dein dem den
-        der des dich die dir doch du ein eine einem einen einer es fur gibt hallo hat haben ich
-        ihr ihre im in ist ja jetzt kann kein keine man mein meine mich mit muss nach nicht noch
-        nur ob oder schon sehr sein sich sie sind so uber um und uns unser unter vom von vor
-        war was wenn wer wie wir wird wo zu zum zur danke""".split()
-    ),
-    "fr": frozenset(
-        """a au aux avec avoir bonjour ce cela ces cet cette comme comment dans de des du elle
-        en est et etre il ils je la le les leur lui ma mais me merci mes moi mon ne nous on ou
-        par pas peut peux pour quand que quel quelle qui sa sans se ses si son sont sur ta
-        te tes toi ton tous tout tu un une vos votre vous y""".split()
-    ),
-    "pt": frozenset(
-        """a ao aos as com como da das de do dos e ela ele eles em entre era esta este eu foi
-        isso isto ja la mais mas me meu minha muito na nao nas no nos o obrigado obrigada ola os
-        ou para pela pelo pode por porque posso que quero se sem ser seu sua tambem tem tenho
-        um uma voce""".split()
-    ),
-}
-ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
 
 # Phrases right before a number that make it a bound (matched at the end of the text before).
 QUALIFIERS: tuple[tuple[str, tuple[str, ...]], ...] = (

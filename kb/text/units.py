@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from kb.text.numbers import trie_pattern
+from kb.text.words import fold
 
 
 @dataclass(frozen=True)
@@ -84,12 +84,6 @@ PERIOD_WORDS = {
 }  # fmt: skip
 PERIOD_LEADS = ("per", "a", "an", "each", "/", "al", "por", "pro", "im", "par", "por", "ao",
                 "cada", "je")  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics ("Días" -> "dias"): how units and words are looked up."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 _FOLDED_DURATIONS = {fold(k): v for k, v in DURATION_UNITS.items()}

@@ -1,4 +1,5 @@
 """Split Markdown into readable units: sentences, list items (a step is one unit), headings.
+The one sentence splitter: extractive answers, support checks, summaries and the flags use it.
 
 Handles en/es/de/fr punctuation (¿...?, ¡...!), abbreviations ("e.g.", "Dr.", "z. B."),
 version numbers, decimals, URLs and menu paths without false breaks. Each unit keeps its
@@ -12,8 +13,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
-from copilot.compose.citations import CITATION
-from copilot.compose.words import fold
+from kb.text.words import fold
+
+# A citation marker a sentence may end with: [1] / [1, 2] / [1;2] / [Source 1] / [source: 1, 3] /
+# [^1]; not a Markdown link label "[1](...)". The composer's citation checks use it too.
+CITATION = re.compile(
+    r"\[\^?\s*(?:sources?\s*:?\s*)?(\d{1,3}(?:\s*[,;]\s*(?:sources?\s*:?\s*)?\d{1,3})*)\s*\](?!\()",
+    re.IGNORECASE,
+)
 
 SegmentKind = Literal["sentence", "step", "bullet", "heading", "code", "table"]
 PROSE_KINDS: frozenset[str] = frozenset({"sentence", "step", "bullet"})

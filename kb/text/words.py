@@ -1,7 +1,8 @@
 """Content words for comparing texts across en/es/de/fr/it/pt/nl: folded, stopword-free, stemmed.
 
-Used by support checking, extractive scoring and thread summaries, so that "Passwords"
-and "password", "días" and "dias", "two" and "2" compare equal.
+The one stopword list and the one `fold`. Used by support checking, extractive scoring, thread
+summaries and the flags, so that "Passwords" and "password", "días" and "dias", "two" and "2"
+compare equal.
 """
 
 from __future__ import annotations
@@ -10,23 +11,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kb.text.numbers import number_words
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 STEM_LENGTH = 7  # truncation after suffix stripping: a cheap, language-agnostic stemmer
 
-NUMBER_WORDS = {
-    # en
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "twenty": "20", "thirty": "30",
-    # es
-    "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",
-    "ocho": "8", "nueve": "9", "diez": "10", "doce": "12", "veinte": "20", "treinta": "30",
-    # de
-    "zwei": "2", "drei": "3", "vier": "4", "funf": "5", "sechs": "6", "sieben": "7",
-    "acht": "8", "neun": "9", "zehn": "10", "zwolf": "12", "zwanzig": "20", "dreissig": "30",
-    # fr
-    "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "huit": "8", "neuf": "9",
-    "douze": "12", "vingt": "20", "trente": "30",
-}  # fmt: skip
+# Number words read as digits, so "two" and "2" compare equal: the small counts help content
+# writes out, in every language `kb.text.numbers` reads. Not "one": mostly a pronoun ("the
+# new one"); larger numbers are written in digits.
+DIGIT_WORD_VALUES = frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 20, 30})
 
 _STOPWORDS_TEXT = """
 a an the and or but if then than so to of in on at by for with from into onto about as is are
@@ -67,6 +60,12 @@ def fold(text: str) -> str:
     """Lowercase without diacritics ("Días" -> "dias", "Grüße" -> "grusse")."""
     decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# folded word -> digits ("dos" -> "2", "zwolf" -> "12")
+NUMBER_WORDS: dict[str, str] = {
+    fold(word): str(value) for word, value in number_words().items() if value in DIGIT_WORD_VALUES
+}
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,43 @@
+"""The shared text toolkit (kb.text): one sentence splitter, one stopword list, one table of
+number words, one fold, used by the answers and the flags alike."""
+
+from __future__ import annotations
+
+from kb.flags.text import content_terms, sentences
+from kb.text import NUMBER_WORDS, STOPWORDS, content_words, fold, split_sentences
+
+
+def test_number_words_read_as_digits_in_every_language() -> None:
+    for word, digits in {"two": "2", "dos": "2", "zwölf": "12", "dix": "10", "dois": "2",
+                         "vinte": "20", "trente": "30"}.items():  # fmt: skip
+        assert NUMBER_WORDS[fold(word)] == digits
+    assert "one" not in NUMBER_WORDS and "sept" not in NUMBER_WORDS  # a pronoun, "Sept."
+    assert content_words("dos días") == content_words("2 dias")
+
+
+def test_fold_and_stopwords_are_shared() -> None:
+    assert fold("Grüße, Días") == "grusse, dias"
+    assert {"the", "el", "der", "le", "o", "il", "het"} <= STOPWORDS
+    assert content_terms("El reembolso de la tienda") == {"reembolso", "tienda"}
+    assert content_terms("not without") == set()  # negations tie no two sentences to a topic
+
+
+def test_flags_split_sentences_as_the_answers_do() -> None:
+    body = (
+        "# Envíos\n\nEl plazo es p. ej. de dos días. Después llega el paquete.\n\n"
+        "1. Abre **Pedidos**.\n2. Pulsa **Seguir**.\n\n```\ncode. Not prose.\n```\n"
+    )
+    found = sentences(body)
+    assert [s.text for s in found] == [
+        "El plazo es p. ej. de dos días.",
+        "Después llega el paquete.",
+        "Abre **Pedidos**.",
+        "Pulsa **Seguir**.",
+    ]
+    assert {s.heading for s in found} == {"Envíos"}
+    assert [s.step for s in found] == [None, None, 1, 2]
+    assert found[2].block == found[3].block  # the steps of one list
+    assert split_sentences("Hola, e.g. esto sigue. Y esto no.") == [
+        "Hola, e.g. esto sigue.",
+        "Y esto no.",
+    ]
