@@ -12,6 +12,8 @@ from importlib import resources
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from kb.flags.model import ALL_REASONS
+
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 _HEADERS = {
@@ -30,9 +32,18 @@ def _asset(name: str) -> str:
     return resources.files("copilot.flags_console").joinpath("static", name).read_text("utf-8")
 
 
+@cache
+def _page() -> str:
+    """The console page with one reason filter option per flag reason (kb.flags.model)."""
+    options = "\n".join(
+        f'            <option value="{r}">{r.replace("_", " ")}</option>' for r in ALL_REASONS
+    )
+    return _asset("console.html").replace("            <!-- reasons -->", options)
+
+
 @router.get("/flags-console", response_class=HTMLResponse)
 def console() -> HTMLResponse:
-    return HTMLResponse(_asset("console.html"), headers=_HEADERS)
+    return HTMLResponse(_page(), headers=_HEADERS)
 
 
 @router.get("/flags-console/console.js")

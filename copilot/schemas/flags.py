@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-FlagStatus = Literal["open", "acknowledged", "fixed", "dismissed"]
-FlagReason = Literal[
-    "contradicted_by_tickets",
-    "missing_article",
-    "unhelpful",
-    "review_due",
-    "broken_link",
-    "duplicate",
-    "translation_outdated",
-    "sensitive_instruction",
-]
+from kb.flags.model import Reason as FlagReason
+from kb.flags.model import Severity
+from kb.flags.model import Status as FlagStatus
 
 
 class FlagOut(BaseModel):
     id: int
     document_id: str | None = Field(description="Article external id; null for missing_article")
     reason: FlagReason
-    severity: Literal["low", "medium", "high"]
+    severity: Severity
     status: FlagStatus
     impact: float = Field(description="(1 + tickets/answers touching the article) x severity")
     evidence: dict[str, Any] = Field(description="Reason-specific evidence; always has `summary`")

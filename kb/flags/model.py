@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
+# The one list of reasons (the API schema, the CLI and the console read it from here).
 Reason = Literal[
     "contradicted_by_tickets",
     "missing_article",
@@ -20,20 +21,13 @@ Reason = Literal[
 Severity = Literal["low", "medium", "high"]
 Status = Literal["open", "acknowledged", "fixed", "dismissed"]
 
-REASONS: tuple[Reason, ...] = (
-    "contradicted_by_tickets",
-    "missing_article",
-    "unhelpful",
-    "review_due",
-    "broken_link",
-    "duplicate",
-    "translation_outdated",
-)
+ALL_REASONS: tuple[Reason, ...] = get_args(Reason)
 # Raised by the copilot while it answers, never computed (nor auto-closed) by a scan.
 RAISED_REASONS: tuple[Reason, ...] = ("sensitive_instruction",)
-ALL_REASONS: tuple[Reason, ...] = REASONS + RAISED_REASONS
-SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
-STATUSES: tuple[Status, ...] = ("open", "acknowledged", "fixed", "dismissed")
+# What a scan computes.
+REASONS: tuple[Reason, ...] = tuple(r for r in ALL_REASONS if r not in RAISED_REASONS)
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+STATUSES: tuple[Status, ...] = get_args(Status)
 SEVERITY_WEIGHT: dict[str, float] = {"low": 1.0, "medium": 2.0, "high": 3.0}
 
 # Allowed status changes; a PATCH that keeps the status only updates the note.
