@@ -13,10 +13,10 @@ from copilot.errors import install_error_handlers
 from copilot.middleware import BodyLimit, WidgetCors
 from copilot.ratelimit import RateLimiter
 from copilot.state import AppState
-from kb.storage.interactions import Interactions
-from kb.storage.keys import KeyStore
 from kb.maintenance import open_store
 from kb.retrieval import Retriever
+from kb.storage.interactions import Interactions
+from kb.storage.keys import KeyStore
 from kb.store import KnowledgeBase
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -51,16 +51,16 @@ def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState
     _warm_up(kb)
     from copilot.engine import Copilot
 
-    state = AppState(
+    retriever = Retriever(kb)
+    return AppState(
         settings=settings,
         kb=kb,
         keys=KeyStore(kb),
-        retriever=Retriever(kb),
+        retriever=retriever,
         interactions=Interactions(kb),
+        engine=Copilot.from_settings(settings, kb, retriever),
         limiter=RateLimiter(),
     )
-    state.engine = Copilot.from_settings(settings, kb, state.retriever)
-    return state
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from copilot.answer_verifier import LLMAnswerVerifier
 from copilot.compose import Draft, ExtractiveComposer, Source, ThreadSummary, summarize_thread
 from copilot.compose.safety import SensitiveFlagger, safe_url, screen_draft, screen_sources
+from copilot.compose.types import Composer, ServedGenerator
 from copilot.config import Settings
 from copilot.handoff import handoff_reason
 from copilot.language import customer_language
@@ -95,11 +96,11 @@ class Copilot:
         self,
         kb: KnowledgeBase,
         retriever: Retriever,
-        composer: object,
+        composer: Composer,
         settings: Settings,
-        generator: object | None = None,
+        generator: ServedGenerator | None = None,
         *,
-        answer_composer: object | None = None,
+        answer_composer: Composer | None = None,
         verifier: LLMAnswerVerifier | None = None,
     ) -> None:
         self.kb, self.retriever, self.settings = kb, retriever, settings
@@ -147,9 +148,8 @@ class Copilot:
 
     def close(self) -> None:
         """Stop what the engine started (the local model's child process)."""
-        close = getattr(self.generator, "close", None)
-        if close is not None:
-            close()
+        if self.generator is not None:
+            self.generator.close()
 
     @staticmethod
     def _known_urls(kb: KnowledgeBase) -> set[str]:
@@ -166,12 +166,13 @@ class Copilot:
 
     @property
     def generator_name(self) -> str:
-        return getattr(self.generator, "model", "extractive")
+        return self.generator.model if self.generator is not None else "extractive"
 
     def generator_status(self) -> dict[str, Any]:
         """The generator's state for /healthz (the local model's child process, if any)."""
-        status = getattr(self.generator, "status", None)
-        return dict(status()) if status is not None else {"model": "extractive", "state": "ready"}
+        if self.generator is None:
+            return {"model": "extractive", "state": "ready"}
+        return dict(self.generator.status())
 
     # -- retrieval ------------------------------------------------------------------------
 
@@ -363,8 +364,8 @@ class Copilot:
                 kw["timeout_s"] = self.settings.answer_llm_budget_s
             elif on_token is not None:
                 kw["on_token"] = on_token
-        draft: Draft = composer.compose(question, sources, **kw)  # type: ignore[attr-defined]
+        draft = composer.compose(question, sources, **kw)
         return screen_draft(draft)  # an LLM may write a sensitive instruction on its own
 
     def summarize(self, messages: Sequence[tuple[str, str]]) -> ThreadSummary:
-        return summarize_thread(messages, self.generator)  # type: ignore[arg-type]
+        return summarize_thread(messages, self.generator)

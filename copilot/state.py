@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from copilot.config import Settings
 from copilot.ratelimit import RateLimiter
+from kb.retrieval import Retriever
 from kb.storage.interactions import Interactions
 from kb.storage.keys import KeyStore
-from kb.retrieval import Retriever
 from kb.store import KnowledgeBase
+
+if TYPE_CHECKING:  # the engine pulls in the composers; a route's state never needs it imported
+    from copilot.engine import Copilot
 
 
 @dataclass
@@ -20,8 +23,8 @@ class AppState:
     keys: KeyStore
     retriever: Retriever
     interactions: Interactions
+    engine: Copilot
     limiter: RateLimiter = field(default_factory=RateLimiter)
-    engine: Any = None  # copilot.engine.Copilot, set by create_app
 
     def widget_origins(self) -> set[str]:
         """Every origin any active widget key allows (for CORS preflights)."""

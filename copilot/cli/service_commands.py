@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
 from kb.storage.keys import ROLES, KeyStore
 from kb.store import KnowledgeBase
+
+if TYPE_CHECKING:
+    from copilot.compose.types import ServedGenerator
 
 
 @click.command()
@@ -43,22 +47,21 @@ def serve(ctx: click.Context, host: str, port: int, llm: str | None, workers: in
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-def _warm_up(generator: object) -> None:
+def _warm_up(generator: ServedGenerator | None) -> None:
     """Start a local model's server before the first request; say so plainly when it cannot."""
-    warm = getattr(generator, "warm_up", None)
-    if warm is None:
+    if generator is None:
         return
     from kb.errors import KBError
 
-    click.echo(f"starting {getattr(generator, 'model', 'the model')} ...")
+    click.echo(f"starting {generator.model} ...")
     try:
-        warm()
+        generator.warm_up()
     except KBError as exc:
         click.echo(
             f"warning: {exc.message} — replies fall back to the extractive composer", err=True
         )
         return
-    status: dict[str, object] = getattr(generator, "status", dict)()
+    status = generator.status()
     if status.get("state") not in (None, "ready", "remote"):
         click.echo(
             f"warning: model server is {status.get('state')} ({status.get('last_error')}); "

@@ -15,9 +15,11 @@ from copilot.compose.summary import ThreadSummary, summarize_thread
 from copilot.compose.support import check_support, is_courtesy, supported_share
 from copilot.compose.types import (
     EXTRACTIVE,
+    Composer,
     Draft,
     GeneratedText,
     SentenceSupport,
+    ServedGenerator,
     Source,
     Style,
     TextGenerator,
@@ -26,12 +28,14 @@ from kb.text.sentences import Segment, plain_text, split_segments, split_sentenc
 
 __all__ = [
     "EXTRACTIVE",
+    "Composer",
     "Draft",
     "ExtractiveComposer",
     "GeneratedText",
     "LLMComposer",
     "Segment",
     "SentenceSupport",
+    "ServedGenerator",
     "Source",
     "Style",
     "TextGenerator",

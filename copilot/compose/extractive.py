@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,8 +85,12 @@ class ExtractiveComposer:
         style: Style,
         customer_name: str | None = None,
         max_sentences: int = 4,
+        stream: bool = False,
+        timeout_s: float | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Draft:
-        """A cited draft in `style`; with no sources, a hand-off line in `lang`."""
+        """A cited draft in `style`; with no sources, a hand-off line in `lang`. Quoting is
+        instant: ``stream``, ``timeout_s`` and ``on_token`` (the `Composer` role's) are unused."""
         started = time.perf_counter()
         if not sources:
             return self._handoff(lang, style, customer_name, started)

@@ -1,12 +1,14 @@
 """Data crossing the composer boundary: sources in, drafts with per-sentence support out.
 
-`TextGenerator` is the role an LLM plays here; `copilot.llm.LLMGateway` satisfies it
-structurally, and tests pass a deterministic fake.
+Roles: a `Composer` drafts from sources (`ExtractiveComposer`, `LLMComposer`); a
+`TextGenerator` is what an LLM plays here, a `ServedGenerator` one the service also starts,
+reports on and stops. `copilot.llm.LLMGateway` satisfies both structurally;
+`copilot.fake_generator.ScriptedGenerator` is the deterministic fake the tests use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -91,3 +93,36 @@ class TextGenerator(Protocol):
         on_token: Callable[[str], None] | None = None,
         timeout_s: float | None = None,
     ) -> GeneratedText: ...
+
+
+class ServedGenerator(TextGenerator, Protocol):
+    """A generator the service runs: started before the first request (`kbc serve`), reported
+    on by /healthz, stopped with the app (a local model's child process)."""
+
+    def warm_up(self, *, wait: bool = True) -> None: ...
+
+    def status(self) -> Mapping[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class Composer(Protocol):
+    """Drafts a cited reply or answer from sources; never raises for a bad model output (an
+    LLM composer falls back to extractive and says why in `Draft.fallback_reason`).
+
+    ``stream``, ``timeout_s`` and ``on_token`` matter only to a composer with a model behind it:
+    stream the model's text to ``on_token``, give up on it after ``timeout_s``."""
+
+    def compose(
+        self,
+        question: str,
+        sources: Sequence[Source],
+        *,
+        lang: str,
+        style: Style,
+        customer_name: str | None = None,
+        max_sentences: int = 4,
+        stream: bool = False,
+        timeout_s: float | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Draft: ...
