@@ -2,43 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from copilot.answer_verifier import VERDICT_FORMAT, LLMAnswerVerifier
+from copilot.fake_generator import ScriptedGenerator
 from copilot.llm import LLMBusy
-from tests.test_compose_llm import PASSWORD, FakeCompletion
+from tests.test_compose_llm import PASSWORD
 
 
-@dataclass
-class Judge:
-    reply: str | Exception
-    model: str = "fake/judge"
-    calls: list[dict[str, Any]] = field(default_factory=list)
-
-    def complete(self, messages: list[dict[str, str]], **kw: Any) -> FakeCompletion:
-        self.calls.append({"messages": messages, **kw})
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return FakeCompletion(self.reply)
+def _judge(reply: str | Exception) -> ScriptedGenerator:
+    return ScriptedGenerator(reply, model="fake/judge")
 
 
 def test_yes_and_no_under_the_schema() -> None:
-    judge = Judge('{"answers": true}')
+    judge = _judge('{"answers": true}')
     verdict = LLMAnswerVerifier(judge, timeout_s=3).verify("Reset my password?", [PASSWORD])
     assert verdict.answers is True and verdict.error is None
     call = judge.calls[0]
     assert call["response_format"] == VERDICT_FORMAT and call["timeout_s"] == 3
     assert "<source" in call["messages"][1]["content"]
-    assert LLMAnswerVerifier(Judge('{"answers": false}')).verify("q", [PASSWORD]).answers is False
+    assert LLMAnswerVerifier(_judge('{"answers": false}')).verify("q", [PASSWORD]).answers is False
 
 
 def test_a_failing_or_garbled_model_abstains() -> None:
-    busy = LLMAnswerVerifier(Judge(LLMBusy("queue full"))).verify("q", [PASSWORD])
+    busy = LLMAnswerVerifier(_judge(LLMBusy("queue full"))).verify("q", [PASSWORD])
     assert busy.answers is None and busy.error == "llm_busy"
-    garbled = LLMAnswerVerifier(Judge("maybe?")).verify("q", [PASSWORD])
+    garbled = LLMAnswerVerifier(_judge("maybe?")).verify("q", [PASSWORD])
     assert garbled.answers is None and (garbled.error or "").startswith("unparsed")
-    assert LLMAnswerVerifier(Judge('{"answers": true}')).verify("q", []).answers is False
+    assert LLMAnswerVerifier(_judge('{"answers": true}')).verify("q", []).answers is False
 
 
 def test_the_verifier_decides_through_the_api(tmp_path: Any) -> None:
@@ -49,11 +40,11 @@ def test_the_verifier_decides_through_the_api(tmp_path: Any) -> None:
     with client:
         plain = client.post("/v1/answers", json=ask, headers=auth(keys.agent)).json()
         assert plain["outcome"] == "answered", plain  # the decision alone answers this one
-        judge = Judge('{"answers": false}')
+        judge = _judge('{"answers": false}')
         state.engine.verifier = LLMAnswerVerifier(judge)
         vetoed = client.post("/v1/answers", json=ask, headers=auth(keys.agent)).json()
         assert vetoed["outcome"] == "handoff" and vetoed["handoff"]["reason"] == "verifier_no"
         assert "Export" in judge.calls[0]["messages"][1]["content"]
-        state.engine.verifier = LLMAnswerVerifier(Judge(LLMBusy("queue full")))
+        state.engine.verifier = LLMAnswerVerifier(_judge(LLMBusy("queue full")))
         kept = client.post("/v1/answers", json=ask, headers=auth(keys.agent)).json()
         assert kept["outcome"] == "answered"  # no verdict: the decision stands

@@ -3,9 +3,8 @@ used when good, extractive otherwise. The structured (JSON) mode: test_compose_s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from copilot.compose import Draft, ExtractiveComposer, LLMComposer, Source, TextGenerator
+from copilot.fake_generator import ScriptedGenerator
 from copilot.llm import LLMError
 from kb.embedders.hashing import HashingEmbedder
 
@@ -41,36 +40,10 @@ GOOD = (
 )
 
 
-@dataclass
-class FakeCompletion:
-    text: str
-    model: str = "fake/model"
-    prompt_tokens: int = 120
-    completion_tokens: int = 17
-    seconds: float = 0.25
-    first_token_seconds: float | None = 0.05
-
-
-@dataclass
-class FakeGenerator:
-    """Returns a fixed reply (or raises a fixed error) and records every call."""
-
-    reply: str | Exception
-    model: str = "fake/model"
-    calls: list[dict[str, object]] = field(default_factory=list)
-
-    def complete(
-        self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
-        stream: bool = False,
-    ) -> FakeCompletion:  # fmt: skip
-        self.calls.append({"messages": messages, "max_tokens": max_tokens, "stream": stream})
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return FakeCompletion(self.reply)
-
-
-def compose(reply: str | Exception, lang: str = "en", **kw: object) -> tuple[Draft, FakeGenerator]:
-    generator = FakeGenerator(reply)
+def compose(
+    reply: str | Exception, lang: str = "en", **kw: object
+) -> tuple[Draft, ScriptedGenerator]:
+    generator = ScriptedGenerator(reply)
     typed: TextGenerator = generator
     composer = LLMComposer(typed, ExtractiveComposer(None), HashingEmbedder(),
                            known_urls={"https://help.test/faq"}, structured=False)  # fmt: skip
@@ -88,7 +61,7 @@ def test_good_cited_answer_is_used() -> None:
     assert draft.cited == (1,) and draft.supported_share == 1.0
     assert draft.completion_tokens == 17 and draft.first_token_seconds == 0.05
     assert generator.calls[0]["stream"] is True
-    user = generator.calls[0]["messages"][1]["content"]  # type: ignore[index]
+    user = generator.calls[0]["messages"][1]["content"]
     assert '<source n="1" title="Reset your password"' in user and "<customer_message>" in user
 
 
@@ -174,7 +147,7 @@ def test_right_language_with_english_ui_labels_is_kept() -> None:
 
 
 def test_injected_language_detector_and_reasoning_blocks() -> None:
-    composer = LLMComposer(FakeGenerator("<think>hmm</think>\nAnswer: " + GOOD),
+    composer = LLMComposer(ScriptedGenerator("<think>hmm</think>\nAnswer: " + GOOD),
                            ExtractiveComposer(None), None, structured=False,
                            detect_language=lambda text, default: "fr")  # fmt: skip
     draft = composer.compose("reset password?", [PASSWORD], lang="fr", style="answer")
@@ -182,7 +155,7 @@ def test_injected_language_detector_and_reasoning_blocks() -> None:
 
 
 def test_no_sources_uses_the_extractive_hand_off() -> None:
-    generator = FakeGenerator(GOOD)
+    generator = ScriptedGenerator(GOOD)
     composer = LLMComposer(generator, ExtractiveComposer(None), None, structured=False)
     draft = composer.compose("Can I pay in crypto?", [], lang="en", style="answer")
     assert draft.fallback_reason == "no_sources" and draft.cited == ()

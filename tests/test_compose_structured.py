@@ -4,7 +4,6 @@ backs them, one retry naming the failure, and a live view of the streamed senten
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -19,8 +18,9 @@ from copilot.compose.structured import (
     parse_sentences,
     render,
 )
+from copilot.fake_generator import ScriptedGenerator
 from kb.embedders.hashing import HashingEmbedder
-from tests.test_compose_llm import PASSWORD, FakeCompletion
+from tests.test_compose_llm import PASSWORD
 
 STEP = "Click **Forgot password** on the sign-in page and enter your email address"
 EXPIRY = "The reset link we send expires after 30 minutes"
@@ -31,26 +31,8 @@ def _json(*sentences: tuple[str, list[int]]) -> str:
     return json.dumps({"sentences": [{"text": t + ".", "sources": s} for t, s in sentences]})
 
 
-@dataclass
-class ScriptedGenerator:
-    """Answers each call with the next scripted output, streaming it in small pieces."""
-
-    outputs: list[str]
-    model: str = "fake/structured"
-    calls: list[dict[str, Any]] = field(default_factory=list)
-
-    def complete(self, messages: list[dict[str, str]], **kw: Any) -> FakeCompletion:
-        self.calls.append({"messages": messages, **kw})
-        text = self.outputs[min(len(self.calls), len(self.outputs)) - 1]
-        sink = kw.get("on_token")
-        if sink is not None:
-            for i in range(0, len(text), 7):
-                sink(text[i : i + 7])
-        return FakeCompletion(text)
-
-
 def _compose(*outputs: str, style: str = "answer", **kw: Any) -> tuple[Any, ScriptedGenerator]:
-    generator = ScriptedGenerator(list(outputs))
+    generator = ScriptedGenerator(outputs, model="fake/structured")
     composer = LLMComposer(generator, ExtractiveComposer(None), HashingEmbedder())
     draft = composer.compose("How do I reset my password?", [PASSWORD], lang="en",
                              style=style, customer_name="Ana", **kw)  # type: ignore[arg-type]  # fmt: skip

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import pytest
 
 from copilot.compose import ThreadSummary, summarize_thread
 from copilot.compose.summary import first_json_object
+from copilot.fake_generator import ScriptedGenerator
 
 CALM_EN = [
     ("customer", "Hi,\n\nI can't export my bookings to CSV. The export button is greyed out. "
@@ -30,30 +30,6 @@ CALM_ES = [
     ("agent", "Hola Lucía: ¿podrías decirme qué versión de la app tienes?"),
     ("customer", "Tengo la versión 4.12.1. ¿Hay que actualizar?"),
 ]  # fmt: skip
-
-
-@dataclass
-class FakeCompletion:
-    text: str
-    completion_tokens: int = 40
-    seconds: float = 0.3
-    first_token_seconds: float | None = 0.05
-
-
-@dataclass
-class FakeGenerator:
-    reply: str | Exception
-    model: str = "fake/model"
-    calls: list[list[dict[str, str]]] = field(default_factory=list)
-
-    def complete(
-        self, messages: list[dict[str, str]], *, max_tokens: int | None = None,
-        stream: bool = False,
-    ) -> FakeCompletion:  # fmt: skip
-        self.calls.append(messages)
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return FakeCompletion(self.reply)
 
 
 def test_heuristic_english_thread() -> None:
@@ -111,13 +87,13 @@ GOOD_JSON = {
 
 
 def test_generator_json_is_used_even_inside_prose() -> None:
-    generator = FakeGenerator("Sure! Here it is:\n```json\n" + json.dumps(GOOD_JSON) + "\n```")
+    generator = ScriptedGenerator("Sure! Here it is:\n```json\n" + json.dumps(GOOD_JSON) + "\n```")
     s = summarize_thread(CALM_EN, generator)
     assert s.generator_used == "fake/model"
     assert s.problem == "Export button greyed out"
     assert s.tried == ("logged out and in", "cleared cache")
     assert s.sentiment == "neutral" and s.urgency == "normal"  # enums normalised
-    prompt = generator.calls[0][1]["content"]
+    prompt = generator.calls[0]["messages"][1]["content"]
     assert '<message author="customer">' in prompt and "</thread>" in prompt
 
 
@@ -125,7 +101,7 @@ def test_malformed_or_invalid_json_falls_back_to_heuristics() -> None:
     bad_enum = dict(GOOD_JSON, sentiment="furious")
     for reply in ("not json at all", '{"problem": "x", "tried": [', json.dumps(bad_enum),
                   json.dumps(dict(GOOD_JSON, problem="")), RuntimeError("model down")):  # fmt: skip
-        s = summarize_thread(CALM_EN, FakeGenerator(reply))
+        s = summarize_thread(CALM_EN, ScriptedGenerator(reply))
         assert s.generator_used == "heuristic", reply
         assert "can't export my bookings" in s.problem
 
