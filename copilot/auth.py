@@ -16,8 +16,8 @@ from functools import lru_cache
 from copilot.config import Settings
 from copilot.ratelimit import RateLimiter
 from kb.errors import Forbidden, Unauthorized
-from kb.storage.keys import ApiKey, KeyStore
 from kb.models import SearchFilters
+from kb.storage.keys import ApiKey, KeyStore
 
 # Which roles may call which action. Customer-facing actions see public articles only.
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -12,8 +12,8 @@ from copilot.app import build_state, create_app
 from copilot.config import Settings
 from copilot.state import AppState
 from ingest.pipeline import run
-from kb.storage.keys import KeyStore
 from kb.maintenance import open_store
+from kb.storage.keys import KeyStore
 from tests.helpcenter import write_help_center
 
 CANARY = "SECRET-CANARY-42"

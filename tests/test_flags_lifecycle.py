@@ -15,8 +15,8 @@ from kb.embedders import HashingEmbedder
 from kb.errors import InvalidInput, NotFound
 from kb.flags import FlagStore, ScanConfig, run_scan
 from kb.flags.scan import refresh_changed, still_detected
-from kb.storage.flags import AUTO_CLOSED
 from kb.models import Document
+from kb.storage.flags import AUTO_CLOSED
 from kb.store import KnowledgeBase
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)

@@ -9,8 +9,8 @@ import httpx
 from copilot.app import build_state, create_app
 from copilot.config import Settings
 from ingest.pipeline import run
-from kb.storage.keys import KeyStore
 from kb.maintenance import open_store
+from kb.storage.keys import KeyStore
 from tests.helpcenter import write_help_center
 from tests.live_server import serve
 
