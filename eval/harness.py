@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,29 +26,13 @@ from eval.answer_metrics import (
     token_f1,
 )
 from eval.dataset import Dataset, Role, Ticket, load_tickets
-from eval.handoff import Outcome, curve, point, recommend_threshold
 from eval.judge import AnswerJudge
+from eval.report_build import build_report
 from eval.report_json import (
-    AnswerSummary,
-    CurvePointModel,
-    HandoffSummary,
     Report,
-    RetrievalSummary,
-    RunConfig,
-    StoreInfo,
     TicketRecord,
 )
-from eval.retrieval_metrics import HEADLINE_RETRIEVAL, ranking_metrics
-from eval.slices import (
-    ANSWER_METRICS,
-    DEFAULT_DIMENSIONS,
-    answer_means,
-    article_scorecard,
-    latency,
-    recall_curve,
-    retrieval_means,
-    slice_rows,
-)
+from eval.retrieval_metrics import ranking_metrics
 from eval.twins import ExcludingRetriever, excluded_documents, twin_of
 from kb.models import SEARCH_MODES, SearchFilters, SearchMode
 from kb.retrieval import FusionConfig, Retriever
@@ -89,7 +71,7 @@ class DocInfo:
 
 
 @dataclass
-class _Run:
+class EvalRun:
     """Per-run state shared by the steps below."""
 
     kb: KnowledgeBase
@@ -146,7 +128,7 @@ def run_eval(
         if options.audience == "customer"
         else SearchFilters(visibility=frozenset({"public", "internal"}), kinds=articles)  # type: ignore[arg-type]
     )
-    run = _Run(kb, options, docs, retriever, copilot, filters, inputs=inputs)
+    run = EvalRun(kb, options, docs, retriever, copilot, filters, inputs=inputs)
     for ticket in dataset.tickets:
         run.records.append(_evaluate(run, ticket))
         if progress:
@@ -157,10 +139,10 @@ def run_eval(
     if judge is not None:
         _judge(run, dataset, judge)
     _correctness(run, dataset)
-    return _report(run, dataset, settings, judge, time.perf_counter() - started, tickets_path)
+    return build_report(run, dataset, settings, judge, time.perf_counter() - started, tickets_path)
 
 
-def _twins(run: _Run, dataset: Dataset, progress: Callable[[], None] | None) -> Dataset:
+def _twins(run: EvalRun, dataset: Dataset, progress: Callable[[], None] | None) -> Dataset:
     """Evaluate the leave-gold-out twin of every ticket with gold documents."""
     twins: list[Ticket] = []
     copilot = run.copilot
@@ -184,7 +166,7 @@ def _twins(run: _Run, dataset: Dataset, progress: Callable[[], None] | None) -> 
     return Dataset(tickets=(*dataset.tickets, *twins), report=dataset.report)
 
 
-def _evaluate(run: _Run, ticket: Ticket, copilot: Copilot | None = None) -> TicketRecord:
+def _evaluate(run: EvalRun, ticket: Ticket, copilot: Copilot | None = None) -> TicketRecord:
     history = ticket.history_texts(HISTORY_ROLES[run.options.history])
     twin = run.twin_retriever
     expected = ticket.extras.get("expected")
@@ -222,7 +204,7 @@ def _evaluate(run: _Run, ticket: Ticket, copilot: Copilot | None = None) -> Tick
 
 
 def _answer(
-    run: _Run, copilot: Copilot, ticket: Ticket, history: list[str], rec: TicketRecord
+    run: EvalRun, copilot: Copilot, ticket: Ticket, history: list[str], rec: TicketRecord
 ) -> None:
     t0 = time.perf_counter()
     composed: Composed | None
@@ -282,7 +264,7 @@ def _answer_metrics(ticket: Ticket, draft: Draft, cited: Sequence[str]) -> dict[
     return out
 
 
-def _slices(run: _Run, ticket: Ticket, rec: TicketRecord) -> dict[str, str]:
+def _slices(run: EvalRun, ticket: Ticket, rec: TicketRecord) -> dict[str, str]:
     out = {"lang": rec.lang or "unknown", "answerable": "yes" if ticket.answerable else "no"}
     if run.options.twins:
         out["twin"] = "yes" if rec.twin_of else "no"
@@ -302,7 +284,7 @@ def _slices(run: _Run, ticket: Ticket, rec: TicketRecord) -> dict[str, str]:
     return out
 
 
-def _similarities(run: _Run, dataset: Dataset) -> None:
+def _similarities(run: EvalRun, dataset: Dataset) -> None:
     """Embedding cosine of each answer to its gold answer, batched with the store's embedder."""
     embedder = run.kb.embedder
     if embedder is None:
@@ -317,7 +299,7 @@ def _similarities(run: _Run, dataset: Dataset) -> None:
         rec.answer_metrics["cosine"] = round(sim, 6)
 
 
-def _judge(run: _Run, dataset: Dataset, judge: AnswerJudge) -> None:
+def _judge(run: EvalRun, dataset: Dataset, judge: AnswerJudge) -> None:
     for rec, ticket in zip(run.records, dataset.tickets, strict=True):
         if rec.answer and ticket.gold_answer:
             verdict = judge.judge(ticket.question, ticket.gold_answer, rec.answer)
@@ -326,7 +308,7 @@ def _judge(run: _Run, dataset: Dataset, judge: AnswerJudge) -> None:
                 rec.answer_metrics["judge_correct"] = 1.0 if verdict.correct else 0.0
 
 
-def _correctness(run: _Run, dataset: Dataset) -> None:
+def _correctness(run: EvalRun, dataset: Dataset) -> None:
     """Would answering be right? The judge's verdict when there is one, else gold cited."""
     for rec, ticket in zip(run.records, dataset.tickets, strict=True):
         if not ticket.answerable:
@@ -335,137 +317,3 @@ def _correctness(run: _Run, dataset: Dataset) -> None:
             rec.correct = bool(rec.judge["correct"])
         elif ticket.has_gold:
             rec.correct = bool(set(rec.cited_ids) & set(ticket.gold_doc_ids))
-
-
-def _report(
-    run: _Run,
-    dataset: Dataset,
-    settings: Settings,
-    judge: AnswerJudge | None,
-    seconds: float,
-    tickets_path: Path,
-) -> Report:
-    opts, records = run.options, run.records
-    primary = "hybrid" if "hybrid" in opts.modes else opts.modes[0]
-    retrieval: dict[str, RetrievalSummary] = {}
-    for mode in opts.modes:
-        means = retrieval_means(records, mode)
-        retrieval[mode] = RetrievalSummary(
-            mode=mode,
-            n=sum(1 for r in records if mode in r.retrieval),
-            metrics=means,
-            recall_curve=recall_curve(means),
-            latency=latency([r.retrieval_ms[mode] for r in records if mode in r.retrieval_ms]),
-        )
-    answers = handoff = None
-    if run.copilot is not None:
-        answers = _answer_summary(run, judge)
-        threshold = run.copilot.answer_threshold
-        handoff = _handoff_summary(records, threshold, opts, judge)
-    answerability = None
-    if run.copilot is not None and opts.audience == "customer":
-        answerability = calibration.summary(
-            records, primary, run.copilot.answer_threshold, opts.twins, opts.target_precision
-        )
-    dims = [*DEFAULT_DIMENSIONS, *(["twin"] if opts.twins else []), *opts.slice_fields]
-    report = Report(
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        seconds=round(seconds, 2),
-        config=RunConfig(
-            tickets_path=str(tickets_path),
-            modes=list(opts.modes),
-            primary_mode=primary,
-            k=opts.k,
-            generator=settings.llm_model,
-            audience=opts.audience,
-            history=opts.history,
-            answer_threshold=run.copilot.answer_threshold if run.copilot else None,
-            limit=opts.limit,
-            judge=judge.model if judge else None,
-            fusion=_fusion_label(run.retriever.config),
-            slice_fields=list(opts.slice_fields),
-        ),
-        store=StoreInfo(data_dir=str(run.kb.data_dir), model_id=run.kb.model_id, **run.kb.counts()),
-        dataset=dataset.report.as_dict(),
-        retrieval=retrieval,
-        answers=answers,
-        handoff=handoff,
-        answerability=answerability,
-        slices=slice_rows(records, opts.modes, dims),
-        articles=article_scorecard(
-            records, primary, lambda d: run.catalog[d].title if d in run.catalog else d
-        ),
-        tickets=records,
-    )
-    report.headline = headline(report)
-    return report
-
-
-def _fusion_label(cfg: FusionConfig) -> str:
-    if cfg.method == "convex":
-        return f"convex, dense_share {cfg.dense_share:g}"
-    return f"rrf, k {cfg.rrf_k}, weights dense {cfg.dense_weight:g} keyword {cfg.keyword_weight:g}"
-
-
-def _answer_summary(run: _Run, judge: AnswerJudge | None) -> AnswerSummary:
-    records = run.records
-    metrics, counts = answer_means(records)
-    assert run.copilot is not None
-    return AnswerSummary(
-        generator=run.copilot.generator_name,
-        audience=run.options.audience,
-        n=len(records),
-        drafted=sum(1 for r in records if r.answer),
-        answered=sum(1 for r in records if r.outcome in ("answered", "drafted")),
-        outcomes=dict(
-            Counter(f"{r.outcome}:{r.reason}" if r.reason else str(r.outcome) for r in records)
-        ),
-        fallbacks=dict(Counter(r.fallback_reason for r in records if r.fallback_reason)),
-        metrics=metrics,
-        counts=counts,
-        latency=latency([r.answer_ms for r in records if r.answer_ms is not None]),
-        judge_model=judge.model if judge else None,
-    )
-
-
-def _handoff_summary(
-    records: Sequence[TicketRecord],
-    threshold: float,
-    opts: EvalOptions,
-    judge: AnswerJudge | None,
-) -> HandoffSummary:
-    outcomes = [
-        Outcome(r.confidence or 0.0, r.could_answer, bool(r.correct), r.answerable)
-        for r in records
-        if r.correct is not None
-    ]
-    points = curve(outcomes)
-    at = point(outcomes, threshold)
-    return HandoffSummary(
-        threshold=threshold,
-        precision=at.precision,
-        coverage=at.coverage,
-        target_precision=opts.target_precision,
-        recommended_threshold=recommend_threshold(points, opts.target_precision),
-        correctness="llm_judge" if judge else "gold_cited",
-        curve=[CurvePointModel(**p.__dict__) for p in points],
-    )
-
-
-def headline(report: Report) -> dict[str, float]:
-    """The flat, higher-is-better metrics the regression gate compares."""
-    out: dict[str, float] = {}
-    for mode, summary in report.retrieval.items():
-        for name in HEADLINE_RETRIEVAL:
-            if name in summary.metrics:
-                out[f"retrieval.{mode}.{name}"] = round(summary.metrics[name], 6)
-    if report.answers is not None:
-        for name in ANSWER_METRICS:  # every answer metric is higher-is-better
-            value = report.answers.metrics.get(name)
-            if value is not None:
-                out[f"answers.{name}"] = round(value, 6)
-    if report.handoff is not None:
-        if report.handoff.precision is not None:
-            out["handoff.precision"] = round(report.handoff.precision, 6)
-        out["handoff.coverage"] = round(report.handoff.coverage, 6)
-    return out
