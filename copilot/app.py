@@ -47,7 +47,7 @@ def _warm_up(kb: KnowledgeBase) -> None:
 def build_state(settings: Settings, kb: KnowledgeBase | None = None) -> AppState:
     """Open the store (unless given) and everything built on it."""
     _limit_threads(settings.torch_threads)
-    kb = kb or open_store(settings.data_dir, settings.embedder)
+    kb = kb or open_store(settings.data_dir, settings.embedder, settings.store_url)
     _warm_up(kb)
     from copilot.engine import Copilot
 

@@ -13,6 +13,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KBC_", extra="ignore")
 
     data_dir: Path = Path(".kbc")
+    # None: the embedded SQLite store in data_dir; postgresql://user:pass@host/db: PostgreSQL
+    # with pgvector (pip install 'kbc[postgres]'); data_dir still keeps the local files.
+    store_url: str | None = None
     embedder: str | None = Field(None, description="Default: the model the store was built with")
 
     # Generation: "extractive" (no LLM), "local/<name>" (the embedded model, run as a

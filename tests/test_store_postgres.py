@@ -3,19 +3,26 @@ placeholders, exact vectors, tokenization and IDF, HNSW, re-embedding, errors, s
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from kb.embedders import HashingEmbedder
 from kb.errors import StoreCorrupt, StoreUnavailable
+from kb.flags.model import Finding
 from kb.models import Chunk, Document, SearchFilters
 from kb.retrieval import Retriever
+from kb.storage.flags import FlagStore
+from kb.storage.interactions import Interactions, LoggedAnswer
+from kb.storage.keys import KeyStore
 from kb.storage.postgres import to_pyformat
 from kb.store import DocumentWrite, KnowledgeBase
+from tests.helpcenter import write_help_center
 
 try:
     from tests.pg_support import fresh_database
@@ -224,3 +231,124 @@ def test_stats_describe_the_store_without_password(pg: KnowledgeBase) -> None:
     info = describe(pg)
     assert info["store"].startswith("postgresql://") and info["vector_index_fresh"] is True
     assert info["bytes"]["chunks"] > 0 and info["chunks"] == 1
+
+
+def _kbc(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from copilot.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _sqlite_store_with_everything(data_dir: Path, src: Path) -> tuple[str, int]:
+    """A SQLite store with articles, a deleted one, a key, answers, a draft, feedback and a
+    flag; returns the key and the highest chunk id ever handed out."""
+    ingested = _kbc("--data-dir", str(data_dir), "--embedder", "hashing", "ingest", str(src))
+    assert ingested.exit_code == 0, ingested.output
+    with KnowledgeBase(data_dir, HashingEmbedder(256)) as kb:
+        put(kb, "gone", "an article that is deleted again")
+        highest = max(int(i) for ids, _ in kb.iter_embeddings() for i in ids)
+        kb.delete(["gone"])
+        key = KeyStore(kb).create("widget", name="site", origins=("https://shop.example.com",))
+        log = Interactions(kb)
+        answer = LoggedAnswer(
+            "How do I reset?",
+            "en",
+            "answered",
+            None,
+            0.8125,
+            ["kb-password"],
+            "Use the link [1].",
+            12.5,
+            "extractive",
+            None,
+            "visitor-1",
+        )
+        answer_id = log.log_answer(answer)
+        draft_id = log.log_draft(
+            "Hi, use the link.",
+            lang="en",
+            sources=["kb-password"],
+            confidence=0.5,
+            generator="extractive",
+            key_id=None,
+        )
+        log.add_feedback(answer_id=answer_id, helpful=True, client="visitor-1")
+        log.add_feedback(draft_id=draft_id, final_reply="Hello, use the link.", edit_distance=0.25)
+        finding = Finding(
+            "review_due", "kb-password", "review_due:kb-password", "low", {"age_days": 400}, "k1"
+        )
+        FlagStore(kb).apply([finding], in_scope=lambda _f: True)
+    return key, highest
+
+
+def test_migrate_copies_a_sqlite_store_into_postgresql(tmp_path: Path, url: str) -> None:
+    data_dir = tmp_path / "store"
+    key, highest = _sqlite_store_with_everything(data_dir, write_help_center(tmp_path / "hc"))
+    result = _kbc("--data-dir", str(data_dir), "migrate", "--to", url, "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    assert rows["api_keys"] == 1 and rows["answer_log"] == 1 and rows["feedback"] == 2
+
+    with KnowledgeBase(data_dir) as lite, KnowledgeBase(data_dir, store_url=url) as pg:
+        assert (pg.model_id, pg.generation) == (lite.model_id, lite.generation)
+        assert pg.documents.meta("dim") == lite.documents.meta("dim") == "256"
+        assert pg.document_hashes() == lite.document_hashes()
+        assert rows["documents"] == len(lite.document_hashes())
+        for ext in lite.document_hashes():
+            assert pg.get_document(ext) == lite.get_document(ext)
+        ((lite_ids, lite_vecs),) = list(lite.iter_embeddings())
+        ((pg_ids, pg_vecs),) = list(pg.iter_embeddings())
+        assert lite_ids.tolist() == pg_ids.tolist() and lite_vecs.tobytes() == pg_vecs.tobytes()
+        assert pg.chunk_rows(lite_ids.tolist()) == lite.chunk_rows(lite_ids.tolist())
+        assert KeyStore(pg).verify(key) == KeyStore(lite).verify(key)
+        assert Interactions(pg).recent_answers() == Interactions(lite).recent_answers()
+        assert FlagStore(pg).list() == FlagStore(lite).list()
+        assert pg.vectors.count == len(lite_ids)
+        words = ["password", "csv", "bookings", "absent"]
+        assert pg.document_frequencies(words) == lite.document_frequencies(words)
+
+    # the next chunk id continues past every id SQLite ever handed out
+    with KnowledgeBase(data_dir, HashingEmbedder(256), store_url=url) as pg:
+        put(pg, "new", "a new article after the move")
+        assert min(int(i) for i in pg.chunk_rows(range(highest + 1, highest + 50))) > highest
+
+    found = _kbc("--data-dir", str(data_dir), "--store-url", url, "search", "export csv", "--json")
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.output)[0]["external_id"] == "kb-export"
+    stats = json.loads(
+        _kbc("--data-dir", str(data_dir), "--store-url", url, "stats", "--json").output
+    )
+    assert stats["store"].startswith("postgresql://postgres:***@/kbc_test_") and stats["chunks"]
+
+    again = _kbc("--data-dir", str(data_dir), "migrate", "--to", url)
+    assert again.exit_code == 2 and "not empty" in again.output
+
+
+def test_migrate_refuses_a_missing_source_and_a_non_postgres_target(tmp_path: Path) -> None:
+    assert _kbc("--data-dir", str(tmp_path / "none"), "migrate", "--to", "sqlite:").exit_code == 2
+    missing = _kbc("--data-dir", str(tmp_path / "none"), "migrate", "--to", "postgresql://x@/db")
+    assert missing.exit_code == 2 and "no SQLite store" in missing.output
+
+
+def test_the_api_serves_a_postgresql_store(tmp_path: Path, url: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from copilot.app import create_app
+    from copilot.config import Settings
+
+    data_dir, src = tmp_path / "local", write_help_center(tmp_path / "hc")
+    base = ["--data-dir", str(data_dir), "--store-url", url]
+    assert _kbc(*base, "--embedder", "hashing", "ingest", str(src)).exit_code == 0
+    key = _kbc(*base, "keys", "create", "--role", "agent").output.strip()
+    assert not (data_dir / "kb.sqlite3").exists(), "nothing went to a SQLite store"
+    settings = Settings(data_dir=data_dir, store_url=url)
+    with TestClient(create_app(settings)) as client:
+        r = client.get(
+            "/v1/search",
+            params={"q": "export bookings csv"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["hits"][0]["external_id"] == "kb-export"

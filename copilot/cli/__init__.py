@@ -71,6 +71,13 @@ class KbcGroup(click.Group):
     help="Folder holding the store (env KBC_DATA_DIR).",
 )
 @click.option(
+    "--store-url",
+    envvar="KBC_STORE_URL",
+    default=None,
+    help="postgresql://user:pass@host/db for a PostgreSQL + pgvector store (env "
+    "KBC_STORE_URL). Default: the embedded SQLite store in --data-dir.",
+)
+@click.option(
     "--embedder",
     envvar="KBC_EMBEDDER",
     default=None,
@@ -79,9 +86,9 @@ class KbcGroup(click.Group):
 )
 @click.version_option(package_name="kbc")
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path, embedder: str | None) -> None:
+def main(ctx: click.Context, data_dir: Path, store_url: str | None, embedder: str | None) -> None:
     """KB Copilot: a knowledge base and reply copilot for support teams."""
-    ctx.obj = {"data_dir": data_dir, "embedder": embedder}
+    ctx.obj = {"data_dir": data_dir, "store_url": store_url or None, "embedder": embedder}
 
 
 def _register() -> None:

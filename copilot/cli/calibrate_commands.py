@@ -240,7 +240,7 @@ def _store_rows(ctx: click.Context, tickets: Path, limit: int | None, history: s
     from kb.maintenance import open_store
 
     data_dir: Path = ctx.obj["data_dir"]
-    with open_store(data_dir, ctx.obj["embedder"]) as kb:
+    with open_store(data_dir, ctx.obj["embedder"], ctx.obj["store_url"]) as kb:
         if kb.counts()["documents"] == 0:
             raise InvalidInput(f"the store at {data_dir} is empty: ingest its articles first")
         options = EvalOptions(

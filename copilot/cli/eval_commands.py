@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from kb.retrieval import FusionConfig, FusionMethod
     from kb.store import KnowledgeBase
 
-GATE_FAILED_EXIT = 10  # distinct from KBError exit codes (1-8)
+GATE_FAILED_EXIT = 10  # distinct from KBError exit codes (1-9)
 
 
 def _modes(value: str) -> tuple[str, ...]:
@@ -158,7 +158,8 @@ def eval_cmd(
 
     modes = _modes(retrieval)
     data_dir = local_data_dir or ctx.obj["data_dir"]
-    with open_store(data_dir, ctx.obj["embedder"]) as kb:
+    store_url = None if local_data_dir else ctx.obj["store_url"]
+    with open_store(data_dir, ctx.obj["embedder"], store_url) as kb:
         if corpus:
             _ingest(kb, corpus)
         if kb.counts()["documents"] == 0:

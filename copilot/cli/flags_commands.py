@@ -16,7 +16,7 @@ from kb.store import KnowledgeBase
 def _open(ctx: click.Context) -> KnowledgeBase:
     from kb.maintenance import open_store
 
-    return open_store(ctx.obj["data_dir"], ctx.obj["embedder"])
+    return open_store(ctx.obj["data_dir"], ctx.obj["embedder"], ctx.obj["store_url"])
 
 
 @click.group()

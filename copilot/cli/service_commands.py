@@ -31,6 +31,8 @@ def serve(ctx: click.Context, host: str, port: int, llm: str | None, workers: in
     from copilot.config import Settings
 
     overrides: dict[str, object] = {"data_dir": ctx.obj["data_dir"]}
+    if ctx.obj["store_url"]:
+        overrides["store_url"] = ctx.obj["store_url"]
     if ctx.obj["embedder"]:
         overrides["embedder"] = ctx.obj["embedder"]
     if llm:
@@ -89,7 +91,7 @@ def keys() -> None:
 @click.pass_context
 def create(ctx: click.Context, role: str, name: str, origins: tuple[str, ...]) -> None:
     """Create a key and print it once."""
-    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+    with KnowledgeBase(ctx.obj["data_dir"], store_url=ctx.obj["store_url"]) as kb:
         key = KeyStore(kb).create(role, name=name, origins=origins)
     click.echo(key)
 
@@ -99,7 +101,7 @@ def create(ctx: click.Context, role: str, name: str, origins: tuple[str, ...]) -
 @click.pass_context
 def list_keys(ctx: click.Context, as_json: bool) -> None:
     """List keys (prefix, role, origins, dates) — never the secrets."""
-    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+    with KnowledgeBase(ctx.obj["data_dir"], store_url=ctx.obj["store_url"]) as kb:
         rows = KeyStore(kb).list()
     if as_json:
         click.echo(json.dumps([asdict(k) for k in rows], indent=2))
@@ -115,7 +117,7 @@ def list_keys(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def revoke(ctx: click.Context, prefix: str) -> None:
     """Revoke a key by its prefix (or the whole key)."""
-    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+    with KnowledgeBase(ctx.obj["data_dir"], store_url=ctx.obj["store_url"]) as kb:
         KeyStore(kb).revoke(prefix)
     click.echo(f"revoked kbc_{prefix.removeprefix('kbc_').split('_')[0]}_…")
 

@@ -17,7 +17,7 @@ from kb.store import KnowledgeBase
 def _open(ctx: click.Context) -> KnowledgeBase:
     from kb.maintenance import open_store
 
-    return open_store(ctx.obj["data_dir"], ctx.obj["embedder"])
+    return open_store(ctx.obj["data_dir"], ctx.obj["embedder"], ctx.obj["store_url"])
 
 
 @click.command()
@@ -153,7 +153,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     """Documents, chunks, languages, model and index state of the store."""
     from kb.maintenance import describe
 
-    with KnowledgeBase(ctx.obj["data_dir"]) as kb:
+    with KnowledgeBase(ctx.obj["data_dir"], store_url=ctx.obj["store_url"]) as kb:
         info = describe(kb)
     if as_json:
         click.echo(json.dumps(info, indent=2))
@@ -186,7 +186,7 @@ def reindex(ctx: click.Context, re_embed: bool) -> None:
     from kb.maintenance import reembed
 
     data_dir = ctx.obj["data_dir"]
-    with KnowledgeBase(data_dir) as kb:
+    with KnowledgeBase(data_dir, store_url=ctx.obj["store_url"]) as kb:
         total = kb.counts()["chunks"]
         with tqdm(total=total, desc="chunks", unit=" chunk", disable=None, leave=False) as bar:
             if re_embed:
@@ -202,4 +202,36 @@ def reindex(ctx: click.Context, re_embed: bool) -> None:
                 click.echo(f"rebuilt the vector index from {total} stored embeddings")
 
 
-COMMANDS = [ingest, search, stats, reindex]
+@click.command()
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="postgresql://user:pass@host/db of an empty database (pgvector installed).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print rows copied per table as JSON.")
+@click.pass_context
+def migrate(ctx: click.Context, target: str, as_json: bool) -> None:
+    """Copy the SQLite store in --data-dir into an empty PostgreSQL database.
+
+    Documents, chunks with their embeddings (nothing is re-embedded), keys, answers,
+    drafts, feedback, flags and the model record move in one transaction, ids kept.
+    """
+    from kb.storage import POSTGRES_SCHEMES, redact
+    from kb.storage.transfer import copy_sqlite_to_postgres
+
+    if not target.startswith(POSTGRES_SCHEMES):
+        raise InvalidInput(f"--to takes a postgresql://... URL, not {redact(target)!r}")
+    data_dir = ctx.obj["data_dir"]
+    with tqdm(desc="rows", unit=" row", disable=None, leave=False) as bar:
+        report = copy_sqlite_to_postgres(data_dir, target, lambda _t, n: bar.update(n))
+    if as_json:
+        click.echo(json.dumps({"target": report.target, "rows": report.rows}, indent=2))
+        return
+    copied = ", ".join(f"{n} {table}" for table, n in report.rows.items() if table != "meta")
+    click.echo(f"copied {copied} into {report.target} (embeddings as stored)")
+    click.echo(f"use it with --store-url URL or KBC_STORE_URL (local files stay in {data_dir})")
+
+
+COMMANDS = [ingest, search, stats, reindex, migrate]
