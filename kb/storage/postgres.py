@@ -94,6 +94,7 @@ class PostgresDatabase:
         self.lock = threading.RLock()
         self._depth = 0
         self._vector_ready = False
+        self.iterative_scans = False
         self._con = self._connect()
 
     def _connect(self) -> Any:
@@ -146,8 +147,11 @@ class PostgresDatabase:
         # load the extension's library now: its hnsw.* settings exist from here on
         con.execute("SELECT '[1]'::vector")
         # pgvector >= 0.8: a filtered or deep search keeps scanning until LIMIT rows
-        with contextlib.suppress(self.psycopg.Error):
+        try:
             con.execute("SET hnsw.iterative_scan = strict_order")
+            self.iterative_scans = True
+        except self.psycopg.Error:
+            self.iterative_scans = False
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Rows:
         query = to_pyformat(sql)

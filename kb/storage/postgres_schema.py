@@ -244,6 +244,12 @@ def migrate(con: Any) -> None:
             con.execute("INSERT INTO kbc_schema (version) VALUES (%s)", (number,))
 
 
+_VECTOR_INDEXES = (
+    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+    "AND tablename = 'chunks' AND indexname LIKE 'chunks_embedding_hnsw_%'"
+)
+
+
 def vector_index_name(dim: int) -> str:
     return f"chunks_embedding_hnsw_{int(dim)}"
 
@@ -252,19 +258,18 @@ def ensure_vector_index(con: Any, dim: int) -> None:
     """The HNSW index over embeddings of `dim` dimensions (a partial index on the cast, so a
     re-embed to another dimension never fails on the old index); other dimensions' go."""
     dim = int(dim)
+    existing = {r[0] for r in con.execute(_VECTOR_INDEXES).fetchall()}
+    if existing == {vector_index_name(dim)}:
+        return  # no DDL, so no table lock behind a writer's transaction
     with con.transaction():
         con.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
         con.execute(
             f"CREATE INDEX IF NOT EXISTS {vector_index_name(dim)} ON chunks USING hnsw "
             f"((embedding::vector({dim})) vector_ip_ops) WHERE vector_dims(embedding) = {dim}"
         )
-        stale = con.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' "
-            "AND indexname LIKE 'chunks_embedding_hnsw_%%' AND indexname <> %s",
-            (vector_index_name(dim),),
-        ).fetchall()
-        for (name,) in stale:
-            con.execute(f'DROP INDEX IF EXISTS "{name}"')
+        for (name,) in con.execute(_VECTOR_INDEXES).fetchall():
+            if name != vector_index_name(dim):
+                con.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
 def _first_line(exc: BaseException) -> str:

@@ -27,6 +27,7 @@ from kb.storage.sqlite_fts import CANDIDATE_BUDGET, query_terms
 RANK_WEIGHTS = "{0.1, 0.333, 0.667, 1.0}"
 RANK_NORMALIZATION = 1
 EF_SEARCH_MIN, EF_SEARCH_MAX = 100, 1000  # pgvector caps hnsw.ef_search at 1000
+MAX_SCAN_TUPLES = 20_000  # pgvector's default; a deeper k may visit twice k
 TOTAL = ""  # chunk_terms' row counting every chunk
 
 
@@ -160,6 +161,9 @@ class PgVectorIndex:
         ef = min(max(k, EF_SEARCH_MIN), EF_SEARCH_MAX)
         with self.db.transaction():
             self.db.execute("SELECT set_config('hnsw.ef_search', ?, true)", (str(ef),))
+            if getattr(self.db, "iterative_scans", False):
+                scan = max(MAX_SCAN_TUPLES, 2 * k)
+                self.db.execute("SELECT set_config('hnsw.max_scan_tuples', ?, true)", (str(scan),))
             rows = self.db.execute(
                 f"SELECT id, -({cast} <#> ?::vector({dim})) FROM chunks "
                 f"WHERE vector_dims(embedding) = {dim} "
