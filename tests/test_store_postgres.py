@@ -122,6 +122,16 @@ def test_a_rare_term_outweighs_a_common_one(pg: KnowledgeBase) -> None:
     assert set(hits) == {"rare", "both", *(f"common{i}" for i in range(8))}
 
 
+def test_a_long_query_ranks_its_rarest_terms_one_by_one() -> None:
+    from kb.storage.postgres_search import RANKED_TERMS, score_expression
+
+    df = {f"t{i:02d}": 10 + i for i in range(RANKED_TERMS + 5)}
+    sql, params = score_expression(df, 1000)
+    assert sql.count("ts_rank(") == RANKED_TERMS + 1
+    assert params[1] == "'t00'" and params[-1] == " | ".join(f"'t{i:02d}'" for i in range(8, 13))
+    assert params[0] > params[2] > 0, "rarer terms weigh more"
+
+
 def test_document_frequencies_follow_writes_and_deletes(tmp_path: Path, url: str) -> None:
     with KnowledgeBase(tmp_path, HashingEmbedder(64), store_url=url) as a:
         put(a, "x", "alpha beta")
