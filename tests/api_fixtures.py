@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,15 +67,39 @@ class Keys:
     widget: str
 
 
+# KBC_TEST_BACKEND=postgresql runs the API tests on PostgreSQL (a stage of .ci/run): every
+# store these fixtures build gets a database of its own, found again by its data folder.
+_STORE_URLS: dict[Path, str] = {}
+
+
+def _new_store_url() -> str | None:
+    backend = os.environ.get("KBC_TEST_BACKEND", "sqlite")
+    if backend == "sqlite":
+        return None
+    if backend != "postgresql":
+        raise ValueError(f"KBC_TEST_BACKEND must be sqlite or postgresql, not {backend!r}")
+    from tests.pg_support import new_database
+
+    return new_database()
+
+
+def store_url_of(data_dir: Path) -> str | None:
+    """The database a store built here lives in (None: SQLite in `data_dir`)."""
+    return _STORE_URLS.get(data_dir)
+
+
 def build_store(root: Path) -> Path:
     data_dir = root / "store"
+    url = _new_store_url()
+    if url is not None:
+        _STORE_URLS[data_dir] = url
     src = write_help_center(root / "hc")
     for name, text in EXTRA_ARTICLES.items():
         (src / name).parent.mkdir(parents=True, exist_ok=True)
         (src / name).write_text(text, encoding="utf-8")
     tickets = root / "tickets.jsonl"
     tickets.write_text(json.dumps(TICKET) + "\n", encoding="utf-8")
-    with open_store(data_dir, "minilm") as kb:
+    with open_store(data_dir, "minilm", url) as kb:
         assert kb.embedder is not None
         assert run([src], kb, kb.embedder).failed == []
         assert run([tickets], kb, kb.embedder, kind="ticket").failed == []
@@ -92,6 +117,7 @@ def make_keys(state: AppState) -> Keys:
 
 
 def client_for(data_dir: Path, **overrides: object) -> tuple[TestClient, Keys, AppState]:
+    overrides.setdefault("store_url", store_url_of(data_dir))
     settings = Settings(data_dir=data_dir, **overrides)  # type: ignore[arg-type]
     state = build_state(settings)
     keys = make_keys(state)

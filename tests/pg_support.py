@@ -45,18 +45,26 @@ def server_url(database: str = "postgres") -> str:
         return str(_server.get_uri(database=database))
 
 
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    """An empty database of its own (UTF-8, C.UTF-8 ctype), dropped afterwards even when
-    the test left connections open."""
+def new_database() -> str:
+    """The URL of a new empty database (UTF-8, C.UTF-8 ctype); it lives as long as the
+    session's server (for stores a whole test module shares)."""
     name = f"kbc_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server_url(), autocommit=True) as admin:
         admin.execute(
             f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
             "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
         )
+    return server_url(name)
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """An empty database of its own, dropped afterwards even when the test left
+    connections open."""
+    url = new_database()
+    name = url.split("?", 1)[0].rsplit("/", 1)[1]
     try:
-        yield server_url(name)
+        yield url
     finally:
         with psycopg.connect(server_url(), autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
