@@ -20,7 +20,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-large browser demo test fuzz lint format bench screenshots clean
+.PHONY: setup setup-large browser demo test test-postgres fuzz lint format bench screenshots clean
 
 setup: $(STAMP)
 
@@ -65,6 +65,13 @@ demo: setup-large
 
 test: setup browser
 	$(PY) -m pytest
+
+# The API tests again, on PostgreSQL + pgvector (a pgserver per session; make test already
+# runs the store conformance suite on both backends).
+PG_API_TESTS = tests/test_api.py tests/test_hardening_api.py tests/test_clarify.py \
+	tests/test_answer_verifier.py
+test-postgres: setup
+	KBC_TEST_BACKEND=postgresql $(PY) -m pytest $(PG_API_TESTS)
 
 # schemathesis against a real `kbc serve` on loopback (agent and owner keys, every check,
 # FUZZ_EXAMPLES cases per operation and phase); reports in fuzz-report/.
