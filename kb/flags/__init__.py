@@ -1,7 +1,8 @@
 """Content flags: evidence that a help article is wrong, stale, duplicated, broken or missing.
 
 Signals (one module each) turn the store into `Finding`s; `scan.run_scan` runs them and
-`kb.storage.flags.FlagStore` writes them through the lifecycle open -> acknowledged -> fixed | dismissed.
+`kb.storage.flags.FlagStore` writes them through the lifecycle open -> acknowledged ->
+fixed | dismissed.
 """
 
 from __future__ import annotations
