@@ -158,7 +158,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
-    click.echo(f"store       {info['data_dir']}")
+    click.echo(f"store       {info['store']}")
+    if info["store"] != str(Path(info["data_dir"]) / "kb.sqlite3"):
+        click.echo(f"local files {info['data_dir']}")
     click.echo(f"model       {info['model_id'] or '(none yet)'}  generation {info['generation']}")
     click.echo(f"documents   {info['documents']}  chunks {info['chunks']}  tokens {info['tokens']}")
     for key in ("by_kind", "by_visibility", "by_lang"):
