@@ -152,6 +152,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Documents, chunks, languages, model and index state of the store."""
     from kb.maintenance import describe
+    from kb.storage import POSTGRES_SCHEMES
 
     with KnowledgeBase(ctx.obj["data_dir"], store_url=ctx.obj["store_url"]) as kb:
         info = describe(kb)
@@ -159,7 +160,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(info, indent=2))
         return
     click.echo(f"store       {info['store']}")
-    if info["store"] != str(Path(info["data_dir"]) / "kb.sqlite3"):
+    if info["store"].startswith(POSTGRES_SCHEMES):
         click.echo(f"local files {info['data_dir']}")
     click.echo(f"model       {info['model_id'] or '(none yet)'}  generation {info['generation']}")
     click.echo(f"documents   {info['documents']}  chunks {info['chunks']}  tokens {info['tokens']}")
