@@ -38,7 +38,9 @@ _META_FIELDS = {  # <meta name|property=...> -> front-matter field
     "created_at": "created_at",
     "article:published_time": "created_at",
 }
-_LINE_START = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(?=\s)", re.MULTILINE)
+# `[^\S\n]`, not `\s`: a leading `\s*` crosses newlines, so each of n blank lines (a run of
+# <br>) rescanned the rest of the run (quadratic); one line at a time gives the same result
+_LINE_START = re.compile(r"^([^\S\n]*+)([#>+\-*]|\d++[.)])(?=\s)", re.MULTILINE)
 _LIST_MARK = re.compile(r"(?:-|\d+\.) ")
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 

@@ -12,10 +12,16 @@ from __future__ import annotations
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 
+from copilot.compose.facts import labels, missing_facts, numbers
+from copilot.compose.support import check_support, is_courtesy
+from copilot.compose.types import Source
 from copilot.edits import MAX_EDIT_WORDS, edit_distance
 from ingest.chunking import CHARS_PER_TOKEN, MAX_LINE_CHARS, chunk_document
+from ingest.html import html_to_markdown
 from kb.embedders.hashing import HashingEmbedder
+from kb.flags.claims import extract_claims
 from kb.models import Document
 from kb.text.language import detect_language, prose
 from kb.text.sentences import split_prose, split_segments, split_sentences
@@ -24,6 +30,11 @@ SIZE = 200_000
 GENEROUS_S = 20.0  # quadratic at this size is minutes; linear is well under a second
 RUNS = ["x", "@", "a@", "x@x.", "[", "[a](", "`", "<a", "http://", "1.", ". ", " ", "**a", "_x"]
 COUNT = HashingEmbedder().count_tokens
+# Runs that made the claim, fact, courtesy and HTML patterns super-linear (measured before the
+# fix at 20,000-40,000 characters: menu paths over capitals > 8 s, ranges and path
+# separators over spaces 2-7 s, prices over digits > 8 s, `<br>` runs > 10 s; all quadratic).
+HOSTILE_RUNS = ["A", "A ", "Aa", "AaA ", "A de ", "A > ", "1", "1 ", "1-", "1.", " ", "\n", "\t",
+                "« ", "**", "`", "v1", ", but "]  # fmt: skip
 
 
 def _elapsed(fn: object, *args: object) -> float:
@@ -106,3 +117,59 @@ def test_edit_distance_is_bounded_and_exact_on_small_inputs() -> None:
     assert 0.9 < distance <= 1.0
     long_words = " ".join(["w"] * (3 * MAX_EDIT_WORDS))
     assert edit_distance(long_words, long_words + " extra") == 0.0  # compared up to the bound
+
+
+@pytest.mark.parametrize("run", HOSTILE_RUNS)
+def test_claims_facts_and_courtesy_are_linear_on_long_runs(run: str) -> None:
+    text = "Open Settings > Billing and pay $5 to $10 within 3-5 business days. " + run * (
+        SIZE // len(run)
+    )
+    assert _elapsed(extract_claims, text) < GENEROUS_S
+    assert _elapsed(numbers, text) < GENEROUS_S
+    assert _elapsed(labels, text) < GENEROUS_S
+    assert _elapsed(is_courtesy, "Thanks for " + run * (SIZE // len(run)) + "?") < GENEROUS_S
+    source = Source(1, "a", "Billing", None, "article", "en", (text,), 0.9)
+    assert _elapsed(check_support, f"Pay $5 to $10 [1]. {run * 2000}", [source]) < GENEROUS_S
+
+
+def test_many_claims_in_one_sentence_cost_linear_time() -> None:
+    """25,000 durations in one "sentence": each is found once, in linear time (overlap checks
+    compared every pair and each number sliced the whole text before it: about a minute)."""
+    text = "1 h " * 25_000
+    started = time.perf_counter()
+    claims = extract_claims(text, numbers_only=True)
+    assert time.perf_counter() - started < GENEROUS_S
+    assert len(claims) == 25_000 and {c.kind for c in claims} == {"duration"}
+    assert _elapsed(missing_facts, text, text) < GENEROUS_S
+
+
+def test_claims_keep_their_meaning() -> None:
+    """The bounded patterns read paths, ranges and prices as before (the old and new patterns
+    gave identical claims on 213,000 sentences and lines of examples/, aws-docs and emanual)."""
+    claims = extract_claims(
+        "Go to Account Settings > Payment Methods  >  Add Card, then pay €5 per month for "
+        "3 to 5 business days."
+    )
+    assert {(c.kind, c.value) for c in claims} == {
+        ("path", "Account Settings > Payment Methods > Add Card"),
+        ("price", "5 EUR/month"),
+        ("duration", "3-5 day"),
+    }
+
+
+def test_a_huge_number_is_a_fact_not_an_error() -> None:
+    """int() of a 5,000-digit run raised ValueError (Python's 4,300-digit limit): a 500."""
+    (fact,) = numbers("1" * 5_000)
+    assert "1" * 5_000 in fact.forms
+
+
+@pytest.mark.parametrize("markup", ["<br>", "<br> "])
+def test_html_blank_line_runs_are_linear(markup: str) -> None:
+    """Each of the run's blank lines rescanned the rest of the run for a Markdown marker to
+    escape (a 40,000-`<br>` paragraph took > 10 s)."""
+    html = "<p>Intro</p><p>a" + markup * (SIZE // len(markup)) + "b</p><p>- c</p>"
+    root = BeautifulSoup(html, "html.parser")
+    started = time.perf_counter()
+    text = html_to_markdown(root)
+    assert time.perf_counter() - started < GENEROUS_S
+    assert text.startswith("Intro") and text.rstrip().endswith("b\n\n\\- c")

@@ -15,8 +15,10 @@ _NUMBER = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 _CURRENCY_BEFORE = re.compile(r"([$€£¥])\s*$")
+UNIT_REACH = 24  # characters read on each side of a number for its unit (bounded per number)
+MAX_CANONICAL_DIGITS = 30  # longer digit runs keep their spelling (int() of a huge run raises)
 _AFTER = re.compile(
-    r"^\s*-?\s*(%|percent\b|per ?cent\b|por ciento\b|prozent\b|pour ?cent\b|per cento\b"
+    r"^\s*+-?\s*+(%|percent\b|per ?cent\b|por ciento\b|prozent\b|pour ?cent\b|per cento\b"
     r"|€|eur\b|euros?\b|\$|usd\b|dollars?\b|dolares\b|£|gbp\b|pounds?\b"
     r"|business days?\b|working days?\b|dias habiles\b|werktagen?\b|jours ouvres\b"
     r"|seconds?\b|secs?\b|segundos?\b|sekunden?\b|secondes?\b"
@@ -69,7 +71,7 @@ def _forms(raw: str) -> frozenset[str]:
     forms = {raw.replace(",", ".")}
     if _THOUSANDS.match(raw):
         forms.add(re.sub(r"[.,]", "", raw))
-    if raw.isdigit():
+    if raw.isdigit() and len(raw) <= MAX_CANONICAL_DIGITS:
         forms.add(str(int(raw)))
     return frozenset(forms)
 
@@ -92,11 +94,12 @@ def numbers(text: str) -> frozenset[Fact]:
     """Every number in `text` (digits or small number words) with its unit, if any."""
     found: set[Fact] = set()
     for m in _NUMBER.finditer(text):
-        found.add(Fact(_forms(m.group(1)), _unit(text[: m.start()], text[m.end() : m.end() + 24])))
+        before = text[max(0, m.start() - UNIT_REACH) : m.start()]
+        found.add(Fact(_forms(m.group(1)), _unit(before, text[m.end() : m.end() + UNIT_REACH])))
     folded = fold(text)
     for m in _NUMBER_WORD.finditer(folded):
         digits = NUMBER_WORDS[m.group(1)]
-        found.add(Fact(_forms(digits), _unit("", folded[m.end() : m.end() + 24])))
+        found.add(Fact(_forms(digits), _unit("", folded[m.end() : m.end() + UNIT_REACH])))
     return frozenset(found)
 
 

@@ -51,7 +51,7 @@ _CLOSING = re.compile(
     # thanks as a whole line, or followed by what for: "Thanks for reaching out."
     r"|(thanks?|thank you|many thanks|(muchas )?gracias|vielen dank|danke|merci|grazie"
     r"|obrigad[oa]|bedankt)( (so much|again|a lot|beaucoup|mille))?"
-    r"( (for|por|für|fuer|pour|de|per|pela|pelo|voor)\b[^.!?]*)?)[\s,.!]*$",
+    r"( (for|por|für|fuer|pour|de|per|pela|pelo|voor)\b[^.!?]*+)?)[\s,.!]*$",
     re.IGNORECASE,
 )
 _FILLER = re.compile(
@@ -70,8 +70,11 @@ _FILLER = re.compile(
 MAX_COURTESY_WORDS = 12
 MAX_CONNECTOR_WORDS = 8
 MAX_SIGNATURE_WORDS = 4
+# Linear: the contrast-word branch starts only where a run of whitespace starts (`(?<!\s)`,
+# possessive), so a long run is scanned once, not once from each of its characters.
 _CLAUSE = re.compile(
-    r"[;:\n]\s*|(?<=[.!?])\s+|,?\s+\b(?:but|pero|aber|mais|ma|mas|maar|whereas|while)\b\s+",
+    r"[;:\n]\s*|(?<=[.!?])\s+"
+    r"|,?(?<!\s)\s++\b(?:but|pero|aber|mais|ma|mas|maar|whereas|while)\b\s+",
     re.IGNORECASE,
 )
 
@@ -80,7 +83,7 @@ def is_courtesy(text: str) -> bool:
     """Greeting, closing, pleasantry or a short connector ending in ':' — nothing to support."""
     plain = strip_citations(text).strip().strip("*_ ")
     words = plain.split()
-    if not words or numbers(plain) or len(words) > MAX_COURTESY_WORDS:
+    if not words or len(words) > MAX_COURTESY_WORDS or numbers(plain):
         return False
     if _GREETING.match(plain) or _CLOSING.match(plain):
         return True

@@ -34,8 +34,14 @@ from kb.text.words import STOPWORDS
 ClaimKind = Literal["duration", "price", "percent", "quantity", "version", "label", "path"]
 
 _NUM = number_pattern()
-_RANGE = rf"{_NUM}(?:\s*(?:-|–|to|a|bis|à|y|e|al|até)\s*{_NUM})?"
-_RANGE_SPLIT = re.compile(r"\s*(?:-|–|\bto\b|\ba\b|\bbis\b|\bà\b|\by\b|\be\b|\bal\b|\baté\b)\s*")
+_QUALIFIER_REACH = 80  # characters before a number handed to kb.text's qualifier (reads 40)
+_RANGE = rf"{_NUM}(?:\s*+(?:-|–|to|a|bis|à|y|e|al|até)\s*+{_NUM})?"
+# Linear patterns (issue 16): a repeat that can start anywhere inside a long run of spaces or
+# capitals starts only where the run starts (`(?<!\s)`, `(?<![A-Z…])`, `(?<!\d)`) and is
+# possessive or bounded, so the run is scanned once instead of once from each character.
+_RANGE_SPLIT = re.compile(
+    r"(?<!\s)\s*+(?:-|–|\bto\b|\ba\b|\bbis\b|\bà\b|\by\b|\be\b|\bal\b|\baté\b)\s*+"
+)
 
 
 def _words_alt(words: Iterable[str]) -> str:
@@ -53,11 +59,11 @@ _MEASURE = re.compile(
 _SYMBOL = r"R\$|[$€£]"
 _CURRENCY_WORD = _words_alt(CURRENCY_WORDS)
 _PERIOD = (
-    r"(?:\s*(?:/|per|a|an|each|al|por|pro|im|par|ao|cada|je)\s*"
+    r"(?:\s*+(?:/|per|a|an|each|al|por|pro|im|par|ao|cada|je)\s*+"
     rf"({_words_alt(PERIOD_WORDS)})(?!\w))?"
 )
 _PRICE = re.compile(
-    rf"(?:({_SYMBOL})\s?({_NUM})|({_NUM})\s?({_SYMBOL}|{_CURRENCY_WORD})(?!\w)){_PERIOD}",
+    rf"(?:({_SYMBOL})\s?({_NUM})|(?<!\d)({_NUM})\s?({_SYMBOL}|{_CURRENCY_WORD})(?!\w)){_PERIOD}",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
@@ -75,11 +81,13 @@ _VERSION = re.compile(
 )
 _BOLD = re.compile(r"\*\*([^*\n]{1,80})\*\*|__([^_\n]{1,80})__")
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“\n]{2,60})[\"”»“]|`([^`\n]{2,60})`")
-_PATH_SEP = re.compile(r"\s*(?:>|→|»|›)\s*")
+_PATH_SEP = re.compile(r"(?<!\s)\s*+(?:>|→|»|›)\s*+")
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _CONNECT = "|".join(re.escape(c) for c in PATH_CONNECTORS)
-_SEGMENT = rf"[{_UPPER}][\w&'’/-]*(?: (?:(?:{_CONNECT}) )*(?:&|[{_UPPER}][\w&'’/-]*))*"
-_PATH = re.compile(rf"{_SEGMENT}(?:\s*(?:>|→|»|›)\s*{_SEGMENT})+")
+# a menu label: at most 8 capitalised words of at most 61 characters, 3 connectors in a row
+_LABEL_WORD = rf"[{_UPPER}][\w&'’/-]{{0,60}}+"
+_SEGMENT = rf"{_LABEL_WORD}(?: (?:(?:{_CONNECT}) ){{0,3}}(?:&|{_LABEL_WORD})){{0,7}}"
+_PATH = re.compile(rf"(?<![{_UPPER}]){_SEGMENT}(?:\s*+(?:>|→|»|›)\s*+{_SEGMENT})+")
 _UNIT_SKIP = (
     STOPWORDS
     | {
@@ -118,8 +126,10 @@ def _range(text: str) -> tuple[float, float]:
     return (min(nums), max(nums)) if nums else (0.0, 0.0)
 
 
-def _qualifier(before: str) -> str:
-    return qualifier(before)
+def _qualifier(text: str, start: int) -> str:
+    """The qualifier of the number at `start` ("max", "after"...), from the text just before it
+    (kb.text reads its last 40 characters; slicing the whole prefix per claim was quadratic)."""
+    return qualifier(text[max(0, start - _QUALIFIER_REACH) : start])
 
 
 def _window(text: str, start: int, end: int, span_words: int = 7) -> frozenset[str]:
@@ -134,11 +144,14 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
     """Every claim in one sentence (Markdown inline syntax allowed); `numbers_only` skips
     UI labels and menu paths."""
     claims: list[Claim] = []
-    taken: list[tuple[int, int]] = []
     plain = sentence.replace("**", "").replace("__", "")
+    covered = bytearray(len(plain))  # 1 where a claim already stands: linear, not pairwise
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return 1 not in covered[a:b]
+
+    def take(span: tuple[int, int]) -> None:
+        covered[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
 
     for m in _PRICE.finditer(plain):
         symbol = (m.group(1) or m.group(4) or "").lower()
@@ -152,12 +165,12 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                 amount,
                 amount,
                 f"{currency}/{period}",
-                _qualifier(plain[: m.start()]),
+                _qualifier(plain, m.start()),
                 m.group(0),
                 _window(plain, m.start(), m.end()),
             )
         )
-        taken.append(m.span())
+        take(m.span())
     for m in _PERCENT.finditer(plain):
         if free(*m.span()):
             value = _number(m.group(1))
@@ -168,12 +181,12 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                     value,
                     value,
                     "%",
-                    _qualifier(plain[: m.start()]),
+                    _qualifier(plain, m.start()),
                     m.group(0),
                     _window(plain, m.start(), m.end()),
                 )
             )
-            taken.append(m.span())
+            take(m.span())
     for m in _DURATION.finditer(plain):
         if not free(*m.span()):
             continue
@@ -196,12 +209,12 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                 low * unit.factor,
                 high * unit.factor,
                 family,
-                _qualifier(plain[: m.start()]),
+                _qualifier(plain, m.start()),
                 m.group(0),
                 _window(plain, m.start(), m.end()),
             )
         )
-        taken.append(m.span())
+        take(m.span())
     for m in _MEASURE.finditer(plain):
         measure = measure_unit(m.group(1))
         number = re.match(_RANGE, m.group(0), re.IGNORECASE)
@@ -216,12 +229,12 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                 low * measure.factor,
                 high * measure.factor,
                 measure.family,
-                _qualifier(plain[: m.start()]),
+                _qualifier(plain, m.start()),
                 m.group(0),
                 _window(plain, m.start(), m.end()),
             )
         )
-        taken.append(m.span())
+        take(m.span())
     for m in _VERSION.finditer(plain):
         if free(*m.span()):
             product = m.group(1).lower()
@@ -233,12 +246,12 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                     None,
                     None,
                     product,
-                    _qualifier(plain[: m.start()]),
+                    _qualifier(plain, m.start()),
                     m.group(0),
                     _window(plain, m.start(), m.end()),
                 )
             )
-            taken.append(m.span())
+            take(m.span())
     for m in _QUANTITY.finditer(plain):
         if not free(*m.span()):
             continue
@@ -253,12 +266,12 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                 value,
                 value,
                 noun,
-                _qualifier(plain[: m.start()]),
+                _qualifier(plain, m.start()),
                 m.group(0),
                 _window(plain, m.start(), m.end()),
             )
         )
-        taken.append(m.span())
+        take(m.span())
     if not numbers_only:
         claims.extend(_paths_and_labels(sentence))
     return claims
