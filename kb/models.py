@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,15 +14,20 @@ SearchMode = Literal["hybrid", "dense", "keyword"]
 KINDS: tuple[Kind, ...] = ("article", "ticket")
 VISIBILITIES: tuple[Visibility, ...] = ("public", "internal")
 SEARCH_MODES: tuple[SearchMode, ...] = ("hybrid", "dense", "keyword")
+_LANG_PART = 6  # where a document's language sits among the parts of its hash
 
 
 def content_hash(*parts: str) -> str:
     """Stable SHA-256 over the given parts (used to skip unchanged documents and chunks)."""
     h = hashlib.sha256()
+    _feed(h, parts)
+    return h.hexdigest()
+
+
+def _feed(h: Any, parts: Iterable[str]) -> None:
     for part in parts:
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -76,14 +82,33 @@ class Document:
     @property
     def hash(self) -> str:
         """Hash of everything stored about the document (not only the text)."""
-        return content_hash(
+        return content_hash(*self._hashed_parts(self.lang or ""))
+
+    def language_matching(self, stored_hash: str, languages: Iterable[str]) -> str | None:
+        """The one of `languages` under which this document's `hash` is `stored_hash`, or None.
+
+        Lets a re-ingest skip language detection for a document stored unchanged: the parts
+        before the language (the body among them) are hashed once, not once per language.
+        """
+        parts = self._hashed_parts("")
+        head = hashlib.sha256()
+        _feed(head, parts[:_LANG_PART])
+        for lang in sorted(languages):
+            h = head.copy()
+            _feed(h, [lang, *parts[_LANG_PART + 1 :]])
+            if h.hexdigest() == stored_hash:
+                return lang
+        return None
+
+    def _hashed_parts(self, lang: str) -> list[str]:
+        return [
             self.external_id,
             self.title,
             self.body,
             self.kind,
             self.visibility,
             self.url or "",
-            self.lang or "",
+            lang,  # index _LANG_PART
             self.product or "",
             ",".join(self.tags),
             self.owner or "",
@@ -91,7 +116,7 @@ class Document:
             self.updated_at or "",
             self.translation_of or "",
             repr(sorted(self.meta.items())),
-        )
+        ]
 
     @property
     def translation_group(self) -> str:

@@ -8,14 +8,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from ingest import pipeline
 from ingest.pipeline import run
 from kb.embedders import HashingEmbedder
+from kb.models import Document
 from kb.store import KnowledgeBase
+from kb.text.language import detect_language
 from tests.helpcenter import ARTICLES, write_help_center
 
 
@@ -78,6 +82,49 @@ def test_update_reembeds_only_changed_chunks(tmp_path: Path, counting: CountingE
     doc = kb.get_document("kb-password")
     assert doc is not None and "45 minutes" in doc.body
     _consistent(kb)
+
+
+def test_reingest_detects_no_language_for_unchanged_documents(
+    tmp_path: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The help center declares no languages: the first run detects them, a re-run of the
+    unchanged files takes them from the stored hashes, and a changed file is detected again."""
+    src = write_help_center(tmp_path / "hc")
+    kb = _store(tmp_path, embedder)
+    run([src], kb, embedder)
+    langs = _languages(kb)
+    assert langs["kb-password-es"] == "es" and langs["kb-password"] == "en"
+
+    detected: list[str] = []
+
+    def counting_detect(text: str, default: str | None = None) -> str | None:
+        detected.append(text)
+        return detect_language(text, default)
+
+    monkeypatch.setattr(pipeline, "detect_language", counting_detect)
+    rerun = run([src], kb, embedder)
+    assert (rerun.unchanged, rerun.updated, detected) == (len(ARTICLES), 0, [])
+    assert _languages(kb) == langs
+
+    page = src / "es" / "password.md"
+    page.write_text(page.read_text().replace("30 minutos", "45 minutos"), encoding="utf-8")
+    changed = run([src], kb, embedder)
+    assert (changed.updated, changed.unchanged, len(detected)) == (1, len(ARTICLES) - 1, 1)
+    assert _languages(kb) == langs  # still Spanish, detected again
+
+
+def _languages(kb: KnowledgeBase) -> dict[str, str | None]:
+    docs = {ext: kb.get_document(ext) for ext in kb.document_hashes()}
+    return {ext: doc.lang for ext, doc in docs.items() if doc is not None}
+
+
+def test_language_matching_agrees_with_the_document_hash() -> None:
+    doc = Document(external_id="a", title="T", body="Body", tags=("x",), meta={"k": 1})
+    stored = replace(doc, lang="de").hash
+    assert doc.language_matching(stored, ["en", "de", "fr"]) == "de"
+    assert doc.language_matching(stored, ["en", "fr"]) is None
+    assert replace(doc, body="Other").language_matching(stored, ["de"]) is None
+    assert replace(doc, lang="").hash == doc.hash  # no language hashes as the empty one
 
 
 def test_prune_removes_vanished_sources_only(tmp_path: Path, embedder: HashingEmbedder) -> None:

@@ -7,8 +7,10 @@ the same text gives the same language in every call and every process.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 MAX_PROSE_CHARS = 2000  # detection on the first ~2000 chars of prose is as good and much cheaper
 # prose() reads at most this much of a text: it only has to yield MAX_PROSE_CHARS of prose
@@ -70,6 +72,17 @@ def _drop_html_blocks(text: str) -> str:
 def normalise_code(code: str) -> str:
     """ISO 639-1 from a langdetect or locale code: 'zh-cn' -> 'zh', 'pt_BR' -> 'pt'."""
     return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+
+
+@lru_cache(maxsize=1)
+def detectable_languages() -> frozenset[str]:
+    """Every code `detect_language` can answer besides its default (langdetect's profiles,
+    normalised): read from the profile names, without loading the profiles."""
+    try:
+        from langdetect.detector_factory import PROFILES_DIRECTORY
+    except ImportError:  # pragma: no cover - langdetect is a core dependency
+        return frozenset()
+    return frozenset(normalise_code(name) for name in os.listdir(PROFILES_DIRECTORY))
 
 
 def detect_language(
