@@ -6,8 +6,12 @@ ingest.
 Soak: an open-loop schedule of `--rate` requests/s for `--minutes` on loopback — half
 /v1/answers, a quarter /v1/replies, a quarter /v1/search, questions from
 examples/labelled — with a pool of clients so a slow request never slows the schedule.
-Reports errors (any non-200 or exception), p50/p99 per kind, the server's RSS at start
-(after warm-up) and end, and how late the schedule ran. Writes bench/out/soak.json.
+Before the clock starts, a warm-up sends the run's working set once at the same rate (each
+question under each kind it gets in the run: the caches fill, the worker threads and their
+allocations exist). Reports errors (any non-200 or exception), p50/p99 per kind, the server's
+RSS when it answered its first health check ("boot"), after the warm-up ("start", what the
+flatness target is measured from), every 30 s and at the end, how late the schedule ran and
+the machine's load average. Writes bench/out/soak.json.
 
 Kill loop: `kbc ingest` of a generated help center (front matter ids), SIGKILLed at a random
 moment (0.3-4 s) in each of `--kills` runs (a third of the articles change before each run,
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import random
 import signal
 import sqlite3
@@ -89,26 +95,32 @@ def soak(store: Path, port: int, minutes: float, rate: float) -> dict[str, objec
             else:
                 errors.append(detail)
 
+    def open_loop(pool: ThreadPoolExecutor, count: int, sample: bool) -> float:
+        """Submit `count` requests at `rate` per second; returns the seconds it took."""
+        begin = time.perf_counter()
+        for i in range(count):
+            wait = begin + i / rate - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            elif sample:
+                lateness.append(-wait)
+            pool.submit(one, i)
+            if sample and i and i % int(rate * 30) == 0:
+                rss.append((round(time.perf_counter() - begin, 1), rss_mib(server.proc.pid)))
+        return time.perf_counter() - begin
+
+    # every (question, kind) pair the run will send: kinds cycle with period 4
+    warmup = math.lcm(len(questions), 4)
+    load_start = os.getloadavg()
     try:
-        for i in range(40):  # warm-up: models, caches, langdetect profiles, allocator
-            one(i)
+        boot_rss = rss_mib(server.proc.pid)
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            open_loop(pool, warmup, sample=False)
         for values in latencies.values():
             values.clear()
         rss.append((0.0, rss_mib(server.proc.pid)))
-        total = int(minutes * 60 * rate)
-        begin = time.perf_counter()
         with ThreadPoolExecutor(max_workers=16) as pool:
-            for i in range(total):
-                due = begin + i / rate
-                wait = due - time.perf_counter()
-                if wait > 0:
-                    time.sleep(wait)
-                else:
-                    lateness.append(-wait)
-                pool.submit(one, i)
-                if i % int(rate * 30) == 0 and i:
-                    rss.append((round(time.perf_counter() - begin, 1), rss_mib(server.proc.pid)))
-        seconds = time.perf_counter() - begin
+            seconds = open_loop(pool, int(minutes * 60 * rate), sample=True)
         rss.append((round(seconds, 1), rss_mib(server.proc.pid)))
     finally:
         server.stop()
@@ -118,6 +130,9 @@ def soak(store: Path, port: int, minutes: float, rate: float) -> dict[str, objec
     return {
         "minutes": minutes,
         "rate_target": rate,
+        "warmup_requests": warmup,
+        "load_average_start": [round(x, 2) for x in load_start],
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "requests": done + len(errors),
         "rate_achieved": round((done + len(errors)) / seconds, 2),
         "errors": len(errors),
@@ -134,9 +149,12 @@ def soak(store: Path, port: int, minutes: float, rate: float) -> dict[str, objec
             if v
         },
         "schedule_late_max_s": round(max(lateness), 3) if lateness else 0.0,
+        "rss_boot_mib": round(boot_rss, 1),
         "rss_start_mib": round(start_rss, 1),
         "rss_end_mib": round(end_rss, 1),
+        "rss_max_mib": round(max(r for _, r in rss), 1),
         "rss_change_pct": round(100 * (end_rss - start_rss) / start_rss, 2),
+        "rss_change_from_boot_pct": round(100 * (end_rss - boot_rss) / boot_rss, 2),
         "rss_samples": rss,
     }
 
@@ -214,7 +232,7 @@ def kill_loop(kills: int, docs: int, embedder: str) -> dict[str, object]:
         "rerun": json.loads(rerun.stdout),
         "stale_bodies": len(stale),
         **check,
-        "inconsistent": int(check["inconsistent"] or bool(stale)),
+        "inconsistent": int(bool(check["inconsistent"]) or bool(stale)),
     }
 
 

@@ -29,6 +29,9 @@ def serve(ctx: click.Context, host: str, port: int, llm: str | None, workers: in
 
     from copilot.app import create_app
     from copilot.config import Settings
+    from copilot.malloc_arenas import cap_malloc_arenas
+
+    cap_malloc_arenas()  # before the models and worker threads start (RSS stays flat)
 
     overrides: dict[str, object] = {"data_dir": ctx.obj["data_dir"]}
     if ctx.obj["store_url"]:
