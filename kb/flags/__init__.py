@@ -33,6 +33,7 @@ def __getattr__(name: str) -> Any:
 
     return getattr(importlib.import_module(_LAZY[name]), name)
 
+
 __all__ = [
     "REASONS",
     "SEVERITIES",
