@@ -16,7 +16,8 @@ from kb.flags.answer_check import (
 )
 from kb.flags.gaps import GapConfig, find_gaps
 from kb.flags.scan import detect
-from tests.test_flags_signals import NOW, _ask, add, article, found, store, ticket  # noqa: F401
+from tests.test_flags_signals import NOW, add, article, found, store, ticket  # noqa: F401
+from tests.test_flags_usage import _ask
 
 UPLOADS = (
     "Invitees can attach files to the booking form. Each file upload can be at most 10 MB; "
