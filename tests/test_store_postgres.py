@@ -226,9 +226,9 @@ def test_an_unreachable_server_names_the_url_without_its_password(tmp_path: Path
 def test_schema_is_migrated_once_and_a_newer_one_is_refused(tmp_path: Path, url: str) -> None:
     with KnowledgeBase(tmp_path, store_url=url) as kb:
         versions = [r[0] for r in kb.database.execute("SELECT version FROM kbc_schema")]
-        assert versions == [1]
+        assert versions == [1, 2]
     with KnowledgeBase(tmp_path, store_url=url) as kb:
-        assert [r[0] for r in kb.database.execute("SELECT version FROM kbc_schema")] == [1]
+        assert [r[0] for r in kb.database.execute("SELECT version FROM kbc_schema")] == [1, 2]
         kb.database.execute("INSERT INTO kbc_schema (version) VALUES (99)")
     with pytest.raises(StoreCorrupt, match="newer than this kbc"):
         KnowledgeBase(tmp_path, store_url=url)

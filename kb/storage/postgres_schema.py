@@ -199,7 +199,62 @@ def _m001_store() -> str:
         """
 
 
-MIGRATIONS: list[Callable[[], str]] = [_m001_store]
+# kb/text/unspaced.py's UNSPACED_CLASS and THAI_MARKS as they were when migration 2 shipped.
+_M002_UNSPACED = (
+    r"\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46"
+    r"\u1100-\u11FF\u3131-\u318E\uAC00-\uD7A3\uFFA0-\uFFDC"
+    r"\u3005-\u3007\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u31F0-\u31FF"
+    r"\uFF66-\uFF9F"
+    r"\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0002FA1F\U00030000-\U0003134F"
+)
+_M002_THAI_MARKS = r"\u0E31\u0E34-\u0E3A\u0E47-\u0E4E"
+
+
+def _m002_segmented_keywords() -> str:
+    """Chinese, Japanese, Korean and Thai runs are indexed as character bigrams, as
+    kb/text/unspaced.py makes them (`kbc_segment`); chunks holding them are re-indexed (an
+    update of `text` runs the search trigger). Text without them is returned unchanged."""
+    run, marks = _M002_UNSPACED, _M002_THAI_MARKS
+    return f"""
+        CREATE FUNCTION kbc_segment(t TEXT) RETURNS TEXT
+            LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        DECLARE
+            piece TEXT;
+            out TEXT := '';
+        BEGIN
+            IF t !~ '[{run}{marks}]' THEN
+                RETURN t;
+            END IF;
+            FOR piece IN
+                SELECT m[1] FROM regexp_matches(regexp_replace(t, '[{marks}]+', '', 'g'),
+                    '[{run}]+|[^{run}]+', 'g') WITH ORDINALITY AS r(m, n) ORDER BY n
+            LOOP
+                IF piece ~ '^[{run}]' THEN
+                    out := out || ' ' || CASE WHEN char_length(piece) < 2 THEN piece ELSE (
+                        SELECT string_agg(substr(piece, i, 2), ' ' ORDER BY i)
+                        FROM generate_series(1, char_length(piece) - 1) AS i) END || ' ';
+                ELSE
+                    out := out || piece;
+                END IF;
+            END LOOP;
+            RETURN out;
+        END $$;
+        CREATE OR REPLACE FUNCTION kbc_chunk_search() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.search :=
+                setweight(to_tsvector('simple', kbc_fold(kbc_segment(COALESCE(
+                    (SELECT title FROM documents WHERE id = NEW.document_id), '')))), 'A')
+                || setweight(to_tsvector('simple', kbc_fold(kbc_segment(NEW.heading_path))), 'B')
+                || setweight(to_tsvector('simple', kbc_fold(kbc_segment(NEW.text))), 'C');
+            RETURN NEW;
+        END $$;
+        UPDATE chunks c SET text = c.text FROM documents d
+            WHERE d.id = c.document_id AND (c.text ~ '[{run}{marks}]'
+                OR c.heading_path ~ '[{run}{marks}]' OR d.title ~ '[{run}{marks}]');
+        """
+
+
+MIGRATIONS: list[Callable[[], str]] = [_m001_store, _m002_segmented_keywords]
 
 
 def migrate(con: Any) -> None:

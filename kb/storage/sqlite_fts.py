@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from kb.models import SearchFilters
 from kb.storage.database import Database, placeholders
 from kb.storage.filtering import filter_clause
+from kb.text.unspaced import bigrams, pieces
 
 # bm25() column weights for (title, heading, text): a match in the title says more.
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
@@ -36,11 +37,16 @@ _STOPWORDS = frozenset(
 
 
 def query_terms(query: str) -> list[str]:
-    """The query's distinct searchable terms, in order (stopwords and 1-letter words dropped)."""
+    """The query's distinct searchable terms, in order (stopwords and 1-letter words dropped);
+    runs of Chinese, Japanese, Korean or Thai give their bigrams, as the index holds them."""
     seen: dict[str, None] = {}
-    for term in _TERM.findall(query.lower()):
-        if term not in _STOPWORDS and (len(term) > 1 or term.isdigit()):
-            seen.setdefault(term, None)
+    for piece, unspaced in pieces(query.lower()):
+        if unspaced:
+            seen.update(dict.fromkeys(bigrams(piece)))
+            continue
+        for term in _TERM.findall(piece):
+            if term not in _STOPWORDS and (len(term) > 1 or term.isdigit()):
+                seen.setdefault(term, None)
     return list(seen)[:MAX_QUERY_TERMS]
 
 

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 from kb.errors import StoreCorrupt
+from kb.text.unspaced import segment_unspaced
 
 
 def _m001_documents_chunks() -> str:
@@ -202,17 +203,61 @@ def _m005_sensitive_flag() -> str:
         """
 
 
+_SEGMENTED_CHANGES = """
+    kbc_segment(d.title) <> d.title OR kbc_segment(c.heading_path) <> c.heading_path
+    OR kbc_segment(c.text) <> c.text
+"""
+
+
+def _m006_segmented_keywords() -> str:
+    """Chinese, Japanese, Korean and Thai runs are indexed as character bigrams
+    (`kbc_segment`, kb/text/unspaced.py); the FTS rows of chunks holding them are re-indexed.
+    Other rows are left alone: segmenting changes nothing in them."""
+    return f"""
+        DROP TRIGGER chunks_fts_insert;
+        CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, title, heading, text) VALUES (
+                new.id,
+                kbc_segment((SELECT title FROM documents WHERE id = new.document_id)),
+                kbc_segment(new.heading_path),
+                kbc_segment(new.text)
+            );
+        END;
+        DELETE FROM chunks_fts WHERE rowid IN (
+            SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id
+            WHERE {_SEGMENTED_CHANGES}
+        );
+        INSERT INTO chunks_fts(rowid, title, heading, text)
+            SELECT c.id, kbc_segment(d.title), kbc_segment(c.heading_path), kbc_segment(c.text)
+            FROM chunks c JOIN documents d ON d.id = c.document_id
+            WHERE {_SEGMENTED_CHANGES};
+        """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_documents_chunks,
     _m002_keys_answers_feedback,
     _m003_flags,
     _m004_vote_clients,
     _m005_sensitive_flag,
+    _m006_segmented_keywords,
 ]
 
 
+def _segment(text: str | None) -> str | None:
+    return None if text is None else segment_unspaced(text)
+
+
+def install_functions(db: sqlite3.Connection) -> None:
+    """The SQL functions the schema's triggers call, on this connection (SQLite keeps
+    application functions per connection)."""
+    db.create_function("kbc_segment", 1, _segment, deterministic=True)
+
+
 def migrate(db: sqlite3.Connection) -> None:
-    """Bring the database up to the newest schema, one transaction per migration."""
+    """Bring the database up to the newest schema, one transaction per migration; installs
+    the schema's SQL functions on `db` first."""
+    install_functions(db)
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version > len(MIGRATIONS):
         raise StoreCorrupt(

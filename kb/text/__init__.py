@@ -1,7 +1,8 @@
 """The shared multilingual text toolkit (en/es/de/fr/pt): language detection, the sentence
 splitter, the stopword list, folding and content words, number words and digits with either
 decimal mark, units (durations, weights, sizes, lengths, currencies, billing periods), number
-qualifiers, menu-path lead verbs and change/exception cues.
+qualifiers, menu-path lead verbs and change/exception cues, and the character bigrams that
+keyword search uses for Chinese, Japanese, Korean and Thai (`unspaced`).
 
 Pure functions and tables; imports nothing of the project outside `kb.text` (an import-linter
 contract), so every layer may use it.
@@ -32,6 +33,7 @@ from kb.text.units import (
     duration_unit,
     measure_unit,
 )
+from kb.text.unspaced import segment_unspaced, unspaced_terms
 from kb.text.words import NEGATIONS, NUMBER_WORDS, STOPWORDS, content_set, content_words, fold
 
 __all__ = [
@@ -64,8 +66,10 @@ __all__ = [
     "phrase_pattern",
     "plain_text",
     "qualifier",
+    "segment_unspaced",
     "split_prose",
     "split_segments",
     "split_sentences",
     "trie_pattern",
+    "unspaced_terms",
 ]

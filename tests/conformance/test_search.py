@@ -132,3 +132,40 @@ def test_document_frequencies_count_chunks_per_term(store: KnowledgeBase) -> Non
     _seed(store)
     df = store.document_frequencies(["password", "bookings", "absentterm"])
     assert df == {"password": 3, "bookings": 1, "absentterm": 0}
+
+
+def _seed_unspaced(kb: KnowledgeBase) -> None:
+    write(
+        kb,
+        "ja-pw",
+        ["ログイン画面の「パスワードをお忘れですか」から新しいパスワードを設定できます。"],
+        title="パスワードの再設定",
+        lang="ja",
+    )
+    write(kb, "ja-cancel", ["予約は出発の二日前まで無料で取り消せます。"], title="予約", lang="ja")
+    write(kb, "zh-pw", ["您可以在账户设置页面更改登录密码。"], title="更改密码", lang="zh")
+    write(kb, "zh-export", ["在报表页面可以把预订导出为表格文件。"], title="导出", lang="zh")
+
+
+def test_keyword_search_finds_japanese_and_chinese_by_shared_words(store: KnowledgeBase) -> None:
+    _seed(store)
+    _seed_unspaced(store)
+    # neither question repeats a run of its article: they share words (bigrams) with it
+    ja = store.keyword_search("パスワードを忘れた時はどうすればいいですか", EVERYTHING, 10)
+    assert _docs(store, ja)[0] == "ja-pw"
+    assert (
+        _docs(store, store.keyword_search("予約を取り消したい", EVERYTHING, 10))[0] == "ja-cancel"
+    )
+    zh = store.keyword_search("怎么修改我的密码?", EVERYTHING, 10)
+    assert _docs(store, zh) == ["zh-pw"]
+    assert _docs(store, store.keyword_search("如何导出预订", EVERYTHING, 10)) == ["zh-export"]
+    assert set(_docs(store, store.keyword_search("password", EVERYTHING, 10))) == {
+        "pw",
+        "int",
+        "tk",
+    }
+
+
+def test_document_frequencies_count_bigrams_of_unspaced_scripts(store: KnowledgeBase) -> None:
+    _seed_unspaced(store)
+    assert store.document_frequencies(["密码", "予約", "パス"]) == {"密码": 1, "予約": 1, "パス": 1}
