@@ -1,10 +1,12 @@
-"""The customer's language: what they wrote first, their locale when the text is too short."""
+"""The customer's language: what they wrote; for a text too short for langdetect, its cues
+(`¿`, `cómo`, `ich`) among the help center's languages; else their locale; else English."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
 from kb.text.language import detect_language
+from kb.text.language_cues import cue_language
 
 
 def locale_language(locale: str | None) -> str | None:
@@ -23,4 +25,5 @@ def customer_language(
     fallback = locale_language(locale) or "en"
     candidates = None if available is None else {*available, fallback}
     text = "\n".join(texts)
-    return detect_language(text, default=fallback, candidates=candidates) or fallback
+    detected = detect_language(text, candidates=candidates)
+    return detected or cue_language(text, candidates) or fallback

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
+from copilot.language import customer_language
 from kb.text.language import detect_language, normalise_code, prose
+from kb.text.language_cues import cue_language
 
 PARAGRAPHS = {
     "en": (
@@ -93,3 +95,15 @@ def test_candidates_resolve_close_languages() -> None:
     # No candidate is among the detected languages: the default, not a wrong guess.
     text = "How do I export all of my bookings to a spreadsheet?"
     assert detect_language(text, default="xx", candidates={"ja"}) == "xx"
+
+
+def test_short_texts_are_told_apart_by_their_cues_among_the_candidates() -> None:
+    assert cue_language("¿cómo cancelo reserva?") == "es"
+    assert cue_language("wie kündige ich?") == "de"
+    assert cue_language("how do I cancel") == "en"
+    assert cue_language("como cancelo", {"en", "de", "es"}) == "es"
+    assert cue_language("como cancelo", {"es", "pt"}) is None, "a tie: the locale decides"
+    assert cue_language("Passwort vergessen") is None
+    assert customer_language(["¿cómo cancelo reserva?"], "de-DE", {"en", "de", "es"}) == "es"
+    assert customer_language(["Passwort vergessen"], "de-DE", {"en", "de"}) == "de"
+    assert customer_language(["ok"], None, {"en", "es"}) == "en"

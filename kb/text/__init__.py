@@ -11,6 +11,7 @@ contract), so every layer may use it.
 from __future__ import annotations
 
 from kb.text.language import detect_language
+from kb.text.language_cues import cue_language
 from kb.text.lexicon import (
     CHANGE_CUES,
     EXCEPTION_CUES,
@@ -56,6 +57,7 @@ __all__ = [
     "Unit",
     "content_set",
     "content_words",
+    "cue_language",
     "detect_language",
     "duration_unit",
     "fold",

@@ -1,0 +1,56 @@
+"""The language of a text too short for langdetect (under MIN_LETTERS letters), from cues:
+letters and question words only one language of a help center uses.
+
+"¿cómo cancelo reserva?" has 18 letters: langdetect is a coin toss there, but `¿` and `cómo`
+are Spanish. A cue counts only among the candidate languages (the help center's), so `como`
+still tells Spanish from German where there is no Portuguese to confuse it with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+_LETTER_CUES = {  # worth two words each: these letters are rare outside their language
+    "es": "¿¡ñ",
+    "de": "äöüß",
+    "fr": "çœèêëîïû",
+    "pt": "ãõ",
+}
+_WORD_CUES = {
+    "en": """how what when where why which who can could do does did is are my i the to
+        you your it this not don't doesn't can't won't i'm there""",
+    "es": """cómo como qué que cuál cuándo cuando dónde donde por para puedo quiero tengo mi
+        mis el la los las del una un es está no se hay mí también""",
+    "de": """wie was wann wo warum welche welcher ich mein meine meinen kann können möchte
+        nicht der die das den dem ist und mit ein eine einen für zu es gibt geht""",
+    "fr": """comment quoi quand où pourquoi quel quelle je mon ma mes est le les des une un
+        pour avec pas peux veux puis-je ne il y a""",
+    "pt": """como quando onde porque qual posso quero tenho meu minha não você é do da uma
+        para com""",
+    "it": """come cosa quando dove perché quale posso voglio ho mio mia non il della una per
+        con è""",
+}
+_WORDS = {lang: frozenset(words.split()) for lang, words in _WORD_CUES.items()}
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+MAX_CUE_CHARS = 500  # short texts only: more has enough letters for langdetect
+
+
+def cue_language(text: str, candidates: Collection[str] | None = None) -> str | None:
+    """The one language among `candidates` (every cue language when None) with the most
+    cues in `text`; None when no cue or a tie (the caller's default decides)."""
+    sample = text[:MAX_CUE_CHARS].lower()
+    words = _TOKEN.findall(sample.replace("’", "'"))
+    scores: dict[str, int] = {}
+    for lang in _WORDS.keys() | _LETTER_CUES.keys():
+        if candidates is not None and lang not in candidates:
+            continue
+        letters = sum(sample.count(c) for c in _LETTER_CUES.get(lang, ""))
+        score = 2 * letters + sum(w in _WORDS.get(lang, frozenset()) for w in words)
+        if score:
+            scores[lang] = score
+    if not scores:
+        return None
+    best = max(scores.values())
+    winners = [lang for lang, s in scores.items() if s == best]
+    return winners[0] if len(winners) == 1 else None

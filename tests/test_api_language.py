@@ -1,0 +1,41 @@
+"""Answers and hand-offs in the customer's language: a short question's own cues, the widget's
+locale, the help center's languages (POST /v1/answers through the real app)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from copilot.state import AppState
+from tests.api_fixtures import WIDGET_ORIGIN, Keys, auth, build_store, client_for
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Keys, AppState]]:
+    client, keys, state = client_for(
+        build_store(tmp_path_factory.mktemp("lang")), answer_threshold=0.3
+    )
+    with client:
+        yield client, keys, state
+
+
+def _ask(api: tuple[TestClient, Keys, AppState], question: str, locale: str | None = None) -> dict:
+    client, keys, _ = api
+    body = {"question": question, **({"locale": locale} if locale else {})}
+    r = client.post("/v1/answers", json=body, headers=auth(keys.widget, WIDGET_ORIGIN))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_three_word_spanish_question_is_answered_in_spanish(
+    api: tuple[TestClient, Keys, AppState],
+) -> None:
+    for locale in (None, "en-US", "de-DE"):
+        out = _ask(api, "¿cómo exporto reservas?", locale)
+        # 18 letters: too few for langdetect; `¿` and `cómo` decide, whatever the locale
+        assert out["lang"] == "es", (locale, out)
+        assert out["outcome"] == "answered", out
+        assert [s["external_id"] for s in out["sources"]] == ["kb-export-es"]
+        assert out["answer"].startswith("Ve a **Reservas > Exportar**")
