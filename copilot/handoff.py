@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from copilot.messages import MESSAGES, message
+
 _ASKED_FOR_HUMAN = re.compile(
     r"\b(human|real person|live (agent|person|chat)|talk to (an? )?(agent|someone|person)"
     r"|speak (to|with) (an? )?(agent|someone|person|representative)|representative"
@@ -19,43 +21,6 @@ _SENSITIVE = re.compile(
     re.IGNORECASE,
 )
 
-MESSAGES = {
-    "asked_for_human": {
-        "en": "Of course — I'm passing you to a member of our support team.",
-        "es": "Por supuesto: te paso con una persona de nuestro equipo de soporte.",
-        "de": "Gern — ich leite dich an unser Support-Team weiter.",
-        "fr": "Bien sûr — je vous mets en relation avec notre équipe support.",
-    },
-    "sensitive": {
-        "en": "This needs a person to look at it. A member of our support team will help you.",
-        "es": "Esto necesita que lo revise una persona. Alguien de nuestro equipo te ayudará.",
-        "de": "Das sollte sich ein Mensch ansehen. Unser Support-Team hilft dir weiter.",
-        "fr": "Une personne doit examiner cela. Notre équipe support va vous aider.",
-    },
-    "no_relevant_article": {
-        "en": "I couldn't find an article that answers this. Our support team can help.",
-        "es": (
-            "No encontré un artículo que responda a esto. Nuestro equipo de soporte puede ayudarte."
-        ),
-        "de": "Ich habe keinen Artikel dazu gefunden. Unser Support-Team hilft dir gern.",
-        "fr": (
-            "Je n'ai pas trouvé d'article qui réponde à cela. Notre équipe support peut vous aider."
-        ),
-    },
-    "low_confidence": {
-        "en": "I'm not sure enough to answer this correctly. Our support team can help.",
-        "es": (
-            "No estoy lo bastante seguro para responder bien. "
-            "Nuestro equipo de soporte puede ayudarte."
-        ),
-        "de": (
-            "Ich bin mir nicht sicher genug für eine richtige Antwort. "
-            "Unser Support-Team hilft dir."
-        ),
-        "fr": "Je ne suis pas assez sûr pour bien répondre. Notre équipe support peut vous aider.",
-    },
-}
-
 
 def handoff_reason(question: str) -> str | None:
     """`asked_for_human` or `sensitive` when the question itself calls for a person."""
@@ -68,5 +33,4 @@ def handoff_reason(question: str) -> str | None:
 
 def handoff_message(reason: str, lang: str) -> str:
     """The customer-facing line; a reason without its own (e.g. verifier_no) reads as unsure."""
-    table = MESSAGES.get(reason, MESSAGES["low_confidence"])
-    return table.get(lang, table["en"])
+    return message(reason if reason in MESSAGES else "low_confidence", lang)

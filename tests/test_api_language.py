@@ -39,3 +39,31 @@ def test_a_three_word_spanish_question_is_answered_in_spanish(
         assert out["outcome"] == "answered", out
         assert [s["external_id"] for s in out["sources"]] == ["kb-export-es"]
         assert out["answer"].startswith("Ve a **Reservas > Exportar**")
+
+
+def test_a_german_customer_hands_off_in_german_and_the_english_article_says_so(
+    api: tuple[TestClient, Keys, AppState],
+) -> None:
+    out = _ask(api, "Wie exportiere ich meine Buchungen als CSV-Datei?", "de-DE")
+    # the help center explains CSV exports in English and Spanish only
+    assert out["lang"] == "de" and out["outcome"] == "handoff", out
+    handoff = out["handoff"]
+    assert handoff["reason"] == "low_confidence"
+    assert handoff["message"].startswith("Ich bin mir nicht sicher genug")
+    english = [a for a in handoff["articles"] if a["lang"] == "en"]
+    assert english and english[0]["external_id"] == "kb-export", handoff
+    assert all(a["note"] == "(Artikel auf Englisch)" for a in english)
+    nothing = _ask(api, "Kann ich mit SAP Ariba arbeiten?", "de-DE")["handoff"]
+    assert nothing["reason"] == "no_relevant_article" and nothing["articles"] == []
+    assert (
+        nothing["message"]
+        == "Ich habe keinen Artikel dazu gefunden. Unser Support-Team hilft dir gern."
+    )
+
+
+def test_an_article_in_the_reply_language_carries_no_note(
+    api: tuple[TestClient, Keys, AppState],
+) -> None:
+    out = _ask(api, "How can I export bookings to CSV?")
+    assert out["outcome"] == "answered" and out["sources"], out
+    assert all(s["note"] is None for s in out["sources"] if s["lang"] == "en")

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from copilot.language import customer_language
+from copilot.messages import message, other_language_note
 from kb.text.language import detect_language, normalise_code, prose
 from kb.text.language_cues import cue_language
 
@@ -107,3 +108,14 @@ def test_short_texts_are_told_apart_by_their_cues_among_the_candidates() -> None
     assert customer_language(["¿cómo cancelo reserva?"], "de-DE", {"en", "de", "es"}) == "es"
     assert customer_language(["Passwort vergessen"], "de-DE", {"en", "de"}) == "de"
     assert customer_language(["ok"], None, {"en", "es"}) == "en"
+
+
+def test_an_article_in_another_language_is_named_in_the_reply_language() -> None:
+    assert other_language_note("en", "de") == "(Artikel auf Englisch)"
+    assert other_language_note("en", "es") == "(artículo en inglés)"
+    assert other_language_note("de", "fr") == "(article en allemand)"
+    assert other_language_note("ja", "en") == "(article in Japanese)"
+    assert other_language_note("sv", "de") == "(Artikel auf SV)"
+    assert other_language_note("de", "de") is None and other_language_note(None, "de") is None
+    assert other_language_note("en", "sv") == "(article in English)"
+    assert message("low_confidence", "it").startswith("Non sono") and message("clarify", "sv")

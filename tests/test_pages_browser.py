@@ -265,6 +265,25 @@ def test_widget_speaks_the_question_language_then_the_browser_language(
         context.close()
 
 
+def test_a_german_hand_off_names_the_english_article_it_still_offers(
+    site: Site, browser: Any
+) -> None:
+    context = browser.new_context(locale="de-DE")
+    try:
+        page = context.new_page()
+        open_widget(page, f"{site.base}/demo")
+        ask(page, "Wie exportiere ich meine Buchungen als CSV-Datei?")
+        handoff = page.locator(".m.h")
+        handoff.wait_for()
+        text = handoff.inner_text()
+        assert "Ich bin mir nicht sicher genug" in text and "(Artikel auf Englisch)" in text, text
+        assert (
+            handoff.locator("h3").text_content() == "Bis dahin helfen dir vielleicht diese Artikel"
+        )
+    finally:
+        context.close()
+
+
 def test_widget_explains_rate_limits_and_network_errors(site: Site, page: Any) -> None:
     open_widget(page, f"{site.base}/demo")
     page.route(

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from copilot.deps import AnswerCaller, State
 from copilot.engine import Answered
 from copilot.handoff import handoff_message
+from copilot.messages import message
 from copilot.routes.threads import sentences_out, sources_out
 from copilot.schemas.answers import (
     AnswerIn,
@@ -26,12 +27,7 @@ from kb.storage.interactions import LoggedAnswer
 
 router = APIRouter(prefix="/v1", tags=["answers"], responses=ERROR_RESPONSES)
 
-CLARIFY_MESSAGES = {
-    "en": "I found a few articles that could fit. Which one do you mean?",
-    "es": "He encontrado varios artículos que podrían encajar. ¿Cuál de ellos buscas?",
-    "de": "Ich habe mehrere passende Artikel gefunden. Welchen meinst du?",
-    "fr": "J'ai trouvé plusieurs articles possibles. Lequel correspond à votre question ?",
-}
+HANDOFF_ARTICLES = 2  # the closest articles a low-confidence hand-off still names
 
 
 def _evidence(state: State, result: Answered) -> EvidenceOut | None:
@@ -87,16 +83,21 @@ def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
     handoff = clarify = None
     if result.outcome == "clarify":
         clarify = ClarifyOut(
-            message=CLARIFY_MESSAGES.get(result.lang, CLARIFY_MESSAGES["en"]),
+            message=message("clarify", result.lang),
             topics=[TopicOut(title=t.title, url=t.url) for t in result.topics],
         )
     elif not answered:
         reason = cast(HandoffReason, result.reason or "low_confidence")
+        # relevant but not sure enough: the closest articles may still help while they wait
+        close = [s for s in result.sources if s.kind == "article" and s.url]
         handoff = HandoffOut(
             reason=reason,
             message=handoff_message(reason, result.lang),
             url=settings.handoff_url,
             email=settings.handoff_email,
+            articles=sources_out(close[:HANDOFF_ARTICLES], result.lang)
+            if reason == "low_confidence"
+            else [],
         )
     return AnswerOut(
         answer_id=answer_id,
@@ -104,7 +105,7 @@ def answer(state: State, caller: AnswerCaller, body: AnswerIn) -> AnswerOut:
         answer=text,
         lang=result.lang,
         confidence=result.confidence,
-        sources=sources_out(shown),
+        sources=sources_out(shown, result.lang),
         sentences=sentences_out(composed.draft) if answered and composed else [],
         handoff=handoff,
         clarify=clarify,

@@ -6,6 +6,7 @@ from typing import cast
 
 from copilot.compose import Draft, Source, ThreadSummary
 from copilot.config import Settings
+from copilot.messages import other_language_note
 from copilot.schemas.common import SentenceOut, SourceOut
 from copilot.schemas.threads import SummaryOut, ThreadIn
 from kb.errors import PayloadTooLarge
@@ -28,7 +29,9 @@ def thread_messages(thread: ThreadIn, settings: Settings) -> list[tuple[str, str
     return [(m.author, m.body) for m in thread.messages]
 
 
-def sources_out(sources: list[Source]) -> list[SourceOut]:
+def sources_out(sources: list[Source], reply_lang: str | None = None) -> list[SourceOut]:
+    """The sources as the API shows them; with `reply_lang`, each in another language says
+    so in the reply's language."""
     return [
         SourceOut(
             n=s.n,
@@ -39,6 +42,7 @@ def sources_out(sources: list[Source]) -> list[SourceOut]:
             lang=s.lang,
             snippet=_snippet(s.passages[0] if s.passages else ""),
             relevance=round(s.relevance, 4),
+            note=other_language_note(s.lang, reply_lang) if reply_lang else None,
         )
         for s in sources
     ]

@@ -31,6 +31,10 @@ class HandoffOut(BaseModel):
     message: str
     url: str | None = None
     email: str | None = None
+    articles: list[SourceOut] = Field(
+        default_factory=list,
+        description="Public articles that came close (low confidence only), to read meanwhile",
+    )
 
 
 class EvidenceOut(BaseModel):

@@ -31,6 +31,9 @@ class SourceOut(BaseModel):
     lang: str | None
     snippet: str
     relevance: float
+    note: str | None = Field(
+        None, description="The article's language when not the reply's: \"(Artikel auf Englisch)\""
+    )
 
 
 class SentenceOut(BaseModel):

@@ -20,7 +20,8 @@
       net: "We couldn't reach the help center. Check your connection and try again.",
       retry: 'Try again', refused: "This help widget isn't enabled on this website yet.",
       error: 'Something went wrong on our side. Please try again in a moment.',
-      long: 'That question is a bit long — could you shorten it?', foot: 'Answers come from our help center' },
+      long: 'That question is a bit long — could you shorten it?', foot: 'Answers come from our help center',
+      meanwhile: 'These articles may help in the meantime' },
     es: { title: 'Ayuda', open: 'Abrir ayuda', close: 'Cerrar ayuda', label: 'Tu pregunta',
       ph: 'Escribe tu pregunta…', ask: 'Preguntar', hi: '¡Hola! Haz una pregunta y la buscaré en nuestro centro de ayuda.',
       wait: 'Buscando en el centro de ayuda…', sources: 'Fuentes', helped: '¿Te ha ayudado?', yes: 'Sí',
@@ -30,7 +31,8 @@
       net: 'No pudimos conectar con el centro de ayuda. Revisa tu conexión e inténtalo de nuevo.',
       retry: 'Reintentar', refused: 'Este widget de ayuda aún no está activado en este sitio web.',
       error: 'Algo ha fallado por nuestra parte. Inténtalo de nuevo en un momento.',
-      long: 'La pregunta es un poco larga. ¿Puedes acortarla?', foot: 'Respuestas de nuestro centro de ayuda' },
+      long: 'La pregunta es un poco larga. ¿Puedes acortarla?', foot: 'Respuestas de nuestro centro de ayuda',
+      meanwhile: 'Mientras tanto, estos artículos pueden ayudarte' },
     de: { title: 'Hilfe', open: 'Hilfe öffnen', close: 'Hilfe schließen', label: 'Deine Frage',
       ph: 'Stell eine Frage…', ask: 'Fragen', hi: 'Hallo! Stell eine Frage und ich suche in unserem Hilfe-Center.',
       wait: 'Suche im Hilfe-Center…', sources: 'Quellen', helped: 'War das hilfreich?', yes: 'Ja',
@@ -40,7 +42,8 @@
       net: 'Das Hilfe-Center ist nicht erreichbar. Prüfe deine Verbindung und versuch es erneut.',
       retry: 'Erneut versuchen', refused: 'Dieses Hilfe-Widget ist für diese Website noch nicht freigeschaltet.',
       error: 'Bei uns ist etwas schiefgelaufen. Bitte versuch es gleich noch einmal.',
-      long: 'Die Frage ist etwas lang — kannst du sie kürzen?', foot: 'Antworten aus unserem Hilfe-Center' },
+      long: 'Die Frage ist etwas lang — kannst du sie kürzen?', foot: 'Antworten aus unserem Hilfe-Center',
+      meanwhile: 'Bis dahin helfen dir vielleicht diese Artikel' },
     fr: { title: 'Aide', open: "Ouvrir l'aide", close: "Fermer l'aide", label: 'Votre question',
       ph: 'Posez votre question…', ask: 'Envoyer', hi: "Bonjour ! Posez une question et je chercherai dans notre centre d'aide.",
       wait: "Recherche dans le centre d'aide…", sources: 'Sources', helped: 'Cette réponse vous a-t-elle aidé ?',
@@ -50,7 +53,8 @@
       net: "Impossible de joindre le centre d'aide. Vérifiez votre connexion et réessayez.",
       retry: 'Réessayer', refused: "Ce widget d'aide n'est pas encore activé sur ce site.",
       error: 'Un problème est survenu de notre côté. Réessayez dans un instant.',
-      long: 'Votre question est un peu longue — pouvez-vous la raccourcir ?', foot: "Réponses issues de notre centre d'aide" },
+      long: 'Votre question est un peu longue — pouvez-vous la raccourcir ?', foot: "Réponses issues de notre centre d'aide",
+      meanwhile: 'En attendant, ces articles peuvent vous aider' },
   };
   const pick = (l) => (l || '').toLowerCase().slice(0, 2);
   let lang = [ds.lang, navigator.language, 'en'].map(pick).find((l) => T[l]);
@@ -242,11 +246,16 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
     if (r.outcome !== 'answered' || !r.answer) {
       const h = r.handoff || {};
       const hint = /relevant|confidence/.test(h.reason) ? el('p', { class: 'd', text: t('rephrase') }) : null;
-      say('h', el('p', { text: h.message || t('error') }), contact(h) || hint);
+      // the closest articles of a low-confidence hand-off, each in another language named so
+      const near = (Array.isArray(h.articles) ? h.articles : []).filter((a) => a && isHttp(a.url))
+        .map((a) => el('li', {}, el('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer', text: String(a.title || '') }),
+          a.note ? ' ' + String(a.note) : null));
+      const more = near.length ? el('div', { class: 's' }, el('h3', { text: t('meanwhile') }), el('ul', {}, ...near)) : null;
+      say('h', el('p', { text: h.message || t('error') }), more, contact(h) || hint);
       return;
     }
     const sources = (r.sources || []).filter((s) => s && Number.isInteger(s.n))
-      .map((s) => ({ n: s.n, title: String(s.title || ''), url: isHttp(s.url) ? s.url : null }));
+      .map((s) => ({ n: s.n, title: String(s.title || ''), url: isHttp(s.url) ? s.url : null, note: s.note ? String(s.note) : '' }));
     const byN = new Map(sources.map((s) => [s.n, s]));
     const item = /^\s*(?:(\d+)[.)]|[-*•])\s+/;
     const paras = r.answer.split(/\n{2,}/).map((p) => {
@@ -260,6 +269,7 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
     for (const s of sources) {
       const li = el('li', { value: String(s.n) });
       li.append(s.url ? el('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer', text: s.title }) : s.title);
+      if (s.note) li.append(' ' + s.note);
       list.append(li);
     }
     const srcBox = sources.length ? el('div', { class: 's' }, el('h3', { text: t('sources') }), list) : null;
