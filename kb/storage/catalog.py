@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.storage.catalog_flags import FlagReads
-from kb.storage.database import Database, placeholders
-
-IN_BATCH = 900  # values per IN (...) list: SQLite's default limit is 999 parameters
+from kb.storage.database import Database, placeholders, rows_in
 
 
 @dataclass(frozen=True)
@@ -90,17 +88,13 @@ class Catalog(FlagReads):
 
     def chunk_ids_of(self, external_ids: Iterable[str]) -> set[int]:
         """Ids of every chunk of these documents."""
-        wanted = sorted(set(external_ids))
-        out: set[int] = set()
-        for i in range(0, len(wanted), IN_BATCH):
-            part = wanted[i : i + IN_BATCH]
-            rows = self.db.execute(
-                "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
-                f"WHERE d.external_id IN ({placeholders(len(part))})",
-                part,
-            )
-            out.update(int(r[0]) for r in rows)
-        return out
+        rows = rows_in(
+            self.db,
+            "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.external_id IN ({values})",
+            sorted(set(external_ids)),
+        )
+        return {int(r[0]) for r in rows}
 
     def translation_family(self, external_ids: Iterable[str]) -> set[str]:
         """These documents (those stored) and every document of their translation groups."""

@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from kb.storage.database import Database, placeholders
+from kb.storage.database import Database, rows_in
 
-IN_BATCH = 500  # values per IN (...) list
 _ARTICLE_COLUMNS = (
     "external_id, title, body, lang, url, product, tags, updated_at, translation_of, meta, "
     "content_hash, ingested_at"
@@ -111,16 +110,14 @@ class FlagReads:
     def articles_named(self, external_ids: Iterable[str]) -> Iterator[Article]:
         """The named articles (unknown ids and tickets skipped), by external id within each
         batch of 500 ids given."""
-        wanted = list(dict.fromkeys(external_ids))
-        for i in range(0, len(wanted), IN_BATCH):
-            part = wanted[i : i + IN_BATCH]
-            rows = self.db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM documents WHERE kind = 'article' "
-                f"AND external_id IN ({placeholders(len(part))}) ORDER BY external_id",
-                part,
-            ).fetchall()
-            for row in rows:
-                yield _article(row)
+        rows = rows_in(
+            self.db,
+            f"SELECT {_ARTICLE_COLUMNS} FROM documents WHERE kind = 'article' "
+            "AND external_id IN ({values}) ORDER BY external_id",
+            list(dict.fromkeys(external_ids)),
+        )
+        for row in list(rows):
+            yield _article(row)
 
     def iter_article_texts(self) -> Iterator[tuple[str, str]]:
         """(title, body) of every article, streamed in id order."""
@@ -140,30 +137,22 @@ class FlagReads:
 
     def chunk_owners(self, chunk_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """chunk id -> (document external id, kind); unknown ids are left out."""
-        wanted = list(set(chunk_ids))
-        out: dict[int, tuple[str, str]] = {}
-        for i in range(0, len(wanted), IN_BATCH):
-            part = wanted[i : i + IN_BATCH]
-            rows = self.db.execute(
-                "SELECT c.id, d.external_id, d.kind FROM chunks c JOIN documents d "
-                f"ON d.id = c.document_id WHERE c.id IN ({placeholders(len(part))}) ORDER BY c.id",
-                part,
-            )
-            out.update((int(cid), (str(ext), str(kind))) for cid, ext, kind in rows)
-        return out
+        rows = rows_in(
+            self.db,
+            "SELECT c.id, d.external_id, d.kind FROM chunks c JOIN documents d "
+            "ON d.id = c.document_id WHERE c.id IN ({values}) ORDER BY c.id",
+            list(set(chunk_ids)),
+        )
+        return {int(cid): (str(ext), str(kind)) for cid, ext, kind in rows}
 
     def chunk_texts_by_id(self, chunk_ids: Iterable[int]) -> dict[int, str]:
         """chunk id -> text, read in batches of 500 ids in id order."""
-        wanted = sorted(chunk_ids)
-        out: dict[int, str] = {}
-        for i in range(0, len(wanted), IN_BATCH):
-            part = wanted[i : i + IN_BATCH]
-            rows = self.db.execute(
-                f"SELECT id, text FROM chunks WHERE id IN ({placeholders(len(part))}) ORDER BY id",
-                part,
-            )
-            out.update((int(cid), str(text)) for cid, text in rows)
-        return out
+        rows = rows_in(
+            self.db,
+            "SELECT id, text FROM chunks WHERE id IN ({values}) ORDER BY id",
+            sorted(chunk_ids),
+        )
+        return {int(cid): str(text) for cid, text in rows}
 
     def article_chunk_texts(self) -> Iterator[tuple[int, str, str]]:
         """(chunk id, article external id, text) of every article chunk, streamed by chunk id."""
@@ -198,30 +187,23 @@ class FlagReads:
     ) -> Iterator[tuple[str, int, np.ndarray]]:
         """(external id, chunk id, embedding) of these documents' chunks, by chunk id within
         each batch of 500 ids given."""
-        for i in range(0, len(external_ids), IN_BATCH):
-            part = list(external_ids[i : i + IN_BATCH])
-            rows = self.db.execute(
-                "SELECT d.external_id, c.id, c.embedding FROM chunks c JOIN documents d "
-                f"ON d.id = c.document_id WHERE d.external_id IN ({placeholders(len(part))}) "
-                "ORDER BY c.id",
-                part,
-            )
-            for ext, cid, stored in rows:
-                yield str(ext), int(cid), self.db.vector_value(stored)
+        rows = rows_in(
+            self.db,
+            "SELECT d.external_id, c.id, c.embedding FROM chunks c JOIN documents d "
+            "ON d.id = c.document_id WHERE d.external_id IN ({values}) ORDER BY c.id",
+            external_ids,
+        )
+        for ext, cid, stored in rows:
+            yield str(ext), int(cid), self.db.vector_value(stored)
 
     def translations_of(self, external_ids: Iterable[str]) -> set[str]:
         """Documents that are translations of any of `external_ids`."""
-        wanted = list(dict.fromkeys(external_ids))
-        out: set[str] = set()
-        for i in range(0, len(wanted), IN_BATCH):
-            part = wanted[i : i + IN_BATCH]
-            rows = self.db.execute(
-                "SELECT external_id FROM documents "
-                f"WHERE translation_of IN ({placeholders(len(part))})",
-                part,
-            )
-            out.update(str(r[0]) for r in rows)
-        return out
+        rows = rows_in(
+            self.db,
+            "SELECT external_id FROM documents WHERE translation_of IN ({values})",
+            list(dict.fromkeys(external_ids)),
+        )
+        return {str(r[0]) for r in rows}
 
     def feedback_rows(self) -> list[FeedbackRow]:
         """Every vote and final reply, in the order they were first given."""

@@ -116,6 +116,20 @@ class SqliteDatabase:
             self._con.close()
 
 
+IN_BATCH = 500  # values per IN (...) list: SQLite's default limit is 999 parameters
+
+
+def rows_in(
+    db: Database, sql: str, values: Sequence[object], extra: Sequence[object] = ()
+) -> Iterator[Any]:
+    """Rows of `sql` for every value, IN_BATCH values per statement: `sql` holds `{values}`
+    where the IN list goes and `extra` parameters after it. Batches run in the order given,
+    so rows come back batch by batch in the order each statement returns them."""
+    for i in range(0, len(values), IN_BATCH):
+        part = list(values[i : i + IN_BATCH])
+        yield from db.execute(sql.replace("{values}", placeholders(len(part))), [*part, *extra])
+
+
 def placeholders(count: int) -> str:
     """`?, ?, ?` for an IN list of `count` values."""
     return ",".join("?" * count)

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.models import Chunk, Document, Kind, SearchFilters, Visibility
-from kb.storage.database import Database, like_prefix, placeholders
+from kb.storage.database import Database, like_prefix, rows_in
 from kb.storage.filtering import filter_clause
 
 DOCUMENT_COLUMNS = (
     "external_id, title, body, kind, visibility, url, lang, product, tags, owner, "
     "created_at, updated_at, translation_of, source, meta"
 )
-IN_BATCH = 500  # values per IN (...) list: SQLite's default limit is 999 parameters
 
 
 @dataclass(frozen=True)
@@ -106,18 +105,12 @@ class Documents:
         return None if row is None else document_from_row(row)
 
     def embeddings_for(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
-        wanted = list(set(hashes))
-        out: dict[str, np.ndarray] = {}
-        for i in range(0, len(wanted), IN_BATCH):
-            part = wanted[i : i + IN_BATCH]
-            rows = self.db.execute(
-                "SELECT content_hash, embedding FROM chunks "
-                f"WHERE content_hash IN ({placeholders(len(part))})",
-                part,
-            )
-            for h, stored in rows:
-                out[h] = self.db.vector_value(stored)
-        return out
+        rows = rows_in(
+            self.db,
+            "SELECT content_hash, embedding FROM chunks WHERE content_hash IN ({values})",
+            list(set(hashes)),
+        )
+        return {h: self.db.vector_value(stored) for h, stored in rows}
 
     def iter_embeddings(self, batch: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         last = 0
@@ -141,33 +134,28 @@ class Documents:
         return [str(r[0]) for r in rows]
 
     def chunk_rows(self, chunk_ids: Iterable[int]) -> dict[int, ChunkRow]:
-        ids = list(chunk_ids)
-        out: dict[int, ChunkRow] = {}
-        for i in range(0, len(ids), IN_BATCH):
-            part = ids[i : i + IN_BATCH]
-            for r in self.db.execute(
-                "SELECT c.id, c.ordinal, c.heading_path, c.text, d.external_id, d.title, d.url, "
-                "d.kind, d.visibility, d.lang, d.product FROM chunks c "
-                "JOIN documents d ON d.id = c.document_id "
-                f"WHERE c.id IN ({placeholders(len(part))})",
-                part,
-            ):
-                out[int(r[0])] = ChunkRow(int(r[0]), int(r[1]), tuple(json.loads(r[2])), *r[3:])
-        return out
+        rows = rows_in(
+            self.db,
+            "SELECT c.id, c.ordinal, c.heading_path, c.text, d.external_id, d.title, d.url, "
+            "d.kind, d.visibility, d.lang, d.product FROM chunks c "
+            "JOIN documents d ON d.id = c.document_id WHERE c.id IN ({values})",
+            list(chunk_ids),
+        )
+        return {
+            int(r[0]): ChunkRow(int(r[0]), int(r[1]), tuple(json.loads(r[2])), *r[3:]) for r in rows
+        }
 
     def passing(self, chunk_ids: Sequence[int], filters: SearchFilters) -> set[int]:
         """The ids among `chunk_ids` whose document passes `filters` (visibility first)."""
         where, params = filter_clause(filters)
-        out: set[int] = set()
-        for i in range(0, len(chunk_ids), IN_BATCH):
-            part = list(chunk_ids[i : i + IN_BATCH])
-            rows = self.db.execute(
-                "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
-                f"WHERE c.id IN ({placeholders(len(part))}) AND {where}",
-                [*part, *params],
-            )
-            out.update(int(r[0]) for r in rows)
-        return out
+        rows = rows_in(
+            self.db,
+            "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id "
+            f"WHERE c.id IN ({{values}}) AND {where}",
+            chunk_ids,
+            params,
+        )
+        return {int(r[0]) for r in rows}
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
