@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kb.answerability.text import TermIndex, terms
 from kb.storage.sqlite_fts import query_terms
 from kb.text.unspaced import segment_unspaced, unspaced_terms
+from kb.text.words import content_words, tokens
 
 
 def test_latin_and_other_spaced_text_is_returned_unchanged() -> None:
@@ -43,3 +45,13 @@ def test_query_terms_segment_only_the_unspaced_runs() -> None:
     assert query_terms("How do I reset my password?") == ["reset", "password"]
     assert query_terms("パスワードを reset") == ["パス", "スワ", "ワー", "ード", "ドを", "reset"]
     assert query_terms("密码 密码") == ["密码"]
+
+
+def test_answerability_and_content_words_read_unspaced_runs_as_the_index_does() -> None:
+    question = "パスワードを忘れた"
+    passage = TermIndex.of("ログイン画面から新しいパスワードを設定できます。")
+    assert terms(question) == ["パス", "スワ", "ワー", "ード", "ドを", "を忘", "忘れ", "れた"]
+    assert passage.has("パス") and passage.has("ドを") and not passage.has("忘れ")
+    assert terms("How do I reset my Password?") == ["reset", "password"]
+    assert content_words("更改密码 passwords") == ["更改", "改密", "密码", "passwor"]
+    assert tokens("Don't worry, two días") == ["do", "nt", "worry", "2", "dias"]

@@ -1,8 +1,9 @@
 """Question and passage text as the answerability features read it: normalized terms, the
 specific terms, numbers and named things a question asks about, and the slot it asks for.
 
-Normalization matches the keyword index (lower case, diacritics removed), so a term's
-document frequency can be read from the FTS vocabulary. Bounded: at most MAX_TERMS terms.
+Normalization matches the keyword index (lower case, diacritics removed; Chinese, Japanese,
+Korean and Thai as character bigrams), so a term's document frequency can be read from it.
+Bounded: at most MAX_TERMS terms.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from kb.text.unspaced import bigrams, pieces
 
 MAX_TERMS = 24
 MAX_TEXT_CHARS = 4000
@@ -70,11 +73,20 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def words(text: str) -> list[str]:
+    """The folded words of `text` in order; runs of the unspaced scripts give their bigrams,
+    unfolded as the keyword index holds them (text without them: exactly `\\w+` of `fold`)."""
+    out: list[str] = []
+    for piece, unspaced in pieces(text[:MAX_TEXT_CHARS]):
+        out.extend(bigrams(piece) if unspaced else _WORD.findall(fold(piece)))
+    return out
+
+
 def terms(text: str) -> list[str]:
     """Distinct content terms in order of appearance (folded, stopwords dropped)."""
     seen: dict[str, None] = {}
     stop = _FOLDED_STOPWORDS
-    for word in _WORD.findall(fold(text)):
+    for word in words(text):
         if word in stop or (len(word) < 2 and not word.isdigit()) or word.isdigit():
             continue
         seen.setdefault(word, None)
@@ -127,10 +139,10 @@ class TermIndex:
 
     @classmethod
     def of(cls, text: str) -> TermIndex:
-        words = frozenset(_WORD.findall(fold(text)))
+        found = frozenset(words(text))
         return cls(
-            words=words,
-            prefixes=frozenset(w[:PREFIX] for w in words if len(w) >= PREFIX),
+            words=found,
+            prefixes=frozenset(w[:PREFIX] for w in found if len(w) >= PREFIX),
             numbers=frozenset(numbers(text)),
         )
 

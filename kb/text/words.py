@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from kb.text.numbers import number_words
+from kb.text.unspaced import bigrams, pieces
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 STEM_LENGTH = 7  # truncation after suffix stripping: a cheap, language-agnostic stemmer
@@ -83,10 +84,15 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Folded word tokens; number words become digits; `n't` splits off as a negation."""
+    """Folded word tokens; number words become digits; `n't` splits off as a negation; runs
+    of Chinese, Japanese, Korean or Thai give their bigrams (kb/text/unspaced.py)."""
     out: list[str] = []
-    for tok in _TOKEN.findall(fold(text).replace("n't", " nt")):
-        out.append(NUMBER_WORDS.get(tok, tok))
+    for piece, unspaced in pieces(text):
+        if unspaced:
+            out.extend(bigrams(piece))
+            continue
+        for tok in _TOKEN.findall(fold(piece).replace("n't", " nt")):
+            out.append(NUMBER_WORDS.get(tok, tok))
     return out
 
 
