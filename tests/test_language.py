@@ -119,3 +119,14 @@ def test_an_article_in_another_language_is_named_in_the_reply_language() -> None
     assert other_language_note("de", "de") is None and other_language_note(None, "de") is None
     assert other_language_note("en", "sv") == "(article in English)"
     assert message("low_confidence", "it").startswith("Non sono") and message("clarify", "sv")
+
+
+def test_a_short_text_in_a_script_of_one_language_is_that_language() -> None:
+    everything = {"en", "ja", "zh", "ko", "th"}
+    assert cue_language("パスワードを忘れました", everything) == "ja"
+    assert cue_language("密码忘了怎么办", everything) == "zh"
+    assert cue_language("密码", {"en", "ja"}) == "ja", "Han alone, no Chinese articles"
+    assert cue_language("비밀번호 변경", everything) == "ko"
+    assert cue_language("ลืมรหัสผ่าน", everything) == "th"
+    assert cue_language("パスワード", {"en", "de"}) is None
+    assert customer_language(["パスワードを忘れました"], None, {"en", "ja"}) == "ja"

@@ -3,7 +3,9 @@ letters and question words only one language of a help center uses.
 
 "¿cómo cancelo reserva?" has 18 letters: langdetect is a coin toss there, but `¿` and `cómo`
 are Spanish. A cue counts only among the candidate languages (the help center's), so `como`
-still tells Spanish from German where there is no Portuguese to confuse it with.
+still tells Spanish from German where there is no Portuguese to confuse it with. A script
+of one language decides at once: kana is Japanese, Hangul Korean, Thai Thai; Han alone is
+Chinese (Japanese where the help center has no Chinese).
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ _WORD_CUES = {
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _WORD_CUES.items()}
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_HAN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
+_SCRIPTS = (
+    ("ja", re.compile(r"[\u3041-\u3096\u30A1-\u30FA\uFF66-\uFF9D]")),
+    ("ko", re.compile(r"[\uAC00-\uD7A3\u1100-\u11FF\u3131-\u318E]")),
+    ("th", re.compile(r"[\u0E01-\u0E4E]")),
+    ("zh", _HAN),
+    ("ja", _HAN),
+)
 MAX_CUE_CHARS = 500  # short texts only: more has enough letters for langdetect
 
 
@@ -40,6 +50,9 @@ def cue_language(text: str, candidates: Collection[str] | None = None) -> str | 
     """The one language among `candidates` (every cue language when None) with the most
     cues in `text`; None when no cue or a tie (the caller's default decides)."""
     sample = text[:MAX_CUE_CHARS].lower()
+    for lang, script in _SCRIPTS:
+        if (candidates is None or lang in candidates) and script.search(sample):
+            return lang
     words = _TOKEN.findall(sample.replace("’", "'"))
     scores: dict[str, int] = {}
     for lang in _WORDS.keys() | _LETTER_CUES.keys():
