@@ -4,7 +4,10 @@ it migrates (migration 6); PostgreSQL's side is tests/test_unspaced_postgres.py.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
+from kb.storage.database import SqliteDatabase
+from kb.storage.sqlite_fts import document_frequencies
 from kb.storage.sqlite_schema import MIGRATIONS, migrate
 
 SAMPLES = [
@@ -53,3 +56,20 @@ def test_a_sqlite_store_of_version_5_reindexes_only_its_unspaced_chunks() -> Non
     rows = con.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH '\"取り\"'").fetchall()
     assert rows == [(1,)]
     assert con.execute("SELECT count(*) FROM chunks_fts").fetchone() == (2,)
+
+
+def test_fts_frequencies_read_voiced_kana_and_hangul_bigrams_as_indexed(tmp_path: Path) -> None:
+    db = SqliteDatabase(tmp_path / "kb.sqlite3")
+    migrate(db.connection)
+    db.execute(
+        "INSERT INTO documents (id, external_id, kind, title, body, visibility, "
+        "translation_group, content_hash, ingested_at) VALUES (1, 'a', 'article', 'ガイド', "
+        "'b', 'public', 'a', 'h', 't')"
+    )
+    db.execute(
+        "INSERT INTO chunks (document_id, ordinal, text, token_count, content_hash, embedding) "
+        "VALUES (1, 0, '예약을 취소', 2, 'h', x'00')"
+    )
+    terms = ["ガイ", "예약", "취소", "nothing"]
+    assert document_frequencies(db, terms) == {"ガイ": 1, "예약": 1, "취소": 1, "nothing": 0}
+    db.close()

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from kb.models import SearchFilters
 from kb.storage.database import Database, placeholders
 from kb.storage.filtering import filter_clause
-from kb.text.unspaced import bigrams, pieces
+from kb.text.unspaced import bigrams, has_unspaced, pieces
 
 # bm25() column weights for (title, heading, text): a match in the title says more.
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
@@ -61,7 +61,10 @@ def match_expression(query: str) -> str | None:
 
 
 def _fold(term: str) -> str:
-    """The form FTS5's `unicode61 remove_diacritics 2` indexes a term under."""
+    """The form FTS5's `unicode61 remove_diacritics 2` indexes a term under (a bigram of
+    kana, Hangul or Han as it is: NFKD would take が or a Hangul syllable apart)."""
+    if has_unspaced(term):
+        return term
     return "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
 
 

@@ -33,6 +33,11 @@ _PIECE = re.compile(f"([{UNSPACED_CLASS}]+)|[^{UNSPACED_CLASS}]+")
 _MARKS = re.compile(f"[{THAI_MARKS}]+")
 
 
+def has_unspaced(text: str) -> bool:
+    """Whether `text` holds a letter (or Thai mark) of the scripts segmented here."""
+    return _ANY.search(text) is not None
+
+
 def bigrams(run: str) -> list[str]:
     """The overlapping two-letter pieces of `run` (a run of one letter: itself)."""
     if len(run) < 2:
