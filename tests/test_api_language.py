@@ -9,14 +9,31 @@ import pytest
 from fastapi.testclient import TestClient
 
 from copilot.state import AppState
-from tests.api_fixtures import WIDGET_ORIGIN, Keys, auth, build_store, client_for
+from ingest.pipeline import run
+from kb.maintenance import open_store
+from tests.api_fixtures import WIDGET_ORIGIN, Keys, auth, build_store, client_for, store_url_of
+
+JA_ARTICLE = """---
+id: kb-password-ja
+title: パスワードの再設定
+url: https://help.test/ja/kb-password
+lang: ja
+---
+ログイン画面で「パスワードをお忘れですか」を選びます。登録したメールアドレスに再設定用のリンクが
+届きます。リンクは24時間有効です。
+"""
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Keys, AppState]]:
-    client, keys, state = client_for(
-        build_store(tmp_path_factory.mktemp("lang")), answer_threshold=0.3
-    )
+    root = tmp_path_factory.mktemp("lang")
+    data_dir = build_store(root)
+    (root / "ja").mkdir()
+    (root / "ja" / "password.md").write_text(JA_ARTICLE, encoding="utf-8")
+    with open_store(data_dir, "minilm", store_url_of(data_dir)) as kb:
+        assert kb.embedder is not None
+        assert run([root / "ja"], kb, kb.embedder).failed == []
+    client, keys, state = client_for(data_dir, answer_threshold=0.3)
     with client:
         yield client, keys, state
 
@@ -67,3 +84,15 @@ def test_an_article_in_the_reply_language_carries_no_note(
     out = _ask(api, "How can I export bookings to CSV?")
     assert out["outcome"] == "answered" and out["sources"], out
     assert all(s["note"] is None for s in out["sources"] if s["lang"] == "en")
+
+
+def test_a_japanese_question_is_answered_from_the_japanese_article(
+    api: tuple[TestClient, Keys, AppState],
+) -> None:
+    # shares words with the article (パスワード), not a sentence: keyword bigrams find it, and
+    # sentences without spaces are quotable
+    for question in ("パスワードを忘れた時はどうすればいいですか", "パスワードを忘れました"):
+        out = _ask(api, question)
+        assert out["lang"] == "ja" and out["outcome"] == "answered", out
+        assert [s["external_id"] for s in out["sources"]] == ["kb-password-ja"]
+        assert out["answer"].startswith("ログイン画面で「パスワードをお忘れですか」を選びます")

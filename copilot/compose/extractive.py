@@ -22,6 +22,7 @@ from copilot.compose.types import EXTRACTIVE, Draft, Source, Style
 from kb.embedders.base import Embedder
 from kb.query_cleaning import clean_query
 from kb.text.sentences import PROSE_KINDS, Segment, split_segments
+from kb.text.unspaced import unspaced_terms
 from kb.text.words import content_set
 
 MAX_EMBEDDED = 16  # candidates (by lexical score) that get an embedding, in one batch
@@ -131,7 +132,9 @@ class ExtractiveComposer:
                     words = content_set(seg.plain)
                     if not words:
                         continue
-                    if seg.kind == "sentence" and len(seg.plain.split()) < MIN_WORDS:
+                    # Chinese/Japanese/Thai write no spaces: their letter pairs count as words
+                    size = len(seg.plain.split()) + len(unspaced_terms(seg.plain))
+                    if seg.kind == "sentence" and size < MIN_WORDS:
                         continue
                     out.append(_Candidate(rank, source, p, seg, words))
         return out, segments
