@@ -169,3 +169,18 @@ def test_keyword_search_finds_japanese_and_chinese_by_shared_words(store: Knowle
 def test_document_frequencies_count_bigrams_of_unspaced_scripts(store: KnowledgeBase) -> None:
     _seed_unspaced(store)
     assert store.document_frequencies(["密码", "予約", "パス"]) == {"密码": 1, "予約": 1, "パス": 1}
+
+
+def test_keyword_search_finds_korean_and_thai_by_shared_words(store: KnowledgeBase) -> None:
+    _seed_unspaced(store)
+    write(
+        store,
+        "ko",
+        ["예약을 취소하려면 예약 목록에서 취소 버튼을 누르세요."],
+        title="예약 취소",
+    )
+    write(store, "th", ["คุณสามารถยกเลิกการจองได้จากหน้ารายการจอง"], title="ยกเลิกการจอง")
+    assert (
+        _docs(store, store.keyword_search("예약 취소는 어떻게 하나요?", EVERYTHING, 10))[0] == "ko"
+    )
+    assert _docs(store, store.keyword_search("ยกเลิกจองยังไง", EVERYTHING, 10))[0] == "th"
