@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kb.text.stopwords import DECISION_STOPWORDS as STOPWORDS
 from kb.text.unspaced import bigrams, pieces
 
 MAX_TERMS = 24
@@ -22,24 +23,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _TECHNICAL = re.compile(r"\b\w+(?:\.\w+)+\b|\b(?=\w*\d)(?=\w*[^\W\d])\w{2,}\b", re.UNICODE)
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*)", re.UNICODE)
-
-# Function words and generic request words of en/es/de/fr: they say nothing about *what* is
-# asked, so they neither count as covered nor as missing.
-STOPWORDS = frozenset(
-    """a an and are as at be been but by can could did do does doing done for from get got had
-    has have having how i i'm if in into is it its it's just me my no not of on or our please
-    so some that the their them then there these they this those to too was we were what when
-    where which who whom why will with would you your yours hi hello hey thanks thank any also
-    still way want wanted need needed like know tell let lets make possible able use using used
-    there's here anyone someone something anything about one should may might am us etc via
-    el la los las de del y que en un una unos unas por para con es al lo se su sus mi mis hola
-    gracias como puedo puede hay esta este esto estos eso son ser tengo tiene quiero necesito
-    hacer donde cuando cual qué cómo o si no ya le les me te nos tu vuestro vuestra teneis
-    der die das und ist ein eine einen einem zu mit von den dem des im in nicht ich wie hallo
-    danke kann ich man gibt es auch auf fur für mein meine meinen wir sie oder wo wann was
-    le les des et est une pour pas je il elle nous vous avec dans sur mon ma mes comment ou
-    quand quel quelle puis peux faire bonjour merci""".split()  # noqa: SIM905
-)
 
 # The asked-for slot: what kind of statement an answer must contain.
 SLOT_PATTERNS: dict[str, re.Pattern[str]] = {

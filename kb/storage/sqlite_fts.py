@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from kb.models import SearchFilters
 from kb.storage.database import Database, placeholders
 from kb.storage.filtering import filter_clause
+from kb.text.stopwords import KEYWORD_STOPWORDS
 from kb.text.unspaced import bigrams, has_unspaced, pieces
 
 # bm25() column weights for (title, heading, text): a match in the title says more.
@@ -27,13 +28,6 @@ MAX_QUERY_TERMS = 40
 CANDIDATE_BUDGET: int | None = int(os.environ.get("KBC_KEYWORD_BUDGET") or 5_000) or None
 
 _TERM = re.compile(r"\w+", re.UNICODE)
-_STOPWORDS = frozenset(
-    """a an and are as at be but by can could did do does for from had has have how i i'm if in
-    into is it its me my no not of on or our please so that the their them then there these
-    they this to was we were what when where which who why will with would you your hi hello
-    thanks el la los las de del y que en un una por para con es al lo se su hola gracias der
-    die das und ist ein eine zu mit von den dem im nicht ich wie hallo danke""".split()  # noqa: SIM905
-)
 
 
 def query_terms(query: str) -> list[str]:
@@ -45,7 +39,7 @@ def query_terms(query: str) -> list[str]:
             seen.update(dict.fromkeys(bigrams(piece)))
             continue
         for term in _TERM.findall(piece):
-            if term not in _STOPWORDS and (len(term) > 1 or term.isdigit()):
+            if term not in KEYWORD_STOPWORDS and (len(term) > 1 or term.isdigit()):
                 seen.setdefault(term, None)
     return list(seen)[:MAX_QUERY_TERMS]
 
