@@ -104,3 +104,18 @@ def test_parse_and_render_helpers() -> None:
     for piece in pieces:
         stream.feed(piece)
     assert "".join(live) == 'A "b" C'
+
+
+def test_a_draft_cut_off_by_the_output_budget_keeps_its_finished_sentences() -> None:
+    cut = (
+        '{"sentences": [{"text": "Open Settings > Export.", "sources": [1]}, '
+        '{"text": "Links expire after 7 days.", "sources": [2]}, {"text": "Then cl'
+    )
+    assert parse_sentences(cut, {1, 2}) == [
+        Sentence("Open Settings > Export.", (1,)),
+        Sentence("Links expire after 7 days.", (2,)),
+    ]
+    with pytest.raises(StructuredOutputError):
+        parse_sentences('{"sentences": [{"text": "Then cl', {1})
+    with pytest.raises(StructuredOutputError):
+        parse_sentences('{"answer": "x", "more": [1, 2', {1})

@@ -116,7 +116,12 @@ def parse_sentences(text: str, valid: set[int]) -> list[Sentence]:
     try:
         data = json.loads(text[start : end + 1])
     except ValueError as exc:
-        raise StructuredOutputError(f"invalid JSON: {exc}") from exc
+        # Cut off by the output budget mid-sentence: the grammar kept every finished item
+        # well formed, so those are the draft (the unfinished one is dropped).
+        finished = _finished_items(text[start:])
+        if not finished:
+            raise StructuredOutputError(f"invalid JSON: {exc}") from exc
+        data = {"sentences": finished}
     items = data.get("sentences") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise StructuredOutputError('no "sentences" list')
@@ -131,6 +136,28 @@ def parse_sentences(text: str, valid: set[int]) -> list[Sentence]:
         if body:
             out.append(Sentence(body, numbers))
     return out
+
+
+def _finished_items(text: str) -> list[Any]:
+    """The complete objects of the `"sentences"` array of a truncated JSON draft, in order."""
+    key = text.find('"sentences"')
+    opening = text.find("[", key) if key >= 0 else -1
+    if opening < 0:
+        return []
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    i = opening + 1
+    while len(items) < MAX_SENTENCES:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        if i >= len(text) or text[i] != "{":
+            break
+        try:
+            item, i = decoder.raw_decode(text, i)
+        except ValueError:
+            break
+        items.append(item)
+    return items
 
 
 def cite(sentence: Sentence) -> str:
