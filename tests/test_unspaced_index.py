@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from kb.storage.database import SqliteDatabase
-from kb.storage.sqlite_fts import document_frequencies
+from kb.storage.sqlite_fts import create_vocabulary, document_frequencies
 from kb.storage.sqlite_schema import MIGRATIONS, migrate
 
 SAMPLES = [
@@ -70,6 +70,7 @@ def test_fts_frequencies_read_voiced_kana_and_hangul_bigrams_as_indexed(tmp_path
         "INSERT INTO chunks (document_id, ordinal, text, token_count, content_hash, embedding) "
         "VALUES (1, 0, '예약을 취소', 2, 'h', x'00')"
     )
+    create_vocabulary(db)
     terms = ["ガイ", "예약", "취소", "nothing"]
     assert document_frequencies(db, terms) == {"ガイ": 1, "예약": 1, "취소": 1, "nothing": 0}
     db.close()

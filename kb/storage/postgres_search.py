@@ -21,7 +21,7 @@ from kb.models import SearchFilters
 from kb.storage.filtering import filter_clause
 from kb.storage.postgres_schema import ensure_vector_index
 from kb.storage.protocols import EmbeddingSource
-from kb.storage.sqlite_fts import CANDIDATE_BUDGET, query_terms
+from kb.storage.sqlite_fts import CANDIDATE_BUDGET, candidate_terms, query_terms
 
 # ts_rank weights for lexemes labelled {D, C, B, A}: text C, heading B, title A (as FTS5's
 # bm25 column weights 1 : 2 : 3); normalization 1 divides by 1 + log(chunk length).
@@ -46,19 +46,11 @@ def _idf(df: int, total: int) -> float:
 def candidate_query(df: dict[str, int], budget: int | None) -> str:
     """The tsquery choosing which chunks get ranked: any term; past `budget` matches, any of
     the rarer terms; when even the rarest is that common, chunks holding the two rarest."""
-    terms = list(df)
-    if budget is None or len(terms) < 2 or sum(df.values()) <= budget:
-        return _lexeme_query(terms, "|")
-    rarest = sorted(terms, key=lambda t: (df[t], t))
-    chosen, total = [rarest[0]], df[rarest[0]]
-    for term in rarest[1:]:
-        if total + df[term] > budget:
-            break
-        chosen.append(term)
-        total += df[term]
-    if total > budget:
-        return _lexeme_query(rarest[:2], "&")
-    return _lexeme_query(chosen, "|")
+    shape = None if budget is None else candidate_terms(df, budget)
+    if shape is None:
+        return _lexeme_query(list(df), "|")
+    chosen, both = shape
+    return _lexeme_query(chosen, "&" if both else "|")
 
 
 def score_expression(df: dict[str, int], total: int) -> tuple[str, list[object]]:

@@ -15,7 +15,7 @@ from kb.storage.database import SqliteDatabase
 from kb.storage.faiss_index import manifest_path_for
 from kb.storage.faiss_keeper import IndexKeeper
 from kb.storage.protocols import EmbeddingSource, VectorKeeper
-from kb.storage.sqlite_fts import Fts5Index
+from kb.storage.sqlite_fts import Fts5Index, create_vocabulary
 from kb.storage.sqlite_schema import migrate
 
 DB_NAME = "kb.sqlite3"
@@ -30,6 +30,7 @@ class SqliteBackend:
         self.index_path = data_dir / INDEX_NAME
         self.database = SqliteDatabase(self.path)
         migrate(self.database.connection)
+        create_vocabulary(self.database)
         self.keyword = Fts5Index(self.database)
 
     def vector_keeper(self, source: EmbeddingSource, fp16_from_chunks: int) -> VectorKeeper:

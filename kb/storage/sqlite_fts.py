@@ -62,8 +62,9 @@ def _fold(term: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
 
 
-def _vocabulary(db: Database) -> None:
-    """The FTS5 vocabulary as a per-connection TEMP table (no schema change)."""
+def create_vocabulary(db: Database) -> None:
+    """The FTS5 vocabulary as a TEMP table of this connection (no schema change); the
+    backend creates it once when it opens the connection."""
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_terms "
         "USING fts5vocab(main, 'chunks_fts', 'row')"
@@ -72,7 +73,6 @@ def _vocabulary(db: Database) -> None:
 
 def document_frequencies(db: Database, terms: list[str]) -> dict[str, int]:
     """Rows of the FTS index holding each term (fts5vocab, one indexed lookup per term)."""
-    _vocabulary(db)
     out = {}
     for term in terms:
         row = db.execute("SELECT doc FROM temp.chunks_fts_terms WHERE term = ?", (_fold(term),))
@@ -81,15 +81,14 @@ def document_frequencies(db: Database, terms: list[str]) -> dict[str, int]:
     return out
 
 
-def shaped_expression(db: Database, terms: list[str], budget: int) -> str:
-    """The MATCH string for `terms`, limited to about `budget` candidate rows when the plain
-    OR of every term would match more (see the module docstring)."""
-    everything = _any_of(terms)
-    if len(terms) < 2:
-        return everything
-    df = document_frequencies(db, terms)
-    if sum(df.values()) <= budget:
-        return everything
+def candidate_terms(df: dict[str, int], budget: int) -> tuple[list[str], bool] | None:
+    """Which terms pick the rows to rank when all of them together match more than `budget`
+    rows (None: they do not, rank every match): the rarest that fit the budget, OR-ed
+    (`False`); or, when even the rarest is that common, the two rarest AND-ed (`True`).
+    Ties keep the query's order. Both backends shape their queries with it."""
+    terms = list(df)
+    if len(terms) < 2 or sum(df.values()) <= budget:
+        return None
     rarest = sorted(terms, key=lambda t: df[t])
     chosen, total = [rarest[0]], df[rarest[0]]
     for term in rarest[1:]:
@@ -97,8 +96,22 @@ def shaped_expression(db: Database, terms: list[str], budget: int) -> str:
             break
         chosen.append(term)
         total += df[term]
-    # Even the rarest term is common: rank the rows holding the two rarest.
-    candidates = f'"{rarest[0]}" AND "{rarest[1]}"' if total > budget else _any_of(chosen)
+    if total > budget:
+        return rarest[:2], True
+    return chosen, False
+
+
+def shaped_expression(db: Database, terms: list[str], budget: int) -> str:
+    """The MATCH string for `terms`, limited to about `budget` candidate rows when the plain
+    OR of every term would match more (see the module docstring)."""
+    everything = _any_of(terms)
+    if len(terms) < 2:
+        return everything
+    shape = candidate_terms(document_frequencies(db, terms), budget)
+    if shape is None:
+        return everything
+    chosen, both = shape
+    candidates = " AND ".join(f'"{t}"' for t in chosen) if both else _any_of(chosen)
     return f"({candidates}) AND ({everything})"
 
 
@@ -165,7 +178,6 @@ class Fts5Index:
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """Chunks holding each term exactly as given (the index stores lower-case terms
         with diacritics removed; callers that want that folding apply it)."""
-        _vocabulary(self.db)
         out: dict[str, int] = {}
         wanted = list(dict.fromkeys(terms))
         for i in range(0, len(wanted), 900):
