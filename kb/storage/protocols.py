@@ -13,8 +13,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from kb.models import SearchFilters
+from kb.models import Document, SearchFilters
 from kb.storage.database import Database
+from kb.storage.documents import ChunkRow
 
 
 class VectorIndex(Protocol):
@@ -99,7 +100,8 @@ class Backend(Protocol):
 
 
 class Store(Protocol):
-    """What code outside `kb/storage` may ask of a store (`kb.store.KnowledgeBase`)."""
+    """What code outside `kb/storage` may ask of a store; `kb.store.KnowledgeBase` is checked
+    against it by mypy (`kb.store._facade_is_a_store`)."""
 
     embedder: Any
 
@@ -115,7 +117,7 @@ class Store(Protocol):
 
     def delete(self, external_ids: Iterable[str]) -> int: ...
 
-    def get_document(self, external_id: str) -> Any: ...
+    def get_document(self, external_id: str) -> Document | None: ...
 
     def document_hashes(self) -> dict[str, str]: ...
 
@@ -125,7 +127,7 @@ class Store(Protocol):
 
     def chunks_passing(self, chunk_ids: Sequence[int], filters: SearchFilters) -> set[int]: ...
 
-    def chunk_rows(self, chunk_ids: Iterable[int]) -> dict[int, Any]: ...
+    def chunk_rows(self, chunk_ids: Iterable[int]) -> dict[int, ChunkRow]: ...
 
     def counts(self) -> dict[str, int]: ...
 
