@@ -60,6 +60,28 @@ class Database(Protocol):
     def close(self) -> None: ...
 
 
+class FetchedRows:
+    """A statement's rows, read in full (`Rows` without a live cursor)."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self._next = 0
+        self.rowcount = rowcount
+
+    def fetchone(self) -> Any:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchall(self) -> list[Any]:
+        rest, self._next = self._rows[self._next :], len(self._rows)
+        return rest
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
 class SqliteDatabase:
     """One SQLite connection in WAL mode, shared by threads under one re-entrant lock."""
 
@@ -83,8 +105,13 @@ class SqliteDatabase:
         return self._con
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Rows:
+        """Runs the statement and reads every row under the lock: a cursor stepped outside
+        it would touch the connection while another thread writes, and a writer whose FTS
+        trigger calls back into Python (`kbc_segment`) then waits for the GIL that reader
+        holds while it waits for the connection — a deadlock."""
         with self.lock:
-            return self._con.execute(sql, params)
+            cursor = self._con.execute(sql, params)
+            return FetchedRows(cursor.fetchall(), cursor.rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         with self.lock:
