@@ -3,11 +3,13 @@
     .venv/bin/python bench/flags.py                       # dev set, hashing embedder
     .venv/bin/python bench/flags.py --embedder minilm     # same, with MiniLM
     .venv/bin/python bench/flags.py --set holdout [--brief]   # the held-out set
+    .venv/bin/python bench/flags.py --set holdout2 [--brief]  # the third set (score once)
     .venv/bin/python bench/flags.py --aws 26624 [--store DIR]   # scale run (hashing-384)
 
 The dev set is examples/flags (articles, resolved tickets, answer log and feedback seeds,
-labels.json); the held-out set examples/flags-holdout has the same layout and was written
-before the detectors ran on it (never tune on it; `--brief` prints only the figures). A
+labels.json); the held-out sets examples/flags-holdout and examples/flags-holdout2 have the
+same layout and were written before the detectors ran on them (never tune on them; `--brief`
+prints only the figures). A
 flag matches a positive label by (reason, document id), a duplicate label with a `pair` by
 the pair of articles (either may carry the flag); a missing_article flag matches a topic
 label when one of its words appears in its title or key words.
@@ -33,7 +35,11 @@ from kb.flags.seed import load_answers, load_feedback
 from kb.store import KnowledgeBase
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "flags"
-SETS = {"dev": EXAMPLES, "holdout": EXAMPLES.parent / "flags-holdout"}
+SETS = {
+    "dev": EXAMPLES,
+    "holdout": EXAMPLES.parent / "flags-holdout",
+    "holdout2": EXAMPLES.parent / "flags-holdout2",
+}
 
 
 def build_labelled_store(
