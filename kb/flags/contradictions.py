@@ -131,24 +131,21 @@ def _agrees(ca: Claim, ct: Claim) -> bool:
     return False
 
 
-def compare(
-    article: Article,
-    ticket: Ticket,
-    cfg: ContradictionConfig,
-    article_sides: list[_Sides] | None = None,
-    ticket_sides: list[_Sides] | None = None,
-    weak: set[str] | None = None,
-) -> list[dict[str, Any]]:
-    """Claim-level disagreements between one article and one ticket resolution.
+@dataclass
+class _Judgement:
+    """One article read against one ticket: disagreements keyed by (ticket sentence, claim),
+    with how strongly each is about the same thing, and how closely the article confirms
+    each ticket sentence."""
 
-    A resolution sentence that agrees with the article on any claim confirms it, so its
-    other numbers (the customer's own values) are not read as disagreements.
-    """
-    a_sides = article_sides if article_sides is not None else _claimed(article.body)
-    t_sides = ticket_sides if ticket_sides is not None else _claimed(ticket.resolution)
-    weak = weak or set()
+    found: list[tuple[int, tuple[str, str], dict[str, Any]]] = field(default_factory=list)
+    agreed: dict[str, int] = field(default_factory=dict)
+
+
+def _judge(
+    article: Article, ticket: Ticket, a_sides: list[_Sides], t_sides: list[_Sides], weak: set[str]
+) -> _Judgement:
     article_text = article.body.lower()
-    items: list[dict[str, Any]] = []
+    out = _Judgement()
     seen: set[tuple[str, str]] = set()
     for t in t_sides:
         text = t.sentence.text
@@ -173,27 +170,80 @@ def compare(
                             agree_strength = max(agree_strength, strength)
                     else:
                         found.append((strength, a, ca, ct))
+        if agree_strength:
+            out.agreed[text] = agree_strength
         # a value this sentence confirms, more closely than it contradicts another, wins
         if not found or max(f[0] for f in found) <= agree_strength:
             continue
-        _, a, ca, ct = max(found, key=lambda f: f[0])
-        key = (a.sentence.text, text)
-        if key in seen:
+        strength, a, ca, ct = max(found, key=lambda f: f[0])
+        if (a.sentence.text, text) in seen:
             continue
-        seen.add(key)
-        items.append(
-            {
-                "kind": ct.kind,
-                "article_sentence": a.sentence.text,
-                "article_value": ca.value,
-                "ticket_sentence": text,
-                "ticket_value": ct.value,
-                "ticket_id": ticket.external_id,
-                "resolved_at": _day(ticket.resolved_at),
-            }
-        )
+        seen.add((a.sentence.text, text))
+        item = {
+            "kind": ct.kind,
+            "article_sentence": a.sentence.text,
+            "article_value": ca.value,
+            "ticket_sentence": text,
+            "ticket_value": ct.value,
+            "ticket_id": ticket.external_id,
+            "resolved_at": _day(ticket.resolved_at),
+        }
+        out.found.append((strength, (text, ct.span), item))
+    return out
+
+
+def compare(
+    article: Article,
+    ticket: Ticket,
+    cfg: ContradictionConfig,
+    article_sides: list[_Sides] | None = None,
+    ticket_sides: list[_Sides] | None = None,
+    weak: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Claim-level disagreements between one article and one ticket resolution.
+
+    A resolution sentence that agrees with the article on any claim confirms it, so its
+    other numbers (the customer's own values) are not read as disagreements.
+    """
+    a_sides = article_sides if article_sides is not None else _claimed(article.body)
+    t_sides = ticket_sides if ticket_sides is not None else _claimed(ticket.resolution)
+    items = [item for _, _, item in _judge(article, ticket, a_sides, t_sides, weak or set()).found]
     items.extend(_step_order(article, ticket))
     return items
+
+
+def attribute(
+    judged: list[tuple[str, float, _Judgement]], group: Mapping[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Which article each ticket claim really contradicts, among the ticket's nearest ones.
+
+    The rule `compare` applies within one article, across the ticket's nearest articles: a
+    sentence another article confirms (not a translation of the one it disagrees with) at
+    least as closely is about that article ("claims must be opened within 14 days" is the
+    claims page's rule, not a contradiction of a credit's 48 hours). A claim that disagrees
+    with several articles is held against the one it matches most closely (then the
+    nearest) and its translations, not every page with a figure in the same unit (a
+    region's own weight limit next to the general one).
+    """
+    agreed: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for ext, _, j in judged:
+        for sentence, strength in j.agreed.items():
+            agreed[sentence].append((group.get(ext, ext), strength))
+    best: dict[tuple[str, str], tuple[int, float, str]] = {}
+    kept: list[tuple[str, str, tuple[str, str], dict[str, Any]]] = []
+    for ext, score, j in judged:
+        mine = group.get(ext, ext)
+        for strength, key, item in j.found:
+            if any(g != mine and s >= strength for g, s in agreed.get(key[0], ())):
+                continue
+            kept.append((ext, mine, key, item))
+            if key not in best or (strength, score) > best[key][:2]:
+                best[key] = (strength, score, mine)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for ext, mine, key, item in kept:
+        if best[key][2] == mine:
+            out[ext].append(item)
+    return out
 
 
 def _day(when: datetime | None) -> str | None:
@@ -273,6 +323,7 @@ def find_contradictions(
     per_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     sides_cache: dict[str, list[_Sides]] = {}
     weak: set[str] | None = None  # computed on first use: a corpus pass, only if tickets exist
+    groups = {ext: a.translation_of or ext for ext, a in articles_by_id.items()}
     for ticket in load_tickets(kb):
         if ticket.resolved_at is None or ticket.resolved_at > now:
             continue
@@ -291,10 +342,18 @@ def find_contradictions(
         near += [
             (ext, 1.0) for ext in sorted(extra.get(ticket.external_id, ())) if ext not in near_ids
         ]
+        judged: list[tuple[str, float, _Judgement]] = []
+        counted: list[Article] = []
         for ext, score in near:
             article = articles_by_id.get(ext)
             if article is None or score < cfg.min_article_similarity:
                 continue
+            if ext not in sides_cache:
+                sides_cache[ext] = _claimed(article.body)
+            if weak is None:
+                weak = weak_terms(a.body for a in articles_by_id.values())
+            # every near article competes for the ticket's claims, counted or not
+            judged.append((ext, score, _judge(article, ticket, sides_cache[ext], t_sides, weak)))
             if wanted is not None and ext not in wanted:
                 continue
             changed = parse_time(article.updated_at)
@@ -302,11 +361,11 @@ def find_contradictions(
                 continue  # the article changed after this ticket: it may already be right
             if changed is None and ticket.resolved_at < undated_since:
                 continue
-            if ext not in sides_cache:
-                sides_cache[ext] = _claimed(article.body)
-            if weak is None:
-                weak = weak_terms(a.body for a in articles_by_id.values())
-            for item in compare(article, ticket, cfg, sides_cache[ext], t_sides, weak):
+            counted.append(article)
+        claimed = attribute(judged, groups)
+        for article in counted:
+            ext = article.external_id
+            for item in [*claimed.get(ext, []), *_step_order(article, ticket)]:
                 result.candidates += 1
                 if verifier is not None:
                     verdict = verifier.confirm(

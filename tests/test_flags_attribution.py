@@ -1,0 +1,95 @@
+"""A ticket claim is held against the one article it is about, among its nearest articles."""
+
+from __future__ import annotations
+
+from kb.flags.contradictions import _Judgement, attribute
+from kb.store import KnowledgeBase
+from tests.test_flags_signals import add, article, found, store, ticket  # noqa: F401
+
+GENERAL = article(
+    "kb-limits",
+    "Size and weight limits",
+    "The maximum weight for a single parcel is 30 kg. The longest side can be at most 120 cm.",
+)
+ISLANDS = article(
+    "kb-islands",
+    "Shipping to the islands",
+    "A surcharge of €4 per parcel is added at checkout, and the maximum weight for a parcel "
+    "is 20 kg.",
+)
+CLAIMS = article(
+    "kb-claims",
+    "Report a damaged parcel",
+    "Open a claim in the app. Claims must be opened within 14 days of the delivery date.",
+)
+CREDIT = article(
+    "kb-credit",
+    "Compensation for late deliveries",
+    "The credit appears within 48 hours of the delivery date and can be used on any label.",
+)
+
+
+def test_a_region_limit_is_not_read_against_the_general_one(store: KnowledgeBase) -> None:  # noqa: F811
+    add(
+        store,
+        GENERAL,
+        ISLANDS,
+        ticket(
+            "T-1",
+            "Heavy suitcase",
+            "Can I send a 32 kg suitcase?",
+            "Yes. The single parcel limit is now 35 kg, and the longest side must still be at "
+            "most 120 cm.",
+            "2026-10-01T10:00:00Z",
+        ),
+        ticket(
+            "T-2",
+            "weight limit",
+            "what's the max weight for one parcel?",
+            "Since October the maximum weight for a single parcel is 35 kg.",
+            "2026-10-05T10:00:00Z",
+        ),
+    )
+    assert [f.document_id for f in found(store, "contradicted_by_tickets")] == ["kb-limits"]
+
+
+def test_a_rule_another_article_states_is_not_a_contradiction(store: KnowledgeBase) -> None:  # noqa: F811
+    add(
+        store,
+        CLAIMS,
+        CREDIT,
+        ticket(
+            "T-3",
+            "Claim rejected",
+            "Why was my damage claim rejected? The delivery date was in September.",
+            "The claim was opened 20 days after the delivery date, and claims must be opened "
+            "within 14 days of the delivery date.",
+            "2026-10-01T10:00:00Z",
+        ),
+    )
+    assert found(store, "contradicted_by_tickets") == []
+
+
+def _judged(strength: int, agreed: dict[str, int] | None = None) -> _Judgement:
+    item = {"ticket_sentence": "s", "ticket_value": "35 kg"}
+    return _Judgement(found=[(strength, ("s", "35 kg"), item)], agreed=agreed or {})
+
+
+def test_attribute_keeps_the_closest_article_and_its_translations() -> None:
+    judged = [
+        ("general", 0.6, _judged(3)),
+        ("general-es", 0.5, _judged(2)),
+        ("region", 0.7, _judged(2)),
+    ]
+    out = attribute(judged, {"general-es": "general"})
+    assert sorted(out) == ["general", "general-es"]
+    # equally close: the nearer article
+    assert sorted(attribute([("a", 0.4, _judged(2)), ("b", 0.6, _judged(2))], {})) == ["b"]
+
+
+def test_attribute_drops_a_sentence_another_article_confirms() -> None:
+    confirms = _Judgement(agreed={"s": 2})
+    assert attribute([("credit", 0.6, _judged(2)), ("claims", 0.5, confirms)], {}) == {}
+    # a translation of the contradicted article confirming it does not explain it away
+    out = attribute([("a", 0.6, _judged(2)), ("a-es", 0.5, confirms)], {"a-es": "a"})
+    assert sorted(out) == ["a"]
