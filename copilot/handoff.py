@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from copilot.messages import MESSAGES, message
+from copilot.messages import has_message, message
 
 _ASKED_FOR_HUMAN = re.compile(
     r"\b(human|real person|live (agent|person|chat)|talk to (an? )?(agent|someone|person)"
@@ -33,4 +33,4 @@ def handoff_reason(question: str) -> str | None:
 
 def handoff_message(reason: str, lang: str) -> str:
     """The customer-facing line; a reason without its own (e.g. verifier_no) reads as unsure."""
-    return message(reason if reason in MESSAGES else "low_confidence", lang)
+    return message(reason if has_message(reason) else "low_confidence", lang)
