@@ -36,6 +36,8 @@ from kb.store import KnowledgeBase
 from kb.text.sentences import split_sentences
 
 GAP_REASONS = ("no_relevant_article", "low_confidence")
+_REPLY_CHARS = 1000
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
 _HOW = re.compile(
     r"^(?:how (?:do|can|should) (?:i|we|you)|how to|can (?:i|we|you)|is (?:it|there) "
     r"(?:possible|a way) to|is there a way to|where (?:do|can) (?:i|we) (?:find|see)|"
@@ -73,6 +75,8 @@ class _Item:
     resolution: str = ""
     unknown: frozenset[str] = frozenset()
     ask: str = ""  # the question as the answer check reads it
+    reply: str = ""  # a ticket's whole resolution (bounded): it may name the topic
+    linked: frozenset[str] = frozenset()  # unknown words, plus reply words others asked with
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ def _items(kb: KnowledgeBase, now: datetime, cfg: GapConfig) -> list[_Item]:
                     t.resolved_at,
                     resolution=first[0] if first else "",
                     ask=f"{t.title}. {opening}",
+                    reply=t.resolution[:_REPLY_CHARS],
                 )
             )
     return out
@@ -147,6 +152,7 @@ def find_gaps(
         if item.unknown or _uncovered(item, cover):
             keep.append(n)
     result.uncovered = len(keep)
+    _link_through_replies(items, keep, vocabulary)
     grouped: set[int] = set()
     groups = _group_by_unknown(items, keep, vecs, cfg.min_size, cluster_at * 0.75)
     for members in groups:
@@ -187,6 +193,36 @@ def help_center_vocabulary(kb: KnowledgeBase) -> set[str]:
     return vocab
 
 
+def _link_through_replies(items: list[_Item], candidates: list[int], vocabulary: set[str]) -> None:
+    """A ticket joins the words other questions use that its agent's reply names.
+
+    Customers name one gap several ways ("Tenerife", "Canarias", "Las Palmas"); the agent
+    who answered the Tenerife ticket wrote "Canarias", which ties it to the questions that
+    said so. Only names (capitalised inside a sentence) that some other candidate question
+    uses count: a reply's ordinary words ("since", "session") or its signature link nothing.
+    """
+    asked: Counter[str] = Counter()
+    for n in candidates:
+        asked.update(items[n].unknown)
+    for n in candidates:
+        item = items[n]
+        bridged: set[str] = set()
+        if item.reply:
+            named = _names(item.reply) - vocabulary
+            bridged = {t for t in named - item.unknown if asked[t] and len(t) > 2}
+        item.linked = item.unknown | bridged
+
+
+def _names(text: str) -> set[str]:
+    """Content terms of the words written capitalised after a sentence's first word."""
+    out: set[str] = set()
+    for sentence in split_sentences(text):
+        for m in _WORD.finditer(sentence):
+            if m.start() > 0 and m.group(0)[0].isupper() and not m.group(0).isupper():
+                out |= content_terms(m.group(0), drop_generic=True)
+    return out
+
+
 def _group_by_unknown(
     items: list[_Item], candidates: list[int], vecs: np.ndarray, min_size: int, cohesion: float
 ) -> list[list[int]]:
@@ -196,14 +232,18 @@ def _group_by_unknown(
     group is split by cosine and only coherent parts of `min_size` or more are kept.
     """
     by_term: dict[str, list[int]] = {}
+    asked: Counter[str] = Counter()
     for n in candidates:
-        for term in items[n].unknown:
+        asked.update(items[n].unknown)
+        for term in items[n].linked or items[n].unknown:
             by_term.setdefault(term, []).append(n)
     groups: list[list[int]] = []
     taken: set[int] = set()
-    for _term, members in sorted(by_term.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    # a word only a reply adds extends a group; the questions' own words rank and found it
+    ranked = sorted(by_term.items(), key=lambda kv: (-asked[kv[0]], -len(kv[1]), kv[0]))
+    for term, members in ranked:
         free = [m for m in members if m not in taken]
-        if len(free) < min_size:
+        if len(free) < min_size or asked[term] < 2:
             continue
         for part in _cluster(vecs[free], cohesion):
             if len(part) >= min_size:
@@ -277,7 +317,7 @@ def _finding(
     outline += [f"Known fix: {i.resolution}" for i in ordered if i.resolution][:2]
     size = len(cluster)
     nearest = ordered[0].best_article
-    shared_unknown = frozenset.intersection(*(i.unknown for i in cluster))
+    shared_unknown = frozenset.intersection(*(i.linked or i.unknown for i in cluster))
     key_terms = sorted(shared_unknown)[:3] or sorted(terms[:3]) or [questions[0][:40]]
     evidence: dict[str, Any] = {
         "summary": f"{size} unanswered questions about {', '.join(terms[:3]) or questions[0]!r}",

@@ -1,0 +1,58 @@
+"""One gap named several ways: an agent's reply that names the place ties the questions."""
+
+from __future__ import annotations
+
+from kb.flags.gaps import GapConfig, _names, find_gaps
+from kb.store import KnowledgeBase
+from tests.test_flags_answer_check import FixedCheck
+from tests.test_flags_signals import NOW, add, article, store, ticket  # noqa: F401
+from tests.test_flags_usage import _ask
+
+ISLANDS = article(
+    "islas",
+    "Envíos a Baleares",
+    "Enviamos a Mallorca, Menorca e Ibiza en 3-5 días laborables con un recargo de 4 €.",
+    lang="es",
+)
+
+
+def _canaries(kb: KnowledgeBase, reply: str) -> None:
+    add(kb, ISLANDS)
+    _ask(kb, "¿Hacéis envíos a Canarias?", days_ago=2)
+    _ask(kb, "¿Cuánto tarda un envío a Las Palmas de Gran Canaria?", days_ago=5)
+    add(
+        kb,
+        ticket(
+            "T-9",
+            "Envío a Tenerife",
+            "¿Puedo enviar un paquete a Santa Cruz de Tenerife?",
+            reply,
+            "2026-11-10T10:00:00Z",
+        ),
+    )
+
+
+def _gaps(kb: KnowledgeBase) -> list[list[str]]:
+    # cohesion off: this tests which words group the questions, not the embedder
+    cfg = GapConfig(cover_threshold=1.01, cluster_threshold=0.0)
+    result = find_gaps(kb, now=NOW, cfg=cfg, checker=FixedCheck(answered=False))
+    return [f.evidence["words_no_article_uses"] for f in result.findings]
+
+
+def test_a_reply_naming_the_place_joins_the_questions(store: KnowledgeBase) -> None:  # noqa: F811
+    _canaries(store, "Hola:\n\nDe momento no hacemos envíos a Canarias. Un saludo, Pablo")
+    assert _gaps(store) == [["canaria"]]
+
+
+def test_ordinary_reply_words_and_signatures_link_nothing(store: KnowledgeBase) -> None:  # noqa: F811
+    _canaries(store, "Hola:\n\nde momento no hacemos esos envíos, lo sentimos. Un saludo, Pablo")
+    assert all(words == [] for words in _gaps(store))  # grouped, if at all, by cosine only
+
+
+def test_names_are_capitalised_inside_a_sentence() -> None:
+    assert _names("Since Monday we ship to Canarias. Thanks, Pablo") == {
+        "monday",
+        "canaria",
+        "pablo",
+    }
+    assert _names("Sessions are free.") == set()
