@@ -82,10 +82,12 @@ class WidgetStrings:
     strings: dict[str, str]
 
 
-@cache
 def widget_strings(lang: str) -> WidgetStrings:
     """Every widget key in `lang`, a key it lacks in English; English for an unknown language."""
-    table = widget_table()
-    chosen = lang if lang in table["title"] else "en"
-    strings = {key: texts.get(chosen, texts["en"]) for key, texts in table.items()}
-    return WidgetStrings(chosen, "rtl" if chosen in RTL_LANGUAGES else "ltr", strings)
+    return _widget_strings(lang if lang in widget_table()["title"] else "en")
+
+
+@cache  # keyed by the languages the table has, not by whatever a caller asks for
+def _widget_strings(lang: str) -> WidgetStrings:
+    strings = {key: texts.get(lang, texts["en"]) for key, texts in widget_table().items()}
+    return WidgetStrings(lang, "rtl" if lang in RTL_LANGUAGES else "ltr", strings)

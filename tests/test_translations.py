@@ -5,6 +5,7 @@ asking only for keys the table has."""
 from __future__ import annotations
 
 import fnmatch
+import re
 import string
 import tomllib
 from importlib import resources
@@ -90,6 +91,13 @@ def test_widget_strings_fall_back_to_english_and_say_their_direction() -> None:
     unknown = widget_strings("sv")
     assert unknown.lang == "en" and unknown.strings == widget_strings("en").strings
     assert set(japanese.strings) == set(widget_table())
+
+
+def test_the_widget_asks_for_exactly_the_keys_the_table_has() -> None:
+    script = (ROOT / "copilot/pages/static/widget.js").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bt\('(\w+)'", script))
+    assert used == set(widget_table()), used ^ set(widget_table())
+    assert "{/*EN*/}" in script, "the slot the server fills with the English strings"
 
 
 def test_the_translations_ship_as_package_data() -> None:

@@ -10,55 +10,20 @@
   const isHttp = (u) => { try { return /^https?:$/.test(new URL(u).protocol); } catch { return false; } };
   const isEmail = (e) => typeof e === 'string' && /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(e);
 
-  const T = {
-    en: { title: 'Help', open: 'Open help', close: 'Close help', label: 'Your question',
-      ph: 'Ask a question…', ask: 'Ask', hi: "Hi! Ask a question and I'll look it up in our help center.",
-      wait: 'Looking in our help center…', sources: 'Sources', helped: 'Did this help?', yes: 'Yes',
-      no: 'No', thanks: 'Thanks for letting us know!', sorry: "Sorry that didn't help.",
-      contact: 'Contact support', email: 'Email support', rephrase: 'You can also try asking in other words.',
-      rate: "You're asking quickly — please wait {n} seconds and try again.",
-      net: "We couldn't reach the help center. Check your connection and try again.",
-      retry: 'Try again', refused: "This help widget isn't enabled on this website yet.",
-      error: 'Something went wrong on our side. Please try again in a moment.',
-      long: 'That question is a bit long — could you shorten it?', foot: 'Answers come from our help center',
-      meanwhile: 'These articles may help in the meantime' },
-    es: { title: 'Ayuda', open: 'Abrir ayuda', close: 'Cerrar ayuda', label: 'Tu pregunta',
-      ph: 'Escribe tu pregunta…', ask: 'Preguntar', hi: '¡Hola! Haz una pregunta y la buscaré en nuestro centro de ayuda.',
-      wait: 'Buscando en el centro de ayuda…', sources: 'Fuentes', helped: '¿Te ha ayudado?', yes: 'Sí',
-      no: 'No', thanks: '¡Gracias por tu opinión!', sorry: 'Lo sentimos, no te ha ayudado.',
-      contact: 'Contactar con soporte', email: 'Escribir a soporte', rephrase: 'También puedes preguntarlo de otra forma.',
-      rate: 'Vas muy rápido: espera {n} segundos y vuelve a intentarlo.',
-      net: 'No pudimos conectar con el centro de ayuda. Revisa tu conexión e inténtalo de nuevo.',
-      retry: 'Reintentar', refused: 'Este widget de ayuda aún no está activado en este sitio web.',
-      error: 'Algo ha fallado por nuestra parte. Inténtalo de nuevo en un momento.',
-      long: 'La pregunta es un poco larga. ¿Puedes acortarla?', foot: 'Respuestas de nuestro centro de ayuda',
-      meanwhile: 'Mientras tanto, estos artículos pueden ayudarte' },
-    de: { title: 'Hilfe', open: 'Hilfe öffnen', close: 'Hilfe schließen', label: 'Deine Frage',
-      ph: 'Stell eine Frage…', ask: 'Fragen', hi: 'Hallo! Stell eine Frage und ich suche in unserem Hilfe-Center.',
-      wait: 'Suche im Hilfe-Center…', sources: 'Quellen', helped: 'War das hilfreich?', yes: 'Ja',
-      no: 'Nein', thanks: 'Danke für dein Feedback!', sorry: 'Schade, dass das nicht geholfen hat.',
-      contact: 'Support kontaktieren', email: 'E-Mail an den Support', rephrase: 'Du kannst die Frage auch anders formulieren.',
-      rate: 'Du fragst sehr schnell — bitte warte {n} Sekunden und versuch es erneut.',
-      net: 'Das Hilfe-Center ist nicht erreichbar. Prüfe deine Verbindung und versuch es erneut.',
-      retry: 'Erneut versuchen', refused: 'Dieses Hilfe-Widget ist für diese Website noch nicht freigeschaltet.',
-      error: 'Bei uns ist etwas schiefgelaufen. Bitte versuch es gleich noch einmal.',
-      long: 'Die Frage ist etwas lang — kannst du sie kürzen?', foot: 'Antworten aus unserem Hilfe-Center',
-      meanwhile: 'Bis dahin helfen dir vielleicht diese Artikel' },
-    fr: { title: 'Aide', open: "Ouvrir l'aide", close: "Fermer l'aide", label: 'Votre question',
-      ph: 'Posez votre question…', ask: 'Envoyer', hi: "Bonjour ! Posez une question et je chercherai dans notre centre d'aide.",
-      wait: "Recherche dans le centre d'aide…", sources: 'Sources', helped: 'Cette réponse vous a-t-elle aidé ?',
-      yes: 'Oui', no: 'Non', thanks: 'Merci pour votre retour !', sorry: "Désolé, cela ne vous a pas aidé.",
-      contact: 'Contacter le support', email: 'Écrire au support', rephrase: 'Vous pouvez aussi reformuler votre question.',
-      rate: 'Vous allez un peu vite — patientez {n} secondes puis réessayez.',
-      net: "Impossible de joindre le centre d'aide. Vérifiez votre connexion et réessayez.",
-      retry: 'Réessayer', refused: "Ce widget d'aide n'est pas encore activé sur ce site.",
-      error: 'Un problème est survenu de notre côté. Réessayez dans un instant.',
-      long: 'Votre question est un peu longue — pouvez-vous la raccourcir ?', foot: "Réponses issues de notre centre d'aide",
-      meanwhile: 'En attendant, ces articles peuvent vous aider' },
-  };
-  const pick = (l) => (l || '').toLowerCase().slice(0, 2);
-  let lang = [ds.lang, navigator.language, 'en'].map(pick).find((l) => T[l]);
-  const t = (k, n) => (T[lang][k] || T.en[k]).replace('{n}', n);
+  // The server puts the English strings here (copilot/translations/widget.json): the fallback
+  // for every key and every language; another language's come from /widget/strings, once.
+  const EN = {/*EN*/};
+  const T = { en: EN }, D = {}, P = {};
+  const pick = (l) => (l || '').toLowerCase().split(/[-_]/)[0];
+  const load = (l) => T[l] ? Promise.resolve(true) : !/^[a-z]{2,3}$/.test(l) ? Promise.resolve(false)
+    : P[l] || (P[l] = fetch(`${api}/widget/strings/${l}.json`, { credentials: 'omit',
+      signal: AbortSignal.timeout ? AbortSignal.timeout(5000) : undefined })
+      .then((r) => r.ok ? r.json() : {}).then((d) => {
+        if (d.lang !== l || !d.strings) return false; // the server has no table for l
+        T[l] = d.strings; D[l] = d.dir; return true;
+      }).catch(() => false));
+  let lang = 'en';
+  const t = (k, n) => String(T[lang][k] || EN[k] || '').replace('{n}', n);
 
   const STYLE = `:host{all:initial}*{box-sizing:border-box}
 .w{--a:#4f46e5;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937}
@@ -77,13 +42,13 @@ h2{margin:0;font-size:16px}
 .x{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 8px;border-radius:8px}
 .g{position:relative;flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:12px;background:#f8fafc}
 .m{max-width:92%;padding:10px 12px;border-radius:12px;background:#fff;border:1px solid #e5e7eb;word-wrap:break-word}
-.m p,.m ol,.m ul{margin:0 0 6px}.m>:last-child{margin-bottom:0}.m ol,.m ul{padding-left:20px}
+.m p,.m ol,.m ul{margin:0 0 6px}.m>:last-child{margin-bottom:0}.m ol,.m ul{padding-inline-start:20px}
 .q{align-self:flex-end;background:var(--a);color:#fff;border:0}
 .h{border-color:#fcd34d;background:#fffbeb}.e{border-color:#fca5a5;background:#fef2f2}
 sup a,sup{color:var(--a);font-weight:600;text-decoration:none;font-size:11px}
 .s{margin-top:8px;padding-top:8px;border-top:1px solid #e5e7eb;font-size:13px}
 .s h3{margin:0 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#6b7280}
-.s ol{margin:0;padding-left:20px}.s a{color:var(--a)}
+.s ol{margin:0;padding-inline-start:20px}.s a{color:var(--a)}
 .f{display:flex;align-items:center;gap:6px;margin-top:8px;font-size:13px;color:#4b5563}
 .b{border:1px solid #d1d5db;background:#fff;color:#1f2937;border-radius:999px;padding:3px 12px;cursor:pointer;font-size:13px}
 .k{flex-wrap:wrap}
@@ -140,6 +105,8 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
   root.append(wrap);
 
   const relabel = () => {
+    wrap.dir = D[lang] || 'ltr';
+    wrap.lang = lang;
     const title = ds.title || t('title');
     launchText.textContent = title;
     launcher.setAttribute('aria-label', t('open'));
@@ -150,7 +117,6 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
     send.textContent = t('ask');
     foot.textContent = t('foot');
   };
-  relabel();
 
   const open = (yes) => {
     panel.hidden = !yes;
@@ -240,8 +206,8 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
     say('a', el('p', { text: String(c.message || '') }), box);
   };
 
-  const render = (r) => {
-    if (T[r.lang]) { lang = r.lang; relabel(); }
+  const render = async (r) => {
+    if (r.lang !== lang && await load(r.lang)) { lang = r.lang; relabel(); }
     if (r.outcome === 'clarify' && r.clarify) { clarify(r.clarify); return; }
     if (r.outcome !== 'answered' || !r.answer) {
       const h = r.handoff || {};
@@ -304,10 +270,10 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
     const pending = say('d', el('p', { text: t('wait') }));
     log.setAttribute('aria-busy', 'true');
     try {
-      const r = await post('/v1/answers', { question, history: history.slice(-10), locale: navigator.language || null });
+      const r = await post('/v1/answers', { question, history: history.slice(-10), locale: ds.lang || navigator.language || null });
       pending.remove();
       history.push({ role: 'customer', text: question });
-      render(r);
+      await render(r);
     } catch (err) {
       pending.remove();
       const s = err.status;
@@ -334,6 +300,11 @@ small{display:block;text-align:center;font-size:11px;color:#9ca3af;padding:0 0 8
     ask(q);
   });
 
+  // Shown once its language is settled: the first of data-lang and the browser's the server has.
   const mount = () => document.body.append(host);
-  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+  (async () => {
+    for (const l of [ds.lang, navigator.language].map(pick)) if (await load(l)) { lang = l; break; }
+    relabel();
+    if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+  })();
 })();
