@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from kb.text.language import detect_language
-from kb.text.language_cues import cue_language
+from kb.text.language import text_language
 
 
 def locale_language(locale: str | None) -> str | None:
@@ -24,6 +23,4 @@ def customer_language(
     plus the locale's) when given."""
     fallback = locale_language(locale) or "en"
     candidates = None if available is None else {*available, fallback}
-    text = "\n".join(texts)
-    detected = detect_language(text, candidates=candidates)
-    return detected or cue_language(text, candidates) or fallback
+    return text_language("\n".join(texts), candidates) or fallback

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,6 +61,9 @@ class EvalOptions:
     settings: Settings | None = None  # default: Settings(llm_model=generator)
     fusion: FusionConfig | None = None  # default: the retriever's own defaults (as the API)
     twins: bool = False  # add a leave-gold-out twin of every answerable ticket (eval/twins.py)
+    # retrieval only among documents in the ticket's language — as POST /v1/answers searches
+    # first; off: every language (a cross-lingual embedder then competes with translations)
+    in_language: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,12 @@ def _evaluate(run: EvalRun, ticket: Ticket, copilot: Copilot | None = None) -> T
         if twin is not None:
             retriever = ExcludingRetriever(run.kb, run.retriever.config)
             retriever.exclude(twin.excluded)
+        filters = run.filters
+        if run.options.in_language:
+            filters = replace(filters, lang=ticket.lang)
         t0 = time.perf_counter()
         hits = retriever.search(
-            ticket.question, k=run.options.k, filters=run.filters, mode=mode, history=history
+            ticket.question, k=run.options.k, filters=filters, mode=mode, history=history
         )
         rec.retrieval_ms[mode] = round((time.perf_counter() - t0) * 1000, 2)
         rec.rankings[mode] = [h.external_id for h in hits]

@@ -14,10 +14,12 @@ from typing import Literal
 import numpy as np
 
 from kb.errors import InvalidInput
+from kb.fusion_shares import LanguageShares, load_shares
 from kb.models import SEARCH_MODES, ChunkHit, Hit, SearchFilters, SearchMode
 from kb.query_cleaning import clean_query
 from kb.storage.documents import ChunkRow
 from kb.store import KnowledgeBase
+from kb.text.language import text_language
 
 MAX_K = 100
 QUERY_CACHE_SIZE = 512
@@ -54,16 +56,42 @@ class FusionConfig:
     candidates: int = 50  # chunks taken from each retriever before grouping
     chunks_per_hit: int = 3
     snippet_chars: int = 320
+    # convex: the share per language of the question (kb.fusion_shares); False: dense_share
+    # for every question (an explicit `kbc eval --dense-share`)
+    per_language: bool = True
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What each retriever found for one question, scored, before fusion."""
+
+    question: str  # the cleaned question (without history)
+    dense: list[tuple[int, float]]
+    keyword: list[tuple[int, float]]
+    k: int
 
 
 class Retriever:
     """Searches one KnowledgeBase; dense and keyword modes stay available for comparison."""
 
-    def __init__(self, kb: KnowledgeBase, config: FusionConfig | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        config: FusionConfig | None = None,
+        shares: LanguageShares | None = None,
+    ) -> None:
         self.kb = kb
         self.config = config or FusionConfig()
+        if shares is None:
+            shares = (
+                load_shares(kb.documents, self.config.dense_share)
+                if self.config.per_language
+                else LanguageShares(default=self.config.dense_share)
+            )
+        self.shares = shares
         self._vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self._languages: tuple[int, frozenset[str]] = (-1, frozenset())
 
     def search(
         self,
@@ -85,22 +113,63 @@ class Retriever:
         if not 1 <= k <= MAX_K:
             raise InvalidInput(f"k must be between 1 and {MAX_K}")
         filters = filters or SearchFilters.public()
+        if mode == "hybrid":
+            pool = self.candidates(query, filters, history, k)
+            share = self.dense_share(pool.question, filters)
+            return self.fuse(pool, share if self.config.method == "convex" else None)
+        pool = self.candidates(query, filters, history, k, modes=(mode,))
+        return self.fuse(pool)
+
+    def candidates(
+        self,
+        query: str,
+        filters: SearchFilters,
+        history: Sequence[str] = (),
+        k: int = 10,
+        modes: Sequence[SearchMode] = ("dense", "keyword"),
+    ) -> Candidates:
+        """Each retriever's scored chunks for the query (before fusion). Hybrid runs BM25 in
+        a worker while the query is embedded."""
         text = clean_query(query)
         context = " ".join(clean_query(h) for h in history[-3:] if h.strip())
         full = f"{context}\n{text}".strip() if context else text
-        if not full:
-            return []
         want = max(self.config.candidates, k * 5)
-        if mode == "dense":
-            return self._fuse(self._dense(full, filters, want), [], k)
-        if mode == "keyword":
-            return self._fuse([], self._keyword(text, context, filters, want), k)
+        if not full:
+            return Candidates(text, [], [], k)
+        if "keyword" not in modes:
+            return Candidates(text, self._dense(full, filters, want), [], k)
+        if "dense" not in modes:
+            return Candidates(text, [], self._keyword(text, context, filters, want), k)
         pending = _pool().submit(self._keyword, text, context, filters, want)
         try:
             dense = self._dense(full, filters, want)
         finally:
             keyword = pending.result()
-        return self._fuse(dense, keyword, k)
+        return Candidates(text, dense, keyword, k)
+
+    def fuse(self, pool: Candidates, share: float | None = None) -> list[Hit]:
+        """The top documents of `pool`; `share`: convex fusion's dense share (None: the
+        configured one)."""
+        if not pool.dense and not pool.keyword:
+            return []
+        return self._fuse(pool.dense, pool.keyword, pool.k, share)
+
+    def dense_share(self, question: str, filters: SearchFilters | None = None) -> float:
+        """The convex share of the dense retriever for this question: by the filter's
+        language, else the question's own (found only when shares differ by language)."""
+        if filters is not None and filters.lang:
+            return self.shares.share_for(filters.lang)
+        languages = self._store_languages()
+        if not self.shares.depends_on_language(set(languages)):
+            return self.shares.share_for(next(iter(languages), None))
+        return self.shares.share_for(text_language(question, languages))
+
+    def _store_languages(self) -> frozenset[str]:
+        generation = self.kb.generation
+        if self._languages[0] != generation:
+            found = frozenset(self.kb.catalog.grouped_counts("lang"))
+            self._languages = (generation, found)
+        return self._languages[1]
 
     def _keyword(
         self, text: str, context: str, filters: SearchFilters, want: int
@@ -150,7 +219,11 @@ class Retriever:
         return self.kb.chunks_passing(chunk_ids, filters)
 
     def _fuse(
-        self, dense_scored: list[tuple[int, float]], keyword_scored: list[tuple[int, float]], k: int
+        self,
+        dense_scored: list[tuple[int, float]],
+        keyword_scored: list[tuple[int, float]],
+        k: int,
+        share: float | None = None,
     ) -> list[Hit]:
         cosine = dict(dense_scored)
         dense = [cid for cid, _ in dense_scored]
@@ -163,7 +236,8 @@ class Retriever:
         if self.config.method == "rrf":
             chunk_score, doc_score = self._rrf(dense, keyword, doc_rank)
         else:
-            chunk_score, doc_score = self._convex(dense_scored, keyword_scored, rows)
+            share = self.config.dense_share if share is None else share
+            chunk_score, doc_score = _convex(dense_scored, keyword_scored, rows, share)
         by_doc: dict[str, list[int]] = {}
         for cid in sorted(chunk_score, key=lambda c: -chunk_score[c]):
             if cid in rows:
@@ -186,37 +260,6 @@ class Retriever:
         for name, weight in (("dense", cfg.dense_weight), ("keyword", cfg.keyword_weight)):
             for ext, rank in doc_rank[name].items():
                 doc_score[ext] = doc_score.get(ext, 0.0) + weight / (cfg.rrf_k + rank + 1)
-        return chunk_score, doc_score
-
-    def _convex(
-        self,
-        dense: list[tuple[int, float]],
-        keyword: list[tuple[int, float]],
-        rows: dict[int, ChunkRow],
-    ) -> tuple[dict[int, float], dict[str, float]]:
-        """Cosine as is; BM25 over the top BM25 of this query; a candidate missing from one
-        list gets that list's floor (the lowest cosine seen; no keyword match: 0)."""
-        share = self.config.dense_share
-        top_bm25 = max((s for _, s in keyword), default=1.0)
-        top_bm25 = top_bm25 if top_bm25 > 0 else 1.0
-        floor = min((s for _, s in dense), default=0.0)
-        cos = dict(dense)
-        kw = {cid: s / top_bm25 for cid, s in keyword}
-        chunk_score = {
-            cid: share * cos.get(cid, floor) + (1 - share) * kw.get(cid, 0.0)
-            for cid in set(cos) | set(kw)
-        }
-        doc_cos: dict[str, float] = {}
-        doc_kw: dict[str, float] = {}
-        for source, best in ((cos, doc_cos), (kw, doc_kw)):
-            for cid, score in source.items():
-                if cid in rows:
-                    ext = rows[cid].external_id
-                    best[ext] = max(best.get(ext, score), score)
-        doc_score = {
-            ext: share * doc_cos.get(ext, floor) + (1 - share) * doc_kw.get(ext, 0.0)
-            for ext in set(doc_cos) | set(doc_kw)
-        }
         return chunk_score, doc_score
 
     def _hit(
@@ -280,3 +323,34 @@ def _snippet(text: str, limit: int) -> str:
         return flat
     cut = flat.rfind(" ", 0, limit)
     return flat[: cut if cut > limit // 2 else limit] + "…"
+
+
+def _convex(
+    dense: list[tuple[int, float]],
+    keyword: list[tuple[int, float]],
+    rows: dict[int, ChunkRow],
+    share: float,
+) -> tuple[dict[int, float], dict[str, float]]:
+    """Cosine as is; BM25 over the top BM25 of this query; a candidate missing from one
+    list gets that list's floor (the lowest cosine seen; no keyword match: 0)."""
+    top_bm25 = max((s for _, s in keyword), default=1.0)
+    top_bm25 = top_bm25 if top_bm25 > 0 else 1.0
+    floor = min((s for _, s in dense), default=0.0)
+    cos = dict(dense)
+    kw = {cid: s / top_bm25 for cid, s in keyword}
+    chunk_score = {
+        cid: share * cos.get(cid, floor) + (1 - share) * kw.get(cid, 0.0)
+        for cid in set(cos) | set(kw)
+    }
+    doc_cos: dict[str, float] = {}
+    doc_kw: dict[str, float] = {}
+    for source, best in ((cos, doc_cos), (kw, doc_kw)):
+        for cid, score in source.items():
+            if cid in rows:
+                ext = rows[cid].external_id
+                best[ext] = max(best.get(ext, score), score)
+    doc_score = {
+        ext: share * doc_cos.get(ext, floor) + (1 - share) * doc_kw.get(ext, 0.0)
+        for ext in set(doc_cos) | set(doc_kw)
+    }
+    return chunk_score, doc_score

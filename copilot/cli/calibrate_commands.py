@@ -151,6 +151,11 @@ def _held_out(
     default=None,
     help="Only report this model file (e.g. the shipped default) on the rows; fit nothing.",
 )
+@click.option(
+    "--fusion",
+    is_flag=True,
+    help="Fit hybrid search's dense share per language on TICKETS instead (saved with the store).",
+)
 @click.option("--dry-run", is_flag=True, help="Fit and report; save nothing.")
 @click.pass_context
 def calibrate(
@@ -167,9 +172,20 @@ def calibrate(
     write_model: Path | None,
     recompute: bool,
     evaluate_model: Path | None,
+    fusion: bool,
     dry_run: bool,
 ) -> None:
-    """Fit the answerability model on labelled tickets (JSONL) plus their twins; save it."""
+    """Fit the answerability model on labelled tickets (JSONL) plus their twins; save it.
+
+    With --fusion: fit hybrid search's dense share for each language of the tickets instead.
+    """
+    if fusion:
+        from copilot.cli.fusion_commands import calibrate_fusion
+
+        if tickets is None:
+            raise InvalidInput("--fusion needs labelled TICKETS (JSONL)")
+        calibrate_fusion(ctx, tickets, limit=limit, history=history, folds=folds, save=not dry_run)
+        return
     from eval import calibration
     from kb.answerability.model import next_version, save_for_store
 

@@ -68,6 +68,12 @@ def _modes(value: str) -> tuple[str, ...]:
     default=None,
     help="Convex fusion: weight of the dense cosine (rest: normalized BM25).",
 )
+@click.option(
+    "--in-language",
+    is_flag=True,
+    help="Retrieve among documents in the ticket's language only (as POST /v1/answers "
+    "searches first); default: every language.",
+)
 @click.option("--no-answers", is_flag=True, help="Measure retrieval only (no drafts).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="First N usable tickets.")
 @click.option(
@@ -137,6 +143,7 @@ def eval_cmd(
     generator: str,
     fusion: str | None,
     dense_share: float | None,
+    in_language: bool,
     no_answers: bool,
     limit: int | None,
     out: Path,
@@ -159,7 +166,13 @@ def eval_cmd(
     modes = _modes(retrieval)
     data_dir = local_data_dir or ctx.obj["data_dir"]
     store_url = None if local_data_dir else ctx.obj["store_url"]
-    with open_store(data_dir, ctx.obj["embedder"], store_url) as kb:
+
+    def languages() -> set[str]:
+        from ingest.languages import corpus_languages
+
+        return corpus_languages(corpus)
+
+    with open_store(data_dir, ctx.obj["embedder"], store_url, languages=languages) as kb:
         if corpus:
             _ingest(kb, corpus)
         if kb.counts()["documents"] == 0:
@@ -179,6 +192,7 @@ def eval_cmd(
             settings=Settings.model_validate({"llm_model": generator}),
             fusion=_fusion(fusion, dense_share),
             twins=twins,
+            in_language=in_language,
         )
         with tqdm(desc="tickets", unit=" ticket", disable=None, leave=False) as bar:
             report = run_eval(
@@ -251,6 +265,7 @@ def _fusion(method: str | None, dense_share: float | None) -> FusionConfig | Non
     return FusionConfig(
         method=cast("FusionMethod", method or base.method),
         dense_share=base.dense_share if dense_share is None else dense_share,
+        per_language=dense_share is None,  # an explicit share holds for every language
     )
 
 

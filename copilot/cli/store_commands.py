@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,10 +15,14 @@ from kb.models import KINDS, SEARCH_MODES, VISIBILITIES, Hit, Kind, SearchFilter
 from kb.store import KnowledgeBase
 
 
-def _open(ctx: click.Context) -> KnowledgeBase:
+def _open(
+    ctx: click.Context, languages: Callable[[], Collection[str]] | None = None
+) -> KnowledgeBase:
     from kb.maintenance import open_store
 
-    return open_store(ctx.obj["data_dir"], ctx.obj["embedder"], ctx.obj["store_url"])
+    return open_store(
+        ctx.obj["data_dir"], ctx.obj["embedder"], ctx.obj["store_url"], languages=languages
+    )
 
 
 @click.command()
@@ -42,21 +47,33 @@ def ingest(
     as_json: bool,
 ) -> None:
     """Ingest Markdown/HTML/JSONL articles or JSON/JSONL/CSV resolved tickets."""
+    from ingest.languages import corpus_languages
     from ingest.pipeline import run
+    from kb.embedders.coverage import reembed_hint
 
-    with _open(ctx) as kb, tqdm(desc="documents", unit=" doc", disable=None, leave=False) as bar:
+    kind_, visibility_ = cast(Kind, kind), cast(Visibility, visibility)
+
+    def languages() -> set[str]:
+        return corpus_languages(paths, kind=kind_, visibility=visibility_)
+
+    with (
+        _open(ctx, languages) as kb,
+        tqdm(desc="documents", unit=" doc", disable=None, leave=False) as bar,
+    ):
         assert kb.embedder is not None
         summary = run(
             paths,
             kb,
             kb.embedder,
-            kind=cast(Kind, kind),
-            visibility=cast(Visibility, visibility),
+            kind=kind_,
+            visibility=visibility_,
             prune=prune,
             on_document=lambda: bar.update(1),
         )
+        model_id = kb.model_id
+        hint = reembed_hint(model_id, kb.catalog.grouped_counts("lang"))
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), indent=2))
+        click.echo(json.dumps({**summary.as_dict(), "model_id": model_id, "hint": hint}, indent=2))
     else:
         click.echo(
             f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
@@ -66,6 +83,8 @@ def ingest(
         )
         for failure in summary.failed:
             click.echo(f"  failed: {failure.source}: {failure.reason}", err=True)
+        if hint:
+            click.echo(f"  note: {hint}", err=True)
     if summary.failed:
         ctx.exit(1)
 
@@ -163,11 +182,14 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if info["store"].startswith(POSTGRES_SCHEMES):
         click.echo(f"local files {info['data_dir']}")
     click.echo(f"model       {info['model_id'] or '(none yet)'}  generation {info['generation']}")
+    if info["embedder_hint"]:
+        click.echo(f"            {info['embedder_hint']}")
     click.echo(f"documents   {info['documents']}  chunks {info['chunks']}  tokens {info['tokens']}")
     for key in ("by_kind", "by_visibility", "by_lang"):
         parts = ", ".join(f"{k} {v}" for k, v in sorted(info[key].items()))
         click.echo(f"{key[3:]:<11} {parts or '-'}")
     click.echo(f"vectors     {'fresh' if info['vector_index_fresh'] else 'stale (rebuilt on use)'}")
+    click.echo(f"fusion      dense share {info['fusion']}")
     click.echo(f"answerable  {_answerability_line(ctx.obj['data_dir'])}")
 
 

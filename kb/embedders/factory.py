@@ -41,6 +41,16 @@ def get_embedder(name: str) -> Embedder:
     raise InvalidInput(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDER_NAMES)}")
 
 
+def model_id_for_name(name: str) -> str:
+    """The model id a store built by embedder `name` records (no model is loaded)."""
+    if name == "hashing" or name.startswith("hashing-"):
+        return f"hashing-{name.split('-', 1)[1]}" if "-" in name else "hashing-256"
+    for model_id, short in _MODEL_IDS.items():
+        if short == name or (name == "minilm-torch" and short == "minilm"):
+            return model_id
+    raise InvalidInput(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDER_NAMES)}")
+
+
 def name_for_model_id(model_id: str) -> str:
     """The short name that rebuilds the embedder recorded in a store."""
     if model_id in _MODEL_IDS:

@@ -112,3 +112,11 @@ def detect_language(
     if candidates is not None:
         codes = [c for c in codes if c in candidates]
     return codes[0] if codes else default
+
+
+def text_language(text: str, candidates: Collection[str] | None = None) -> str | None:
+    """The language of a text of any length among `candidates`: langdetect where it has
+    enough letters, else the short text's cues (`¿`, `cómo`, a script); None when unclear."""
+    from kb.text.language_cues import cue_language
+
+    return detect_language(text, candidates=candidates) or cue_language(text, candidates)
