@@ -46,7 +46,7 @@ def test_we_answer_in_every_language_the_embedder_covers() -> None:
 def test_every_key_has_every_language_and_keeps_its_placeholders(kind: str) -> None:
     table: Table = KINDS[kind]()
     for key, texts in table.items():
-        assert set(texts) == EXPECTED, (kind, key, EXPECTED ^ set(texts))
+        assert set(texts) == languages(), (kind, key, languages() ^ set(texts))
         english = fields(texts["en"])
         for lang, text in texts.items():
             assert text and text == text.strip(), (kind, key, lang)
@@ -60,10 +60,10 @@ def test_the_article_note_and_the_rate_limit_line_carry_their_placeholders() -> 
 
 def test_every_reply_language_names_every_article_language() -> None:
     names = language_names()
-    for reply in EXPECTED:
-        assert set(names[reply]) == EXPECTED, (reply, EXPECTED ^ set(names[reply]))
+    for reply in languages():
+        assert set(names[reply]) == languages(), (reply, languages() ^ set(names[reply]))
         assert all(name.strip() for name in names[reply].values()), reply
-        assert len(set(names[reply].values())) == len(EXPECTED), f"{reply}: two alike"
+        assert len(set(names[reply].values())) == len(languages()), f"{reply}: two alike"
 
 
 def test_a_line_in_a_language_we_do_not_have_reads_english() -> None:
