@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from kb.text.language import text_language
+from kb.text.language_cues import SCRIPTS, cue_language, dominant_script
 
 
 def locale_language(locale: str | None) -> str | None:
@@ -20,7 +21,16 @@ def customer_language(
     texts: Sequence[str], locale: str | None = None, available: Collection[str] | None = None
 ) -> str:
     """The language the customer wrote in; among `available` (the help center's languages,
-    plus the locale's) when given."""
+    plus the locale's) when given — unless it is written in a script none of them uses."""
     fallback = locale_language(locale) or "en"
     candidates = None if available is None else {*available, fallback}
-    return text_language("\n".join(texts), candidates) or fallback
+    text = "\n".join(texts)
+    script = dominant_script(text)
+    if script is not None:
+        # a non-Latin script decides among the languages that write it: the help center's
+        # first, else any (a Japanese question to an English help center is Japanese)
+        writers = SCRIPTS[script][1]
+        pool = [w for w in writers if candidates is None or w in candidates] or list(writers)
+        found = text_language(text, pool) or cue_language(text, pool)
+        return found if found in pool else pool[0]
+    return text_language(text, candidates) or fallback

@@ -130,3 +130,15 @@ def test_a_short_text_in_a_script_of_one_language_is_that_language() -> None:
     assert cue_language("ลืมรหัสผ่าน", everything) == "th"
     assert cue_language("パスワード", {"en", "de"}) is None
     assert customer_language(["パスワードを忘れました"], None, {"en", "ja"}) == "ja"
+
+
+def test_a_script_no_help_center_language_writes_decides_the_customer_language() -> None:
+    english_spanish = {"en", "es"}
+    assert customer_language(["返金はいつ届きますか"], None, english_spanish) == "ja"
+    assert customer_language(["退款多久到账"], None, english_spanish) == "zh"
+    assert customer_language(["Как отменить подписку?"], None, english_spanish) == "ru"
+    assert customer_language(["كيف ألغي الاشتراك؟"], None, english_spanish) == "ar"
+    # a short Russian question to a help center that has Russian: Russian, not the fallback
+    assert customer_language(["Как отменить подписку?"], "de-DE", {"en", "ru"}) == "ru"
+    # Latin-script text still stays among the help center's languages
+    assert customer_language(["How do I cancel?"], None, english_spanish) == "en"

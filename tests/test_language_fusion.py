@@ -139,10 +139,22 @@ def test_fit_picks_a_grid_share_per_language_and_scores_it_held_out(
     questions = tmp_path / "q.jsonl"
     lines = []
     for i in range(12):
-        lines.append({"id": f"en-{i}", "question": f"export bookings csv {i}",
-                      "gold_doc_ids": ["en-export"], "lang": "en"})  # fmt: skip
-        lines.append({"id": f"zh-{i}", "question": "怎么退款" if i % 2 else "导出表格",
-                      "gold_doc_ids": ["zh-refund" if i % 2 else "zh-export"], "lang": "zh"})  # fmt: skip
+        lines.append(
+            {
+                "id": f"en-{i}",
+                "question": f"export bookings csv {i}",
+                "gold_doc_ids": ["en-export"],
+                "lang": "en",
+            }
+        )
+        lines.append(
+            {
+                "id": f"zh-{i}",
+                "question": "怎么退款" if i % 2 else "导出表格",
+                "gold_doc_ids": ["zh-refund" if i % 2 else "zh-export"],
+                "lang": "zh",
+            }
+        )
     lines.append({"id": "ja-1", "question": "返金", "gold_doc_ids": ["zh-refund"], "lang": "ja"})
     questions.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
     dataset = load_tickets(questions, {"en-export", "en-refund", "zh-export", "zh-refund"})
@@ -169,7 +181,7 @@ def test_calibrate_fusion_saves_and_stats_shows_it(store: KnowledgeBase, tmp_pat
                     "lang": "zh",
                 },
                 ensure_ascii=False,
-            )  # fmt: skip
+            )
             for i in range(10)
         )
         + "\n"

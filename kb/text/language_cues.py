@@ -67,3 +67,28 @@ def cue_language(text: str, candidates: Collection[str] | None = None) -> str | 
     best = max(scores.values())
     winners = [lang for lang, s in scores.items() if s == best]
     return winners[0] if len(winners) == 1 else None
+
+
+# The scripts a text can be written in besides Latin, with the languages that write them
+# (the first is the guess when the text is too short to tell them apart).
+SCRIPTS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
+    "cyrillic": (re.compile(r"[\u0400-\u04FF]"), ("ru", "uk", "bg", "sr", "mk")),
+    "arabic": (re.compile(r"[\u0600-\u06FF\u0750-\u077F]"), ("ar", "fa", "ur")),
+    "hebrew": (re.compile(r"[\u0590-\u05FF]"), ("he",)),
+    "greek": (re.compile(r"[\u0370-\u03FF]"), ("el",)),
+    "cjk": (re.compile(r"[\u3041-\u30FA\u3400-\u4DBF\u4E00-\u9FFF]"), ("zh", "ja")),
+    "hangul": (re.compile(r"[\uAC00-\uD7A3]"), ("ko",)),
+    "thai": (re.compile(r"[\u0E01-\u0E4E]"), ("th",)),
+}
+
+
+def dominant_script(text: str) -> str | None:
+    """The non-Latin script most of the text's letters are in, or None (Latin, or mixed)."""
+    sample = text[:MAX_CUE_CHARS]
+    letters = sum(1 for c in sample if c.isalpha())
+    if not letters:
+        return None
+    for name, (pattern, _) in SCRIPTS.items():
+        if len(pattern.findall(sample)) * 2 > letters:
+            return name
+    return None
