@@ -402,6 +402,9 @@ def main() -> int:
     check_pii_cases(tickets)
     check_questions(articles)
     check_ambiguous(articles)
+    from validate_multilingual import check as check_multilingual
+
+    problems.extend(check_multilingual(articles, parse_front_matter))
     for message in problems:
         print(message, file=sys.stderr)
     if problems:
@@ -410,7 +413,8 @@ def main() -> int:
     print(
         f"ok: {len(articles)} articles, {len(tickets)} tickets, "
         f"{len(json.loads(PII_CASES.read_text(encoding='utf-8')))} PII cases, "
-        f"{len(QUESTIONS.read_text(encoding='utf-8').splitlines())} questions"
+        f"{len(QUESTIONS.read_text(encoding='utf-8').splitlines())} questions, and the "
+        "multilingual set"
     )
     return 0
 
