@@ -337,7 +337,9 @@ class Copilot:
         generation = self.kb.generation
         if current is None:
             current = _Decision(
-                load_for_store(self.kb.data_dir), StoreTermStats(self.kb), generation
+                load_for_store(self.kb.data_dir, self.kb.model_id),
+                StoreTermStats(self.kb),
+                generation,
             )
             self._answerability = current
         elif current.generation != generation:

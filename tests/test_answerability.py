@@ -127,6 +127,15 @@ def test_a_broken_model_file_is_a_store_error(tmp_path: Path) -> None:
     assert load_for_store(tmp_path / "elsewhere").version == default_model().version
 
 
+def test_each_embedder_gets_the_shipped_default_fitted_on_its_own_vectors(tmp_path: Path) -> None:
+    use = "universal-sentence-encoder-multilingual-3"
+    assert default_model().version == "default-1"  # fitted on MiniLM stores
+    assert default_model("sentence-transformers/all-MiniLM-L6-v2").version == "default-1"
+    assert default_model(use).version == "default-use-1"
+    assert load_for_store(tmp_path, use).version == "default-use-1"
+    assert default_model(use).features == default_model().features
+
+
 @pytest.fixture(scope="module")
 def minilm_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
     root = tmp_path_factory.mktemp("answerability")

@@ -190,14 +190,14 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{key[3:]:<11} {parts or '-'}")
     click.echo(f"vectors     {'fresh' if info['vector_index_fresh'] else 'stale (rebuilt on use)'}")
     click.echo(f"fusion      dense share {info['fusion']}")
-    click.echo(f"answerable  {_answerability_line(ctx.obj['data_dir'])}")
+    click.echo(f"answerable  {_answerability_line(ctx.obj['data_dir'], info['model_id'])}")
 
 
-def _answerability_line(data_dir: Path) -> str:
+def _answerability_line(data_dir: Path, model_id: str | None) -> str:
     """Which answerability model answers this store's customers (`kbc calibrate` saves one)."""
     from kb.answerability.model import load_for_store, store_model_path
 
-    model = load_for_store(data_dir)
+    model = load_for_store(data_dir, model_id)
     where = "saved with the store" if store_model_path(data_dir).exists() else "shipped default"
     return f"model {model.version} ({where}), threshold {model.threshold:g}"
 

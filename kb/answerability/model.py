@@ -140,9 +140,17 @@ def fit(
     )
 
 
-def default_model() -> AnswerabilityModel:
-    """The shipped default (package data)."""
-    text = resources.files("kb.answerability").joinpath("default_model.json").read_text("utf-8")
+# The shipped default per embedding model: cosine features live on each model's own scale
+# (USE's cosines of a right and a wrong passage sit closer together than MiniLM's), so a
+# model fitted on MiniLM stores misreads a USE store. Both were fitted on the same three
+# sets, each on stores built with its embedder (eval/RESULTS.md).
+DEFAULT_FILES = {"universal-sentence-encoder-multilingual-3": "default_model_use.json"}
+
+
+def default_model(model_id: str | None = None) -> AnswerabilityModel:
+    """The shipped default (package data) for a store whose vectors come from `model_id`."""
+    name = DEFAULT_FILES.get(model_id or "", "default_model.json")
+    text = resources.files("kb.answerability").joinpath(name).read_text("utf-8")
     return AnswerabilityModel.from_dict(json.loads(text))
 
 
@@ -150,11 +158,12 @@ def store_model_path(data_dir: Path | str) -> Path:
     return Path(data_dir) / STORE_FILE
 
 
-def load_for_store(data_dir: Path | str) -> AnswerabilityModel:
-    """The model `kbc calibrate` saved with this store, else the shipped default."""
+def load_for_store(data_dir: Path | str, model_id: str | None = None) -> AnswerabilityModel:
+    """The model `kbc calibrate` saved with this store, else the shipped default for the
+    store's embedding model."""
     path = store_model_path(data_dir)
     if not path.exists():
-        return default_model()
+        return default_model(model_id)
     try:
         return AnswerabilityModel.from_dict(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:

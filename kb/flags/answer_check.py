@@ -208,7 +208,7 @@ class AnswerabilityCheck:
     ) -> None:
         from kb.answerability import StoreTermStats, load_for_store
 
-        self.model = load_for_store(kb.data_dir)
+        self.model = load_for_store(kb.data_dir, kb.model_id)
         self.stats = StoreTermStats(kb)
         self.articles = articles
         self.filters = filters or SearchFilters.public()
