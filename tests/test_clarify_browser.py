@@ -4,7 +4,6 @@ answers from that article (real app under uvicorn, real store, MiniLM)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,13 +11,11 @@ import pytest
 from copilot.app import build_state, create_app
 from copilot.config import Settings
 from kb.storage.keys import KeyStore
+from tests.browser import chromium, playwright_or_skip
 from tests.live_server import free_port, serve
 from tests.test_clarify import build_clarify_store
 
-CHROMIUM = Path("/usr/bin/chromium")
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-if not CHROMIUM.exists():
-    pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+sync_api = playwright_or_skip()
 
 pytestmark = pytest.mark.slow
 
@@ -37,15 +34,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(base: str) -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as browser:
         page = browser.new_page(locale="en-US")
         page.set_default_timeout(20_000)
         yield page
-        browser.close()
 
 
 def test_widget_asks_which_article_then_answers_the_chosen_one(base: str, page: Any) -> None:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-import pytest
-
+from tests.browser import chromium, playwright_or_skip
 from tests.eval_fixtures import kbc_eval, write_tiny_set
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def test_report_html_plots_render_in_chromium(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium not installed (apt-get install chromium)")
-    if importlib.util.find_spec("playwright") is None:
-        pytest.skip("playwright not installed (pip install playwright)")
-    from playwright.sync_api import sync_playwright
-
+    playwright_or_skip()
     docs, tickets = write_tiny_set(tmp_path)
     out = tmp_path / "out"
     result = kbc_eval(tmp_path / "store", tickets, "--corpus", str(docs), "--out", str(out))
@@ -27,22 +18,15 @@ def test_report_html_plots_render_in_chromium(tmp_path: Path) -> None:
     assert "http://" not in html and "https://" not in html.replace("https://help.test", "")
 
     requests: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((out / "report.html").resolve().as_uri())
+        page.wait_for_load_state("load")
+        sizes = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])"
         )
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto((out / "report.html").resolve().as_uri())
-            page.wait_for_load_state("load")
-            sizes = page.eval_on_selector_all(
-                "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])"
-            )
-            title = page.title()
-        finally:
-            browser.close()
+        title = page.title()
     assert title == "kbc eval report"
     assert len(sizes) == 3  # recall@k curves, threshold curve, per-language bars
     for complete, width, height in sizes:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -17,41 +13,21 @@ from copilot.app import build_state, create_app
 from copilot.config import Settings
 from kb.flags import run_scan
 from kb.storage.keys import KeyStore
+from tests.browser import chromium, playwright_or_skip
+from tests.live_server import serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-if not CHROMIUM.exists():
-    pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    import uvicorn
-
     data_dir = tmp_path_factory.mktemp("console") / "store"
     kb, labels = build_labelled_store(data_dir)
     run_scan(kb, labelled_config(labels))
     settings = Settings.model_validate({"data_dir": data_dir, "embedder": "hashing-384"})
     owner = KeyStore(kb).create("owner")
-    app = create_app(settings, state=build_state(settings, kb))
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", owner
-    srv.should_exit = True
-    thread.join(10)
+    with serve(create_app(settings, state=build_state(settings, kb))) as base:
+        yield base, owner
     kb.database.close()
 
 
@@ -64,32 +40,25 @@ def _get(url: str, key: str) -> dict[str, object]:
 
 def test_acknowledge_a_flag_through_the_page(server: tuple[str, str]) -> None:
     base, owner = server
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{base}/flags-console")
+        page.fill("#key", owner)
+        page.click("#signin button[type=submit]")
+        first = page.locator("#flags li.flag").first
+        first.wait_for(timeout=30_000)
+        flag_id = int(first.get_attribute("data-id") or "0")
+        first.locator("button").click()
+        page.locator("#detail").wait_for(state="visible", timeout=30_000)
+        assert page.locator("#evidence .ev-summary").inner_text().strip()
+        assert page.locator("#article").inner_text().strip()
+        page.fill("#note", "checking with the billing team")
+        page.click("#ack")
         try:
-            page = browser.new_page()
-            page.goto(f"{base}/flags-console")
-            page.fill("#key", owner)
-            page.click("#signin button[type=submit]")
-            first = page.locator("#flags li.flag").first
-            first.wait_for(timeout=30_000)
-            flag_id = int(first.get_attribute("data-id") or "0")
-            first.locator("button").click()
-            page.locator("#detail").wait_for(state="visible", timeout=30_000)
-            assert page.locator("#evidence .ev-summary").inner_text().strip()
-            assert page.locator("#article").inner_text().strip()
-            page.fill("#note", "checking with the billing team")
-            page.click("#ack")
-            try:
-                page.locator("#message", has_text="is now acknowledged").wait_for(timeout=30_000)
-            except sync_api.TimeoutError:
-                pytest.fail(f"no confirmation; the page says {page.inner_text('#message')!r}")
-            assert page.evaluate("sessionStorage.getItem('kbc_owner_key')") == owner
-        finally:
-            browser.close()
+            page.locator("#message", has_text="is now acknowledged").wait_for(timeout=30_000)
+        except sync_api.TimeoutError:
+            pytest.fail(f"no confirmation; the page says {page.inner_text('#message')!r}")
+        assert page.evaluate("sessionStorage.getItem('kbc_owner_key')") == owner
     listed = _get(f"{base}/v1/flags?status=acknowledged", owner)
     flags: list[dict[str, object]] = listed["flags"]  # type: ignore[assignment]
     states = {f["id"]: (f["status"], f["note"]) for f in flags}
@@ -98,16 +67,10 @@ def test_acknowledge_a_flag_through_the_page(server: tuple[str, str]) -> None:
 
 def test_wrong_role_cannot_use_the_console(server: tuple[str, str]) -> None:
     base, _ = server
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page()
-            page.goto(f"{base}/flags-console")
-            page.fill("#key", "kbc_nope_nope")
-            page.click("#signin button[type=submit]")
-            page.locator("#message", has_text="owner or admin").wait_for(timeout=30_000)
-            assert page.locator("#app").is_hidden()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{base}/flags-console")
+        page.fill("#key", "kbc_nope_nope")
+        page.click("#signin button[type=submit]")
+        page.locator("#message", has_text="owner or admin").wait_for(timeout=30_000)
+        assert page.locator("#app").is_hidden()
