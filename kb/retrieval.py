@@ -18,6 +18,7 @@ from kb.fusion_shares import LanguageShares, load_shares
 from kb.models import SEARCH_MODES, ChunkHit, Hit, SearchFilters, SearchMode
 from kb.query_cleaning import clean_query
 from kb.storage.documents import ChunkRow
+from kb.storage.protocols import VectorIndex
 from kb.store import KnowledgeBase
 from kb.text.language import text_language
 
@@ -140,9 +141,13 @@ class Retriever:
             return Candidates(text, self._dense(full, filters, want), [], k)
         if "dense" not in modes:
             return Candidates(text, [], self._keyword(text, context, filters, want), k)
+        # The vector index first: checking it is current takes the store's lock, which the
+        # keyword worker holds while SQLite runs its query — asked after the embedding, the
+        # dense half waited for the keyword half (hybrid p50 16.4 vs dense 12.9 ms at 135k).
+        index = self.kb.vectors
         pending = _pool().submit(self._keyword, text, context, filters, want)
         try:
-            dense = self._dense(full, filters, want)
+            dense = self._dense(full, filters, want, index)
         finally:
             keyword = pending.result()
         return Candidates(text, dense, keyword, k)
@@ -199,13 +204,15 @@ class Retriever:
                 self._vectors[query] = vec
         return vec
 
-    def _dense(self, query: str, filters: SearchFilters, want: int) -> list[tuple[int, float]]:
+    def _dense(
+        self, query: str, filters: SearchFilters, want: int, index: VectorIndex | None = None
+    ) -> list[tuple[int, float]]:
         """Dense candidates that pass filters: over-fetch from FAISS, widen until enough."""
         embedder = self.kb.embedder
         if embedder is None:
             raise InvalidInput("dense search needs an embedder; open the store with one")
         vec = self._query_vector(query)
-        index = self.kb.vectors
+        index = index or self.kb.vectors
         fetch = want * 4
         while True:
             found = index.search(vec, fetch)
