@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import http.server
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -36,3 +38,10 @@ def serve(app: FastAPI, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder (another site's origin in the browser tests) without logging."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

@@ -24,7 +24,7 @@ from copilot.state import AppState
 from kb.storage.keys import KeyStore
 from tests.api_fixtures import CANARY, build_store
 from tests.browser import chromium, playwright_or_skip
-from tests.live_server import free_port, serve
+from tests.live_server import QuietHandler, free_port, serve
 
 sync_api = playwright_or_skip()
 
@@ -36,11 +36,6 @@ MOCK_DRAFT = (
     "We send a reset link that expires after 30 minutes [1]. "
     "As an apology we will add a free month of Orbitly Pro to your account [1]."
 )
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @dataclass

@@ -24,18 +24,13 @@ from copilot.messages import message, widget_strings
 from kb.storage.keys import KeyStore
 from tests.api_fixtures import build_store
 from tests.browser import chromium, playwright_or_skip
-from tests.live_server import free_port, serve
+from tests.live_server import QuietHandler, free_port, serve
 
 sync_api = playwright_or_skip()
 
 pytestmark = pytest.mark.slow
 HANDOFF_EMAIL = "support@orbitly.example"
 ROOT = "document.querySelector('[data-kbc-widget]').shadowRoot.querySelector('.w')"
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @dataclass
