@@ -48,11 +48,7 @@ def measure(name: str, threads: int) -> dict[str, object]:
         raw_s = time.perf_counter() - t0
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text("utf-8").splitlines()]
     set_encoder_threads(1)
-    one = get_embedder(name)  # a fresh embedder object; the model itself is shared per process
-    if name == "use-multilingual":
-        import kb.embedders.use_multilingual as use
-
-        use._model = None  # rebuilt with one thread
+    one = get_embedder(name)  # each runtime keeps one model per thread count: this is 1
     one.embed(["warm up"])
     ms = []
     for q in questions:

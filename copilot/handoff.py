@@ -37,7 +37,7 @@ _SENSITIVE = re.compile(
     r"|avvocato|causa legale|frode|truffa|hackerat[oa]|rubat[oa]|polizia"
     r"|advocaat|rechtszaak|oplichting|politie"
     r"|prawnik|adwokat|pozew|oszust\w*|zhakowan\w*|skradzion\w*|policj\w*"
-    r"|avukat|dava|dolandırıcı\w*|hacklendi|çalındı|polis(e|i|in|ten)?"
+    r"|avukat|dava (aç|aça|açaca)\w*|dolandırıcı\w*|hacklendi|çalındı|polis(e|i|in|ten)?"
     r"|адвокат\w*|суд(а|е|ом)?|мошенни\w*|взлом\w*|украл\w*|полици\w*"
     r"|محام[يٍ]?|دعوى قضائية|احتيال|اختراق|مخترق|مسروق|سرقة|الشرطة)\b",
     re.IGNORECASE,

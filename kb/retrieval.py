@@ -116,8 +116,9 @@ class Retriever:
         filters = filters or SearchFilters.public()
         if mode == "hybrid":
             pool = self.candidates(query, filters, history, k)
-            share = self.dense_share(pool.question, filters)
-            return self.fuse(pool, share if self.config.method == "convex" else None)
+            if self.config.method != "convex":
+                return self.fuse(pool)  # RRF fuses ranks: no share, no language to find
+            return self.fuse(pool, self.dense_share(pool.question, filters))
         pool = self.candidates(query, filters, history, k, modes=(mode,))
         return self.fuse(pool)
 

@@ -50,6 +50,7 @@ ORDINARY = [
     "팀원에게 예약을 배정하려면 어떻게 하나요?",
     "จะเปลี่ยนเวลานัดหมายได้อย่างไร",
     "كيف أغير موعد الحجز؟",
+    "O calendário dava erro quando eu tentava sincronizar",  # "dava": Turkish for lawsuit
 ]
 
 

@@ -69,11 +69,23 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    yield from _page_in(browser, "en-US")
+
+
+@pytest.fixture
+def german_page(browser: Any) -> Iterator[Any]:
+    """A page in a browser whose language is German (de-DE)."""
+    yield from _page_in(browser, "de-DE")
+
+
+def _page_in(browser: Any, locale: str) -> Iterator[Any]:
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 860})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+    finally:
+        context.close()
 
 
 def ask(page: Any, question: str) -> None:
@@ -238,38 +250,28 @@ def test_widget_works_with_the_keyboard_alone(site: Site, page: Any) -> None:
 
 
 def test_widget_speaks_the_question_language_then_the_browser_language(
-    site: Site, browser: Any
+    site: Site, german_page: Any
 ) -> None:
-    context = browser.new_context(locale="de-DE")
-    try:
-        page = context.new_page()
-        open_widget(page, f"{site.base}/demo")
-        assert page.locator("button.l").inner_text() == "Hilfe"
-        ask(page, "¿Cómo restablezco mi contraseña?")
-        page.locator(".m.a").wait_for()
-        assert "¿Te ha ayudado?" in page.locator(".m.a").inner_text()
-        assert page.locator("#kbc-title").inner_text() == "Ayuda"
-    finally:
-        context.close()
+    page = german_page
+    open_widget(page, f"{site.base}/demo")
+    assert page.locator("button.l").inner_text() == "Hilfe"
+    ask(page, "¿Cómo restablezco mi contraseña?")
+    page.locator(".m.a").wait_for()
+    assert "¿Te ha ayudado?" in page.locator(".m.a").inner_text()
+    assert page.locator("#kbc-title").inner_text() == "Ayuda"
 
 
 def test_a_german_hand_off_names_the_english_article_it_still_offers(
-    site: Site, browser: Any
+    site: Site, german_page: Any
 ) -> None:
-    context = browser.new_context(locale="de-DE")
-    try:
-        page = context.new_page()
-        open_widget(page, f"{site.base}/demo")
-        ask(page, "Wie exportiere ich meine Buchungen als CSV-Datei?")
-        handoff = page.locator(".m.h")
-        handoff.wait_for()
-        text = handoff.inner_text()
-        assert "Ich bin mir nicht sicher genug" in text and "(Artikel auf Englisch)" in text, text
-        assert (
-            handoff.locator("h3").text_content() == "Bis dahin helfen dir vielleicht diese Artikel"
-        )
-    finally:
-        context.close()
+    page = german_page
+    open_widget(page, f"{site.base}/demo")
+    ask(page, "Wie exportiere ich meine Buchungen als CSV-Datei?")
+    handoff = page.locator(".m.h")
+    handoff.wait_for()
+    text = handoff.inner_text()
+    assert "Ich bin mir nicht sicher genug" in text and "(Artikel auf Englisch)" in text, text
+    assert handoff.locator("h3").text_content() == "Bis dahin helfen dir vielleicht diese Artikel"
 
 
 def test_widget_explains_rate_limits_and_network_errors(site: Site, page: Any) -> None:

