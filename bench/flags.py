@@ -4,12 +4,13 @@
     .venv/bin/python bench/flags.py --embedder minilm     # same, with MiniLM
     .venv/bin/python bench/flags.py --set holdout [--brief]   # the held-out set
     .venv/bin/python bench/flags.py --set holdout2 [--brief]  # the third set (score once)
+    .venv/bin/python bench/flags.py --set holdout3 [--brief]  # the fourth set (score once)
     .venv/bin/python bench/flags.py --aws 26624 [--store DIR]   # scale run (hashing-384)
 
 The dev set is examples/flags (articles, resolved tickets, answer log and feedback seeds,
-labels.json); the held-out sets examples/flags-holdout and examples/flags-holdout2 have the
-same layout and were written before the detectors ran on them (never tune on them; `--brief`
-prints only the figures). A
+labels.json); the held-out sets examples/flags-holdout, flags-holdout2 and flags-holdout3 have
+the same layout and were written before the detectors ran on them (never tune on them;
+`--brief` prints only the figures). A
 flag matches a positive label by (reason, document id), a duplicate label with a `pair` by
 the pair of articles (either may carry the flag); a missing_article flag matches a topic
 label when one of its words appears in its title or key words.
@@ -39,6 +40,7 @@ SETS = {
     "dev": EXAMPLES,
     "holdout": EXAMPLES.parent / "flags-holdout",
     "holdout2": EXAMPLES.parent / "flags-holdout2",
+    "holdout3": EXAMPLES.parent / "flags-holdout3",
 }
 
 
