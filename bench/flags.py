@@ -1,11 +1,15 @@
 """Flag quality on the labelled set (precision/recall per reason) and scan time at scale.
 
-    .venv/bin/python bench/flags.py                       # dev set, hashing embedder
-    .venv/bin/python bench/flags.py --embedder minilm     # same, with MiniLM
-    .venv/bin/python bench/flags.py --set holdout [--brief]   # the held-out set
-    .venv/bin/python bench/flags.py --set holdout2 [--brief]  # the third set (score once)
-    .venv/bin/python bench/flags.py --set holdout3 [--brief]  # the fourth set (score once)
-    .venv/bin/python bench/flags.py --aws 26624 [--store DIR]   # scale run (hashing-384)
+    .venv/bin/python -m bench.flags                       # dev set, hashing embedder
+    .venv/bin/python -m bench.flags --embedder minilm     # same, with MiniLM
+    .venv/bin/python -m bench.flags --embedder default    # the model a new store would get
+    .venv/bin/python -m bench.flags --set holdout [--brief]   # the held-out set
+    .venv/bin/python -m bench.flags --set holdout2 [--brief]  # the third set
+    .venv/bin/python -m bench.flags --set holdout3 [--brief]  # the fourth set (score once)
+    .venv/bin/python -m bench.flags --aws 26624 [--store DIR]   # scale run (hashing-384)
+
+`--embedder default` picks what `kbc ingest` gives a new store of the set's articles
+(MiniLM for English only, else USE multilingual: kb.embedders.coverage).
 
 The dev set is examples/flags (articles, resolved tickets, answer log and feedback seeds,
 labels.json); the held-out sets examples/flags-holdout, flags-holdout2 and flags-holdout3 have
@@ -28,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import OUT, SHARED, head_jsonl, peak_rss_mib, require
+from ingest.languages import corpus_languages
 from ingest.pipeline import run
 from kb.embedders import HashingEmbedder, get_embedder
+from kb.embedders.coverage import embedder_for_languages
 from kb.flags import REASONS, Flag, FlagStore, ScanConfig, run_scan
 from kb.flags.review import ReviewPolicy
 from kb.flags.seed import load_answers, load_feedback
@@ -49,6 +55,8 @@ def build_labelled_store(
 ) -> tuple[KnowledgeBase, dict[str, Any]]:
     """Ingest a labelled flag set into a fresh store and seed its answer log and feedback."""
     labels = json.loads((examples / "labels.json").read_text(encoding="utf-8"))
+    if embedder_name == "default":
+        embedder_name = embedder_for_languages(corpus_languages([examples / "articles"]))
     embedder = HashingEmbedder(384) if embedder_name == "hashing" else get_embedder(embedder_name)
     kb = KnowledgeBase(data_dir, embedder)
     for path, kind in ((examples / "articles", "article"), (examples / "tickets.jsonl", "ticket")):
@@ -184,7 +192,12 @@ def aws(n: int, store: Path | None) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--embedder", default="hashing", help="hashing (default) or minilm")
+    parser.add_argument(
+        "--embedder",
+        default="hashing",
+        help="hashing (the default here), minilm, use-multilingual, or default (what a new "
+        "store of the set's articles gets)",
+    )
     parser.add_argument(
         "--aws",
         type=int,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kb.flags.contradictions import _Judgement, attribute
+from kb.flags.claim_match import Judgement
+from kb.flags.contradictions import attribute
 from kb.store import KnowledgeBase
 from tests.test_flags_signals import add, article, found, store, ticket  # noqa: F401
 
@@ -70,9 +71,9 @@ def test_a_rule_another_article_states_is_not_a_contradiction(store: KnowledgeBa
     assert found(store, "contradicted_by_tickets") == []
 
 
-def _judged(strength: int, agreed: dict[str, int] | None = None) -> _Judgement:
+def _judged(strength: int, agreed: dict[str, int] | None = None) -> Judgement:
     item = {"ticket_sentence": "s", "ticket_value": "35 kg"}
-    return _Judgement(found=[(strength, ("s", "35 kg"), item)], agreed=agreed or {})
+    return Judgement(found=[(strength, ("s", "35 kg"), item)], agreed=agreed or {})
 
 
 def test_attribute_keeps_the_closest_article_and_its_translations() -> None:
@@ -88,7 +89,7 @@ def test_attribute_keeps_the_closest_article_and_its_translations() -> None:
 
 
 def test_attribute_drops_a_sentence_another_article_confirms() -> None:
-    confirms = _Judgement(agreed={"s": 2})
+    confirms = Judgement(agreed={"s": 2})
     assert attribute([("credit", 0.6, _judged(2)), ("claims", 0.5, confirms)], {}) == {}
     # a translation of the contradicted article confirming it does not explain it away
     out = attribute([("a", 0.6, _judged(2)), ("a-es", 0.5, confirms)], {"a-es": "a"})

@@ -56,3 +56,27 @@ def test_names_are_capitalised_inside_a_sentence() -> None:
         "pablo",
     }
     assert _names("Sessions are free.") == set()
+
+
+def test_one_gap_asked_in_three_languages_is_one_cluster(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With the multilingual embedder a store of several languages gets, one question asked
+    in English, German and French shares no word but is one gap (at the cosine a
+    monolingual model's wordings need, 0.6, the German one stayed apart)."""
+    from kb.embedders.factory import get_embedder
+
+    kb = KnowledgeBase(tmp_path / "use", get_embedder("use-multilingual"))
+    try:
+        add(kb, article("reset", "Reset your password", "Tap Forgot password on sign-in."))
+        for n, question in enumerate(
+            [
+                "Can I take the bike with me when I travel to another country?",
+                "Darf ich das Rad in den Ferien mit nach Dänemark nehmen?",
+                "Est-ce que je peux partir en voyage à l'étranger avec le vélo ?",
+                "is it allowed to ride it abroad during my vacation",
+            ]
+        ):
+            _ask(kb, question, days_ago=n + 1)
+        result = find_gaps(kb, now=NOW, checker=FixedCheck(answered=False))
+        assert [f.evidence["cluster_size"] for f in result.findings] == [4]
+    finally:
+        kb.database.close()

@@ -12,7 +12,8 @@ from ingest.pipeline import upsert_documents
 from ingest.tickets import ticket_to_document
 from kb.embedders import HashingEmbedder
 from kb.flags import Finding, ScanConfig
-from kb.flags.claims import comparable, conflicts, extract_claims
+from kb.flags.claim_compare import comparable, conflicts
+from kb.flags.claims import extract_claims
 from kb.flags.links import malformed
 from kb.flags.review import ReviewPolicy
 from kb.flags.scan import detect
@@ -85,10 +86,18 @@ def test_claims_normalise_values_and_units() -> None:
     assert kinds["label"].value == "Download PDF"
 
 
-def test_business_days_never_compare_with_calendar_days() -> None:
+def test_business_days_read_against_calendar_days_with_their_weekends() -> None:
     (a,) = extract_claims("Refunds are possible within 14 days.")
     (b,) = extract_claims("It takes 5-10 business days to appear.")
-    assert not comparable(a, b)
+    assert comparable(a, b) and not conflicts(a, b)  # 10 working days may span 14 days
+    (hours,) = extract_claims("A mechanic visits within 48 hours.")
+    (days,) = extract_claims("A mechanic visits within three working days.")
+    assert comparable(hours, days) and conflicts(hours, days)
+    (week,) = extract_claims("Delivery takes 1 week.")
+    (five,) = extract_claims("Delivery takes 5 business days.")
+    assert not conflicts(week, five)
+    (hrs,) = extract_claims("We reply within 8 business hours.")
+    assert not comparable(hrs, hours)  # business hours have no calendar reading
 
 
 def test_overlapping_ranges_agree_and_paths_contained_agree() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.flags.claims import Claim, comparable, conflicts, extract_claims
+from kb.flags.claim_compare import comparable, conflicts
+from kb.flags.claims import Claim, extract_claims
 from kb.text import duration_unit, measure_unit, parse_number, qualifier
 from tests.test_flags_signals import add, article, found, store, ticket  # noqa: F401
 

@@ -109,6 +109,9 @@ class Claim:
     qualifier: str = ""
     span: str = ""
     context: frozenset[str] = field(default_factory=frozenset)
+    # a counted quantity: the stems of the words after the number ("eight battery swaps":
+    # battery, swap), so "4 swaps" and "8 included swaps" count the same thing
+    nouns: frozenset[str] = field(default_factory=frozenset)
 
 
 def _number(text: str) -> float:
@@ -269,6 +272,7 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                 _qualifier(plain, m.start()),
                 m.group(0),
                 _window(plain, m.start(), m.end()),
+                _nouns(m.group(2), m.group(3)),
             )
         )
         take(m.span())
@@ -287,6 +291,10 @@ def _unit(first: str, second: str | None) -> str:
     if second and second.lower() not in _UNIT_SKIP and w1 in ("team", "event", "booking", "api"):
         return f"{stem(w1)} {stem(second.lower())}"
     return stem(w1)
+
+
+def _nouns(first: str, second: str | None) -> frozenset[str]:
+    return frozenset(stem(w.lower()) for w in (first, second) if w and w.lower() not in _UNIT_SKIP)
 
 
 def _paths_and_labels(sentence: str) -> list[Claim]:
@@ -340,49 +348,3 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
 
 def _terms(parts: list[str]) -> set[str]:
     return set().union(*(content_terms(p) for p in parts)) if parts else set()
-
-
-def comparable(a: Claim, b: Claim) -> bool:
-    """Whether two claims state the same kind of fact (so differing values would conflict)."""
-    if a.kind != b.kind or a.unit != b.unit:
-        return False
-    if a.qualifier and b.qualifier and a.qualifier != b.qualifier:
-        return False
-    if a.kind == "path":
-        # same destination: the last steps share a word ("Invoices" / "Invoice history")
-        return bool(set(_path_parts(a)[-1].split()) & set(_path_parts(b)[-1].split()))
-    return True
-
-
-def conflicts(a: Claim, b: Claim) -> bool:
-    """Whether two comparable claims disagree (ranges that overlap agree)."""
-    if a.kind in ("duration", "price", "percent", "quantity"):
-        assert a.low is not None and a.high is not None and b.low is not None and b.high is not None
-        return a.high < b.low - 1e-9 or b.high < a.low - 1e-9
-    if a.kind == "version":
-        return _version(a.value) != _version(b.value)
-    if a.kind == "path":
-        pa, pb = _path_parts(a), _path_parts(b)
-        return not (_contains(pa, pb) or _contains(pb, pa))
-    la, lb = _norm_label(a.value), _norm_label(b.value)
-    return la != lb and la not in lb and lb not in la
-
-
-def _version(value: str) -> tuple[int, ...]:
-    parts = [int(p) for p in value.split(".")]
-    while len(parts) > 1 and parts[-1] == 0:
-        parts.pop()
-    return tuple(parts)
-
-
-def _path_parts(c: Claim) -> list[str]:
-    return [_norm_label(p) for p in c.value.split(" > ")]
-
-
-def _contains(outer: list[str], inner: list[str]) -> bool:
-    n = len(inner)
-    return any(outer[i : i + n] == inner for i in range(len(outer) - n + 1))
-
-
-def _norm_label(label: str) -> str:
-    return " ".join(stem(w) for w in words(label))

@@ -10,37 +10,33 @@ edit may describe what the edit fixed, so it never counts.
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from kb.flags.claims import Claim, comparable, conflicts, extract_claims
-from kb.flags.corpus import Article, Ticket, document_vectors, nearest_articles, parse_time
-from kb.flags.model import Finding, evidence_key
-from kb.flags.text import GENERIC, Sentence, content_terms, sentences
-from kb.store import KnowledgeBase
-from kb.text import CHANGE_CUES, EXCEPTION_CUES, phrase_pattern
-
-# A resolution sentence that grants an exception says nothing about how the product works.
-_EXCEPTION = phrase_pattern(EXCEPTION_CUES)
-# Statements about the customer's own data ("your parcel was valued at", "tu pedido era de").
-_CUSTOMER_STATE = re.compile(
-    r"\b(you(?:'ve| have)(?: currently| already)? (?:used|got|have|booked|created|added)|"
-    r"your (?:account|workspace|team|invoice|card|booking)s? (?:has|had|was|shows|is)|"
-    r"your [\w-]+s? (?:was|were|weighs|weighed|took|cost|came|arrived)|"
-    r"you currently|you were charged|you're at|you paid|yours (?:was|arrived|came|took)|"
-    r"(?:tu|su|vuestro|vuestra) [\w-]+ (?:era|fue|pesa|pesaba|tardó|costó|llegó)|"
-    r"(?:o seu|a sua|seu|sua) [\w-]+ (?:era|foi|pesa|demorou|custou|chegou)|"
-    r"(?:dein|ihr|deine|ihre) [\w-]+ (?:war|wog|wiegt|dauerte|kostete|kam)|"
-    r"(?:votre|ton|ta) [\w-]+ (?:était|pesait|pèse|a coûté|est arrivée?))(?!\w)",
-    re.IGNORECASE,
+from kb.flags.claim_match import (
+    CHANGE_CUE,
+    Judgement,
+    Sides,
+    day_of,
+    judge,
+    sides_of,
+    weak_terms,
 )
-_CHANGE_CUE = phrase_pattern(CHANGE_CUES)
-_NUMERIC = frozenset({"quantity", "price", "duration", "percent"})
-_QUESTION_MARK = re.compile(r"\?\s*$")
+from kb.flags.claims import extract_claims
+from kb.flags.corpus import (
+    Article,
+    Ticket,
+    articles_named_by,
+    document_vectors,
+    nearest_articles,
+    parse_time,
+)
+from kb.flags.model import Finding, evidence_key
+from kb.flags.text import Sentence, sentences
+from kb.store import KnowledgeBase
 
 
 class ClaimVerifier(Protocol):
@@ -64,13 +60,6 @@ class ContradictionConfig:
 
 
 @dataclass
-class _Sides:
-    sentence: Sentence
-    claims: list[Claim]
-    terms: set[str]
-
-
-@dataclass
 class ContradictionResult:
     findings: list[Finding] = field(default_factory=list)
     touches: dict[str, int] = field(default_factory=dict)
@@ -78,126 +67,12 @@ class ContradictionResult:
     rejected_by_verifier: int = 0
 
 
-def _claimed(text: str) -> list[_Sides]:
-    out = []
-    for s in sentences(text):
-        if _QUESTION_MARK.search(s.text):
-            continue
-        claims = extract_claims(s.text)
-        if claims:
-            out.append(_Sides(s, claims, content_terms(s.text, drop_generic=True)))
-    return out
-
-
-def weak_terms(bodies: Iterable[str], *, share: float = 0.15, min_docs: int = 20) -> set[str]:
-    """Terms in more than `share` of articles say little about what a claim is about."""
-    docs = 0
-    df: Counter[str] = Counter()
-    for body in bodies:
-        docs += 1
-        df.update(content_terms(body))
-    if docs < min_docs:
-        return set()
-    return {t for t, n in df.items() if n / docs > share}
-
-
-def _topic_match(a: _Sides, t: _Sides, ca: Claim, ct: Claim, weak: set[str]) -> int:
-    """How strongly two claims are about the same thing (0: not at all)."""
-    near = (ca.context & ct.context) - GENERIC - weak
-    shared = (a.terms & t.terms) - weak
-    cue = bool(_CHANGE_CUE.search(t.sentence.text))
-    if ca.kind == "label":
-        # a rename names the old control ("the export button") and says it changed
-        named = bool(content_terms(ca.value) & content_terms(t.sentence.text))
-        return len(shared) + 1 if named and (cue or len(shared) >= 2) else 0
-    if ca.kind == "path":
-        return len(near) + 1 if cue or near else 0
-    if ca.kind == "quantity":  # the counted noun already anchors the claim
-        anchor = (ca.context & ct.context) | (a.terms & t.terms)
-        return len(anchor) if anchor - {ca.unit} else 0
-    return len(near) + len(shared) if near and shared else 0
-
-
-def _agrees(ca: Claim, ct: Claim) -> bool:
-    """Values agree; a value inside an article's limit ("up to 120") agrees with it."""
-    if not conflicts(ca, ct):
-        return True
-    if ca.low is None or ct.low is None or ca.high is None or ct.high is None or ct.qualifier:
-        return False
-    if ca.qualifier == "max":
-        return ct.high <= ca.high
-    if ca.qualifier == "min":
-        return ct.low >= ca.low
-    return False
-
-
-@dataclass
-class _Judgement:
-    """One article read against one ticket: disagreements keyed by (ticket sentence, claim),
-    with how strongly each is about the same thing, and how closely the article confirms
-    each ticket sentence."""
-
-    found: list[tuple[int, tuple[str, str], dict[str, Any]]] = field(default_factory=list)
-    agreed: dict[str, int] = field(default_factory=dict)
-
-
-def _judge(
-    article: Article, ticket: Ticket, a_sides: list[_Sides], t_sides: list[_Sides], weak: set[str]
-) -> _Judgement:
-    article_text = article.body.lower()
-    out = _Judgement()
-    seen: set[tuple[str, str]] = set()
-    for t in t_sides:
-        text = t.sentence.text
-        if _EXCEPTION.search(text):
-            continue
-        agree_strength = 0
-        found: list[tuple[int, _Sides, Claim, Claim]] = []
-        for ct in t.claims:
-            if ct.kind in _NUMERIC and _CUSTOMER_STATE.search(text):
-                continue
-            if ct.kind in ("label", "path") and ct.value.lower() in article_text:
-                continue  # the article already mentions it: a different control, not a rename
-            for a in a_sides:
-                for ca in a.claims:
-                    if not comparable(ca, ct):
-                        continue
-                    strength = _topic_match(a, t, ca, ct, weak)
-                    if strength <= 0:
-                        continue
-                    if _agrees(ca, ct):
-                        if not conflicts(ca, ct):
-                            agree_strength = max(agree_strength, strength)
-                    else:
-                        found.append((strength, a, ca, ct))
-        if agree_strength:
-            out.agreed[text] = agree_strength
-        # a value this sentence confirms, more closely than it contradicts another, wins
-        if not found or max(f[0] for f in found) <= agree_strength:
-            continue
-        strength, a, ca, ct = max(found, key=lambda f: f[0])
-        if (a.sentence.text, text) in seen:
-            continue
-        seen.add((a.sentence.text, text))
-        item = {
-            "kind": ct.kind,
-            "article_sentence": a.sentence.text,
-            "article_value": ca.value,
-            "ticket_sentence": text,
-            "ticket_value": ct.value,
-            "ticket_id": ticket.external_id,
-            "resolved_at": _day(ticket.resolved_at),
-        }
-        out.found.append((strength, (text, ct.span), item))
-    return out
-
-
 def compare(
     article: Article,
     ticket: Ticket,
     cfg: ContradictionConfig,
-    article_sides: list[_Sides] | None = None,
-    ticket_sides: list[_Sides] | None = None,
+    article_sides: list[Sides] | None = None,
+    ticket_sides: list[Sides] | None = None,
     weak: set[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Claim-level disagreements between one article and one ticket resolution.
@@ -205,15 +80,15 @@ def compare(
     A resolution sentence that agrees with the article on any claim confirms it, so its
     other numbers (the customer's own values) are not read as disagreements.
     """
-    a_sides = article_sides if article_sides is not None else _claimed(article.body)
-    t_sides = ticket_sides if ticket_sides is not None else _claimed(ticket.resolution)
-    items = [item for _, _, item in _judge(article, ticket, a_sides, t_sides, weak or set()).found]
+    a_sides = article_sides if article_sides is not None else sides_of(article.body)
+    t_sides = ticket_sides if ticket_sides is not None else sides_of(ticket.resolution)
+    items = [item for _, _, item in judge(article, ticket, a_sides, t_sides, weak or set()).found]
     items.extend(_step_order(article, ticket))
     return items
 
 
 def attribute(
-    judged: list[tuple[str, float, _Judgement]], group: Mapping[str, str]
+    judged: list[tuple[str, float, Judgement]], group: Mapping[str, str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Which article each ticket claim really contradicts, among the ticket's nearest ones.
 
@@ -246,10 +121,6 @@ def attribute(
     return out
 
 
-def _day(when: datetime | None) -> str | None:
-    return when.date().isoformat() if when else None
-
-
 def _ordered_labels(text: str) -> list[str]:
     out: list[str] = []
     for claim in extract_claims(text):
@@ -267,7 +138,7 @@ def _step_order(article: Article, ticket: Ticket) -> list[dict[str, Any]]:
         if s.step is not None:
             blocks[s.block].append(s)
     ticket_labels = _ordered_labels(ticket.resolution)
-    if len(ticket_labels) < 2 or not _CHANGE_CUE.search(ticket.resolution):
+    if len(ticket_labels) < 2 or not CHANGE_CUE.search(ticket.resolution):
         return []
     out = []
     for steps in blocks.values():
@@ -284,7 +155,7 @@ def _step_order(article: Article, ticket: Ticket) -> list[dict[str, Any]]:
                     "ticket_sentence": ticket.resolution[:400],
                     "ticket_value": " → ".join(shared),
                     "ticket_id": ticket.external_id,
-                    "resolved_at": _day(ticket.resolved_at),
+                    "resolved_at": day_of(ticket.resolved_at),
                 }
             )
     return out
@@ -321,7 +192,7 @@ def find_contradictions(
     undated_since = now - timedelta(days=cfg.undated_window_days)
     result = ContradictionResult()
     per_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    sides_cache: dict[str, list[_Sides]] = {}
+    sides_cache: dict[str, list[Sides]] = {}
     weak: set[str] | None = None  # computed on first use: a corpus pass, only if tickets exist
     groups = {ext: a.translation_of or ext for ext, a in articles_by_id.items()}
     for ticket in load_tickets(kb):
@@ -335,25 +206,28 @@ def find_contradictions(
         near = nearest_articles(kb, vecs, k=cfg.articles_per_ticket)
         if near:
             result.touches[near[0][0]] = result.touches.get(near[0][0], 0) + 1
-        t_sides = _claimed(ticket.resolution)
+        t_sides = sides_of(ticket.resolution)
         if not t_sides:
             continue
         near_ids = {ext for ext, _ in near}
+        named = articles_named_by(kb, f"{ticket.title}. {ticket.question}")
+        near += [(ext, cfg.min_article_similarity) for ext in named if ext not in near_ids]
+        near_ids.update(named)
         near += [
             (ext, 1.0) for ext in sorted(extra.get(ticket.external_id, ())) if ext not in near_ids
         ]
-        judged: list[tuple[str, float, _Judgement]] = []
+        judged: list[tuple[str, float, Judgement]] = []
         counted: list[Article] = []
         for ext, score in near:
             article = articles_by_id.get(ext)
             if article is None or score < cfg.min_article_similarity:
                 continue
             if ext not in sides_cache:
-                sides_cache[ext] = _claimed(article.body)
+                sides_cache[ext] = sides_of(article.body)
             if weak is None:
                 weak = weak_terms(a.body for a in articles_by_id.values())
             # every near article competes for the ticket's claims, counted or not
-            judged.append((ext, score, _judge(article, ticket, sides_cache[ext], t_sides, weak)))
+            judged.append((ext, score, judge(article, ticket, sides_cache[ext], t_sides, weak)))
             if wanted is not None and ext not in wanted:
                 continue
             changed = parse_time(article.updated_at)

@@ -9,11 +9,14 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
+from kb.models import SearchFilters
 from kb.storage.catalog_flags import Article
 from kb.store import KnowledgeBase
 
 _RESOLUTION = re.compile(r"^##\s+Resolution\s*$", re.MULTILINE | re.IGNORECASE)
 _QUESTION = re.compile(r"^##\s+Question\s*$", re.MULTILINE | re.IGNORECASE)
+_ARTICLES = SearchFilters.everything(kinds=frozenset({"article"}))
+_KEYWORD_CHARS = 500  # a question's opening names what it is about; bounds the query
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,24 @@ def nearest_articles(
         if kind == "article" and ext != exclude and score > per_doc.get(ext, -1.0):
             per_doc[ext] = score
     return sorted(per_doc.items(), key=lambda kv: -kv[1])[:k]
+
+
+def articles_named_by(kb: KnowledgeBase, text: str, *, k: int = 2) -> list[str]:
+    """The articles keyword search ranks first for `text` (a ticket's question names the
+    control or page it is about — "I can't find the Schedule pickup button" — even when its
+    embedding is nearer another topic)."""
+    if not text.strip():
+        return []
+    hits = kb.keyword_search(text[:_KEYWORD_CHARS], _ARTICLES, 10 * k)
+    out: list[str] = []
+    owners = chunk_owners(kb, [cid for cid, _ in hits])
+    for cid, _ in hits:
+        ext, kind = owners.get(cid, ("", ""))
+        if kind == "article" and ext not in out:
+            out.append(ext)
+            if len(out) == k:
+                break
+    return out
 
 
 def now_utc() -> datetime:

@@ -250,7 +250,7 @@ def _finding(
     )
     agreement = "same facts"
     for ca, cb, _ in hits[: cfg.facts_checked]:
-        agree, why = facts_agree(texts[ca], texts[cb], cfg.meaning.min_name_overlap)
+        agree, why = facts_agree(texts[ca], texts[cb], cfg.meaning.min_name_overlap, a.lang)
         if not agree:
             return None
         agreement = why

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.flags.claims import Claim, comparable, conflicts, extract_claims
-from kb.flags.text import strip_inline
+from kb.flags.claim_compare import comparable, conflicts
+from kb.flags.claims import Claim, extract_claims
+from kb.flags.text import content_terms, strip_inline
 from kb.store import KnowledgeBase
 from kb.text import number_pattern, parse_number
 from kb.text.words import STOPWORDS
@@ -31,6 +32,11 @@ _DIGITS = re.compile(r"\d+")
 # ". " or at a line start, so sentence-initial words are not taken for names.
 _MID_NAME = re.compile(r"(?<=[^\W_][ ,;:(/]|[,;:(] )([A-ZÀ-ÖØ-Þ][\w-]*)")
 _NUMERIC = frozenset({"duration", "price", "percent", "quantity", "version"})
+NOUNS_CAPITALISED = frozenset({"de", "lb"})  # German, Luxembourgish: every noun capitalised
+# Word overlap (content terms, Jaccard) from which two passages read as one template filled
+# in twice rather than one text said twice; set a priori, between a paraphrase's ~0.25 and
+# a template pair's most-words-shared.
+TEMPLATE_OVERLAP = 0.5
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,11 @@ def names(text: str) -> set[str]:
     return {w.lower() for w in _MID_NAME.findall(plain) if w.lower() not in STOPWORDS}
 
 
+def _wording_overlap(text_a: str, text_b: str) -> float:
+    a, b = content_terms(text_a), content_terms(text_b)
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
 def _number_values(text: str) -> list[float]:
     return sorted(v for m in _NUMBER.finditer(text) if (v := parse_number(m.group(0))) is not None)
 
@@ -187,9 +198,18 @@ def _numeric(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if c.kind in _NUMERIC]
 
 
-def facts_agree(text_a: str, text_b: str, min_name_overlap: float = 0.34) -> tuple[bool, str]:
-    """Whether two passages state the same facts: (agree, why not / what they share)."""
+def facts_agree(
+    text_a: str, text_b: str, min_name_overlap: float = 0.34, lang: str | None = None
+) -> tuple[bool, str]:
+    """Whether two passages state the same facts: (agree, why not / what they share).
+
+    In a language that capitalises every noun (German) capitalised words are mostly not
+    names: a paraphrase says "Manometer" where its twin says "Druckanzeige". There the
+    names are compared only between passages worded alike (a template filled in twice),
+    which is where different names mean different things."""
     names_a, names_b = names(text_a), names(text_b)
+    if lang in NOUNS_CAPITALISED and _wording_overlap(text_a, text_b) < TEMPLATE_OVERLAP:
+        names_a = names_b = set()
     if names_a and names_b:
         overlap = len(names_a & names_b) / len(names_a | names_b)
         if overlap < min_name_overlap:

@@ -50,15 +50,31 @@ def sentences(markdown: str) -> list[Sentence]:
     the heading it sits under; a numbered item is a step."""
     out: list[Sentence] = []
     heading = ""
+    header: tuple[int, list[str]] = (-1, [])  # a table's first row, by block
     for segment in split_segments(markdown):
         if segment.kind == "heading":
             heading = segment.text
+        elif segment.kind == "table":
+            cells = segment.body.split(" | ")
+            if header[0] != segment.block:
+                header = (segment.block, cells)
+                out.append(Sentence(segment.body, heading, None, segment.block))
+            else:
+                out.append(Sentence(_row(header[1], cells), heading, None, segment.block))
         elif segment.kind != "code":
             step = None
             if segment.kind == "step" and segment.marker:
                 step = int(segment.marker.rstrip(".)"))
             out.append(Sentence(segment.body, heading, step, segment.block))
     return out
+
+
+def _row(header: list[str], cells: list[str]) -> str:
+    """A table row read with its column names ("plan: Power | price: €59 per month"), so a
+    value in it is about what its column says; a row that does not fit the header as is."""
+    if len(header) != len(cells):
+        return " | ".join(cells)
+    return " | ".join(f"{name}: {cell}" for name, cell in zip(header, cells, strict=True))
 
 
 def words(text: str) -> list[str]:

@@ -34,6 +34,11 @@ QUALIFIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "après", "chaque", "tous les", "depois de", "a cada")),
     ("before", ("before", "ahead of", "in advance of", "prior to", "antes de", "vor",
                 "avant", "antes")),
+    # a value said not to hold any more ("3 working days, not 48 hours"): the old value,
+    # neither the ticket's claim nor an agreement with the article
+    ("not", ("not", "no longer", "instead of", "rather than", "nicht", "nicht mehr", "statt",
+             "anstatt", "anstelle von", "ya no", "en lugar de", "en vez de", "y no", "au lieu de",
+             "et non", "et pas", "ne plus", "já não", "em vez de", "em lugar de", "e não")),
 )  # fmt: skip
 
 
@@ -46,7 +51,7 @@ _QUALIFIER_PATTERNS = tuple((name, _qualifier_pattern(ph)) for name, ph in QUALI
 
 
 def qualifier(before: str) -> str:
-    """ "max", "min", "after", "before" or "" for the text right before a number."""
+    """ "max", "min", "after", "before", "not" or "" for the text right before a number."""
     tail = before[-40:]
     for name, pattern in _QUALIFIER_PATTERNS:
         if pattern.search(tail):

@@ -1,0 +1,161 @@
+"""How a ticket's words are read against an article: a value said not to hold, counted
+things named with a modifier, table rows, a control the customer asked for by name, the
+customer's own values in German, and German paraphrases among duplicates."""
+
+from __future__ import annotations
+
+from kb.flags.claim_compare import comparable, conflicts
+from kb.flags.claims import extract_claims
+from kb.flags.duplicates_semantic import facts_agree
+from kb.store import KnowledgeBase
+from tests.test_flags_signals import add, article, found, store, ticket  # noqa: F401
+
+REPAIRS = article(
+    "kb-repairs",
+    "Repairs and servicing",
+    "On the **Bike** tab, tap **Report a problem**. A mechanic visits within 48 hours on "
+    "working days, at home or at your workplace.",
+)
+
+
+def test_a_value_said_not_to_hold_is_not_an_agreement(store: KnowledgeBase) -> None:  # noqa: F811
+    """ "now 3 working days, not 48 hours": the 48 hours is the old value, not a confirmation
+    that would outweigh the new one (the old rule read the sentence as agreeing)."""
+    add(
+        store,
+        REPAIRS,
+        ticket(
+            "T-1",
+            "Mechanic hasn't come",
+            "I reported a broken brake on Monday and nobody came. When will the mechanic come?",
+            "Sorry for the wait. Our target for a mechanic visit is now 3 working days, not 48 "
+            "hours. Your visit is booked for Thursday.",
+            "2026-10-06T12:00:00Z",
+        ),
+    )
+    (flag,) = found(store, "contradicted_by_tickets")
+    item = flag.evidence["items"][0]
+    assert (item["article_value"], item["ticket_value"]) == ("48 hour", "3 day")
+    (claim,) = [c for c in extract_claims("It is 3 days, not 48 hours.") if c.value == "48 hour"]
+    assert claim.qualifier == "not"
+
+
+def test_counted_things_match_through_their_modifiers() -> None:
+    (article_claim,) = extract_claims("Up to 4 swaps per month are included in the Power plan.")
+    (ticket_claim,) = extract_claims("The Power plan includes up to eight battery swaps a month.")
+    assert comparable(article_claim, ticket_claim) and conflicts(article_claim, ticket_claim)
+    (other,) = extract_claims("Up to 8 battery chargers can be booked.")
+    assert not comparable(article_claim, other)
+
+
+def test_a_value_in_a_table_row_is_about_its_row(store: KnowledgeBase) -> None:  # noqa: F811
+    """The row's first cell names what the price is for, beyond the words next to it."""
+    add(
+        store,
+        article(
+            "kb-plans",
+            "Plans and prices",
+            "Two plans, both with maintenance.\n\n| plan | bike | price |\n|---|---|---|\n"
+            "| Original | city bike, 7 gears | €19.90 per month |\n"
+            "| Power | e-bike with a large 500 Wh battery pack | €59 per month |\n",
+        ),
+        ticket(
+            "T-2",
+            "Power plan price",
+            "what does Power cost a month?",
+            "The Power plan is €64 per month, maintenance and theft cover included.",
+            "2026-11-02T14:30:00Z",
+        ),
+    )
+    (flag,) = found(store, "contradicted_by_tickets")
+    assert flag.evidence["items"][0]["article_value"] == "59 EUR/month"
+    assert flag.evidence["items"][0]["article_sentence"].startswith("plan: Power | bike:")
+
+
+def test_a_control_the_customer_named_and_the_reply_says_changed(store: KnowledgeBase) -> None:  # noqa: F811
+    """The customer names the old button and the old menu; the reply says it changed and
+    gives the new one, in other sentences, without repeating the old names."""
+    add(
+        store,
+        article(
+            "kb-return",
+            "Return your bike",
+            "When your subscription ends we collect the bike. Open the **Bike** tab and tap "
+            "**Schedule pickup**, then choose a two-hour slot.",
+        ),
+        article(
+            "kb-pay",
+            "Payment methods",
+            "To add a card, go to **Account > Payment methods** and tap **Add**.",
+        ),
+        article(
+            "kb-pause",
+            "Pause your subscription",
+            "You can pause your subscription for up to 2 months a year when it ends its term.",
+        ),
+        ticket(
+            "T-3",
+            "No Schedule pickup button",
+            "my subscription ends friday but i cant find the schedule pickup button",
+            "Sorry for the confusion: in app 4.2 that button was renamed. On the Bike tab tap "
+            "**Book collection** and choose your slot.",
+            "2026-11-05T18:25:00Z",
+        ),
+        ticket(
+            "T-4",
+            "Can't find Payment methods",
+            "I want to add a new card but there's no Payment methods under Account anymore.",
+            "In the new app the payment settings moved: go to **Profile > Wallet** and tap "
+            "**Add**.",
+            "2026-10-25T15:10:00Z",
+        ),
+    )
+    kinds = {
+        f.document_id: f.evidence["items"][0]["kind"]
+        for f in found(store, "contradicted_by_tickets")
+    }
+    assert kinds == {"kb-return": "label", "kb-pay": "path"}
+
+
+def test_a_german_customer_value_before_a_final_verb_is_theirs(store: KnowledgeBase) -> None:  # noqa: F811
+    add(
+        store,
+        article(
+            "kb-akku",
+            "Akku laden",
+            "Ein leerer Akku ist nach etwa 4 Stunden voll geladen.",
+            lang="de",
+        ),
+        ticket(
+            "T-5",
+            "Akku wird nicht voll",
+            "Mein Akku hängt seit 7 Stunden am Ladegerät und ist nicht voll.",
+            "Da dein Akku nach 7 Stunden noch nicht voll war, tauschen wir ihn kostenlos aus.",
+            "2026-11-10T10:00:00Z",
+        ),
+    )
+    assert found(store, "contradicted_by_tickets") == []
+
+
+def test_german_paraphrase_agrees_and_a_german_template_pair_does_not() -> None:
+    """German capitalises every noun: a paraphrase's other nouns ("Manometer" for
+    "Druckanzeige") are not other names; a template filled in for two cities still is."""
+    one = (
+        "Kontrolliere den Druck alle 14 Tage. Für jedes Veloma-Rad gelten 3,5 bis 4,5 bar. Du "
+        "brauchst eine Pumpe mit Druckanzeige und einem Aufsatz für Sclaverand-Ventile."
+    )
+    two = (
+        "Prüfe den Druck alle zwei Wochen. Bei allen Veloma-Rädern sind es 3,5 bis 4,5 bar. "
+        "Benutze eine Pumpe mit Manometer und Sclaverand-Ventil-Aufsatz."
+    )
+    assert facts_agree(one, two, lang="de")[0]
+    assert not facts_agree(one, two, lang="en")[0]  # capitalised words read as names
+    berlin = (
+        "In Berlin liefern wir montags bis samstags. Die Stationen in Mitte und Kreuzberg "
+        "sind rund um die Uhr offen."
+    )
+    hamburg = (
+        "In Hamburg liefern wir montags bis samstags. Die Stationen in Altona und Eimsbüttel "
+        "sind rund um die Uhr offen."
+    )
+    assert not facts_agree(berlin, hamburg, lang="de")[0]
