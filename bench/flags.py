@@ -6,15 +6,16 @@
     .venv/bin/python -m bench.flags --set holdout [--brief]   # the held-out set
     .venv/bin/python -m bench.flags --set holdout2 [--brief]  # the third set
     .venv/bin/python -m bench.flags --set holdout3 [--brief]  # the fourth set (score once)
+    .venv/bin/python -m bench.flags --set holdout4 [--brief]  # the fifth set (score once)
     .venv/bin/python -m bench.flags --aws 26624 [--store DIR]   # scale run (hashing-384)
 
 `--embedder default` picks what `kbc ingest` gives a new store of the set's articles
 (MiniLM for English only, else USE multilingual: kb.embedders.coverage).
 
 The dev set is examples/flags (articles, resolved tickets, answer log and feedback seeds,
-labels.json); the held-out sets examples/flags-holdout, flags-holdout2 and flags-holdout3 have
-the same layout and were written before the detectors ran on them (never tune on them;
-`--brief` prints only the figures). A
+labels.json); the held-out sets examples/flags-holdout, flags-holdout2, flags-holdout3 and
+flags-holdout4 have the same layout and were written before the detectors ran on them (never
+tune on them; `--brief` prints only the figures). A
 flag matches a positive label by (reason, document id), a duplicate label with a `pair` by
 the pair of articles (either may carry the flag); a missing_article flag matches a topic
 label when one of its words appears in its title or key words.
@@ -47,6 +48,7 @@ SETS = {
     "holdout": EXAMPLES.parent / "flags-holdout",
     "holdout2": EXAMPLES.parent / "flags-holdout2",
     "holdout3": EXAMPLES.parent / "flags-holdout3",
+    "holdout4": EXAMPLES.parent / "flags-holdout4",
 }
 
 
