@@ -80,3 +80,14 @@ def test_one_gap_asked_in_three_languages_is_one_cluster(tmp_path) -> None:  # t
         assert [f.evidence["cluster_size"] for f in result.findings] == [4]
     finally:
         kb.database.close()
+
+
+def test_a_gap_without_a_how_to_question_is_titled_by_its_most_typical_one() -> None:
+    from kb.flags.gaps import suggest_title
+
+    questions = [
+        "Selling the house. We're selling our house, what happens to the contract?",
+        "can the buyer of my home take over the agreement",
+    ]
+    assert suggest_title(questions, ["contract"]) == "Selling the house."
+    assert suggest_title(["How do I add a waitlist to an event?"], []).startswith("How to")

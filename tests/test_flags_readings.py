@@ -159,3 +159,80 @@ def test_german_paraphrase_agrees_and_a_german_template_pair_does_not() -> None:
         "sind rund um die Uhr offen."
     )
     assert not facts_agree(berlin, hamburg, lang="de")[0]
+
+
+def test_an_agreement_on_one_kind_of_value_leaves_another_kind_contradicted(
+    store: KnowledgeBase,  # noqa: F811
+) -> None:
+    """The ticket repeats the article's 70% but not its 10 years: the agreement on the
+    percentage said nothing about the warranty's length (the old rule let it cancel it)."""
+    add(
+        store,
+        article(
+            "kb-warranty",
+            "Battery warranty",
+            "Your home battery comes with a 10-year warranty, with at least 70% of its capacity "
+            "guaranteed over that time.",
+        ),
+        ticket(
+            "T-6",
+            "Battery warranty length",
+            "How many years is the battery warranty?",
+            "Batteries installed since July come with a 12-year warranty, with at least 70% of "
+            "the capacity guaranteed over that time.",
+            "2026-10-10T10:00:00Z",
+        ),
+    )
+    (flag,) = found(store, "contradicted_by_tickets")
+    assert flag.evidence["items"][0]["ticket_value"] == "12 year"
+
+
+def test_a_price_takes_its_period_from_the_words_before_it() -> None:
+    (fee,) = extract_claims("Plan: Plus | Monthly fee: €69")
+    (price,) = extract_claims("The Plus plan costs €74 per month.")
+    assert fee.unit == "EUR/month" and comparable(fee, price) and conflicts(fee, price)
+    (german,) = extract_claims("Die monatliche Gebühr beträgt 19 €.")
+    assert german.unit == "EUR/month"
+
+
+def test_number_words_up_to_999_in_every_language_claims_read() -> None:
+    read = {
+        "La tarifa es de doscientos cuarenta y nueve euros.": "249 EUR/",
+        "Il costo è di trecentocinquanta euro.": "350 EUR/",
+        "The fee is two hundred and fifty dollars.": "250 USD/",
+        "Die Gebühr beträgt zweihundertfünfzig Euro.": "250 EUR/",
+        "A taxa é de duzentos e cinquenta euros.": "250 EUR/",
+        "Les frais sont de trois cent vingt euros.": "320 EUR/",
+        "La garanzia dura dodici anni.": "12 year",
+        "Il collegamento richiede sei settimane.": "6 week",
+    }
+    for sentence, value in read.items():
+        assert [c.value for c in extract_claims(sentence)] == [value], sentence
+    # English words that are Italian numbers stay words
+    assert extract_claims("The fee is due each month.") == []
+
+
+def test_a_renamed_button_the_customer_named_in_a_short_article_sentence(
+    store: KnowledgeBase,  # noqa: F811
+) -> None:
+    """The article's sentence is only "Tap Export CSV."; the reply says the button is now
+    called something else: the change cue in that sentence is enough."""
+    add(
+        store,
+        article(
+            "kb-export",
+            "Export your production data",
+            "In the app, open **Energy > History**.\n\nTap **Export CSV**.\n\nThe file has one "
+            "line per day.",
+        ),
+        ticket(
+            "T-7",
+            "Export button gone",
+            "My accountant needs a CSV of my production but the Export CSV button is gone.",
+            "Sorry about that: since the November update the button is called **Download "
+            "data**. It's at the bottom of Energy > History.",
+            "2026-11-10T10:00:00Z",
+        ),
+    )
+    (flag,) = found(store, "contradicted_by_tickets")
+    assert flag.evidence["items"][0]["ticket_value"] == "Download data"

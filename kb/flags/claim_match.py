@@ -30,7 +30,9 @@ _CUSTOMER_STATE = re.compile(
     r"(?:tu|su|vuestro|vuestra) [\w-]+ (?:era|fue|pesa|pesaba|tardó|costó|llegó)|"
     r"(?:o seu|a sua|seu|sua) [\w-]+ (?:era|foi|pesa|demorou|custou|chegou)|"
     r"(?:dein|ihr|deine|ihre) [\w-]+(?: [\w-]+){0,8}? (?:war|wog|wiegt|dauerte|kostete|kam)|"
-    r"(?:votre|ton|ta) [\w-]+ (?:était|pesait|pèse|a coûté|est arrivée?))(?!\w)",
+    r"(?:votre|ton|ta) [\w-]+ (?:était|pesait|pèse|a coûté|est arrivée?)|"
+    r"(?:il tuo|la tua|il suo|la sua) [\w-]+ (?:era|è stat[oa]|pesava|costava|è arrivat[oa])|"
+    r"(?:hai|avete) (?:usato|pagato|prenotato|consumato))(?!\w)",
     re.IGNORECASE,
 )
 CHANGE_CUE = phrase_pattern(CHANGE_CUES)
@@ -98,7 +100,7 @@ def _topic_match(
         if named and (cue or len(shared) >= 2):
             return len(shared) + 1
         asked = bool(old) and old <= thread.asked and thread.change
-        return len(shared) + 1 if asked and a.terms & t.terms else 0
+        return len(shared) + 1 if asked and (a.terms & t.terms or cue) else 0
     if ca.kind == "path":
         return len(near) + 1 if cue or near else 0
     if ca.kind == "quantity":  # the counted noun already anchors the claim
@@ -161,6 +163,7 @@ def judge(
         if _EXCEPTION.search(text):
             continue
         agree_strength = 0
+        agreed_on: dict[tuple[str, str], int] = {}  # (kind, unit) -> closest agreement
         found: list[tuple[int, Sides, Claim, Claim]] = []
         for ct in t.claims:
             if ct.qualifier == "not":
@@ -179,6 +182,8 @@ def judge(
                     if _agrees(ca, ct):
                         if not conflicts(ca, ct):
                             agree_strength = max(agree_strength, strength)
+                            key = (ct.kind, ct.unit)
+                            agreed_on[key] = max(agreed_on.get(key, 0), strength)
                     else:
                         found.append((strength, a, ca, ct))
         if agree_strength:
@@ -186,8 +191,11 @@ def judge(
             # business days read against hours are the weaker reading: a sentence that
             # confirms one of the article's values is not held against another unit's
             found = [f for f in found if f[2].unit == f[3].unit]
-        # a value this sentence confirms, more closely than it contradicts another, wins
-        if not found or max(f[0] for f in found) <= agree_strength:
+        # a value of this sentence confirmed, more closely than it contradicts, wins over
+        # its other values of that kind (the customer's own 32 kg next to the 30 kg limit);
+        # an agreement on a percentage says nothing about a warranty's years
+        found = [f for f in found if f[0] > agreed_on.get((f[3].kind, f[3].unit), 0)]
+        if not found:
             continue
         strength, a, ca, ct = max(found, key=lambda f: f[0])
         if (a.sentence.text, text) in seen:

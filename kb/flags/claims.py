@@ -21,6 +21,7 @@ from kb.text import (
     LEAD_VERB,
     MEASURE_UNITS,
     PATH_CONNECTORS,
+    PERIOD_ADJECTIVES,
     PERIOD_WORDS,
     duration_unit,
     measure_unit,
@@ -135,6 +136,14 @@ def _qualifier(text: str, start: int) -> str:
     return qualifier(text[max(0, start - _QUALIFIER_REACH) : start])
 
 
+def _period_before(text: str, start: int) -> str:
+    """A billing period named just before a price ("Monthly fee: €69")."""
+    for word in reversed(words(text[max(0, start - 40) : start])[-3:]):
+        if word in PERIOD_ADJECTIVES:
+            return PERIOD_ADJECTIVES[word]
+    return ""
+
+
 def _window(text: str, start: int, end: int, span_words: int = 7) -> frozenset[str]:
     """Content terms within a few words of a claim (what the number is about)."""
     reach = 20 * span_words  # chars: enough for the words wanted, bounded on long texts
@@ -159,7 +168,9 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
     for m in _PRICE.finditer(plain):
         symbol = (m.group(1) or m.group(4) or "").lower()
         amount = _number(m.group(2) or m.group(3))
-        period = PERIOD_WORDS.get((m.group(5) or "").lower(), "")
+        period = PERIOD_WORDS.get((m.group(5) or "").lower(), "") or _period_before(
+            plain, m.start()
+        )
         currency = CURRENCY_SYMBOLS.get(symbol) or CURRENCY_WORDS.get(symbol, symbol.upper())
         claims.append(
             Claim(

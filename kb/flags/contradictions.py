@@ -211,7 +211,9 @@ def find_contradictions(
             continue
         near_ids = {ext for ext, _ in near}
         named = articles_named_by(kb, f"{ticket.title}. {ticket.question}")
-        near += [(ext, cfg.min_article_similarity) for ext in named if ext not in near_ids]
+        floor = cfg.min_article_similarity  # an article the question names counts however far
+        near = [(ext, max(score, floor) if ext in named else score) for ext, score in near]
+        near += [(ext, floor) for ext in named if ext not in near_ids]
         near_ids.update(named)
         near += [
             (ext, 1.0) for ext in sorted(extra.get(ticket.external_id, ())) if ext not in near_ids

@@ -280,14 +280,20 @@ def _cluster(vecs: np.ndarray, threshold: float) -> list[list[int]]:
 
 
 def suggest_title(questions: Sequence[str], terms: Sequence[str]) -> str:
-    """A title from the most typical question ("How do I x?" -> "How to x")."""
+    """A title from the questions, most typical first: a how-to ("How do I x?" -> "How to
+    x"), else the most typical one's first sentence (a ticket's subject: "Selling the
+    house"), which names the topic in the customer's words where a list of shared words
+    cannot (a gap asked in three languages shares few)."""
     for q in questions:
         text = q.strip().rstrip("?.! ")
         m = _HOW.match(text)
         if m and len(text) - m.end() > 8:
             rest = text[m.end() :]
             return ("How to " + rest)[:120]
-    return "About " + ", ".join(terms[:3]) if terms else questions[0][:120]
+    first = split_sentences(questions[0])[:1] if questions else []
+    if first:
+        return first[0].strip()[:120]
+    return "About " + ", ".join(terms[:3]) if terms else ""
 
 
 def _finding(

@@ -1,5 +1,5 @@
 """The phrases that qualify a number or lead into a menu path, and change/exception cues, in
-en/es/de/fr/pt (the languages the help center answers in). Stopwords: `kb.text.words`."""
+en/es/de/fr/pt/it (the languages kb.text reads claims in). Stopwords: `kb.text.words`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ QUALIFIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "nicht mehr als",
             "jusqu'à", "jusqu’à", "au maximum", "au plus", "dans un délai de", "pas plus de",
             "até", "no máximo", "máximo", "no prazo de", "não mais de", "um máximo de",
+            "fino a", "al massimo", "massimo", "non più di", "entro", "entro i", "solo",
         ),
     ),
     (
@@ -28,17 +29,19 @@ QUALIFIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mindestens", "mehr als", "ab",
             "au moins", "au minimum", "plus de", "à partir de", "dès",
             "pelo menos", "no mínimo", "mais de", "mínimo",
+            "almeno", "minimo", "più di", "a partire da",
         ),
     ),
     ("after", ("after", "every", "each", "once a", "después de", "cada", "nach", "alle",
-               "après", "chaque", "tous les", "depois de", "a cada")),
+               "après", "chaque", "tous les", "depois de", "a cada", "dopo", "ogni")),
     ("before", ("before", "ahead of", "in advance of", "prior to", "antes de", "vor",
-                "avant", "antes")),
+                "avant", "antes", "prima di", "prima")),
     # a value said not to hold any more ("3 working days, not 48 hours"): the old value,
     # neither the ticket's claim nor an agreement with the article
     ("not", ("not", "no longer", "instead of", "rather than", "nicht", "nicht mehr", "statt",
              "anstatt", "anstelle von", "ya no", "en lugar de", "en vez de", "y no", "au lieu de",
-             "et non", "et pas", "ne plus", "já não", "em vez de", "em lugar de", "e não")),
+             "et non", "et pas", "ne plus", "já não", "em vez de", "em lugar de", "e não",
+             "non", "non più", "invece di", "anziché", "e non")),
 )  # fmt: skip
 
 
@@ -71,6 +74,7 @@ MENU_LEAD_VERBS = (
     "Sélectionnez", "Choisissez", "Dans",
     "Vá para", "Vai a", "Aceda a", "Acesse", "Toque em", "Clique em", "Selecione",
     "Escolha", "Em",
+    "Apri", "Vai a", "Vai su", "Vai in", "Tocca", "Seleziona", "Scegli", "Clicca su", "Premi",
 )  # fmt: skip
 LEAD_VERB = re.compile(
     r"^(?:"
@@ -92,6 +96,8 @@ CHANGE_CUES = (
     "désormais", "maintenant", "depuis", "ne plus", "renommé", "déplacé", "nouveau",
     "nouvelle", "s'appelle",
     "agora", "já não", "passou", "passou a", "mudou", "renomeado", "novo", "nova",
+    "ora", "adesso", "non più", "rinominato", "rinominata", "spostato", "spostata", "nuovo",
+    "nuova", "si chiama", "da quando", "cambiato", "aggiornato", "dal",
 )  # fmt: skip
 # A resolution granting an exception says nothing about how the product works.
 EXCEPTION_CUES = (
@@ -103,6 +109,8 @@ EXCEPTION_CUES = (
     "ausnahmsweise", "kulanz", "einmalig", "dieses eine mal",
     "à titre exceptionnel", "exceptionnellement", "geste commercial", "pour cette fois",
     "como exceção", "excecionalmente", "excepcionalmente", "desta vez", "como cortesia",
+    "in via eccezionale", "eccezionalmente", "per questa volta", "come gesto", "per cortesia",
+    "a titolo di cortesia",
 )  # fmt: skip
 
 

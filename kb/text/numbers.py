@@ -1,10 +1,11 @@
-"""Numbers as help content writes them, in en/es/de/fr/pt: digits with either decimal mark
-("1,5" / "1.5", "1.000" / "1,000") and number words ("thirty", "treinta y cinco",
-"vierundzwanzig", "vingt-quatre", "vinte e quatro"), parsed to a float.
+"""Numbers as help content writes them, in en/es/de/fr/pt/it: digits with either decimal
+mark ("1,5" / "1.5", "1.000" / "1,000") and number words up to 999 ("thirty", "treinta y
+cinco", "vierundzwanzig", "vingt-quatre", "vinte e quatro", "doscientos cuarenta y nueve",
+"trecentocinquanta", "two hundred and fifty"), parsed to a float.
 
-Indefinite articles that double as "one" (un/una/ein/une/um/uma) are left out on purpose:
+Indefinite articles that double as "one" (un/una/uno/ein/une/um/uma) are left out on purpose:
 "una caja" is not a claim about the number one; so are words that are also common English
-(Spanish "once", German "null", French "cent" and a bare "sept").
+(Spanish "once", German "null", French "cent", a bare "sept" and Italian "due").
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _UNITS: dict[str, dict[str, int]] = {
         "dois": 2, "duas": 2, "três": 3, "quatro": 4, "cinco": 5, "seis": 6, "sete": 7,
         "oito": 8, "nove": 9,
     },
+    "it": {
+        "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
+        "nove": 9,
+    },  # "uno/una/un" is also the article
 }  # fmt: skip
 _TEENS: dict[str, dict[str, int]] = {
     "en": {
@@ -61,6 +66,10 @@ _TEENS: dict[str, dict[str, int]] = {
         "quatorze": 14, "quinze": 15, "dezasseis": 16, "dezesseis": 16, "dezassete": 17,
         "dezessete": 17, "dezoito": 18, "dezanove": 19, "dezenove": 19,
     },
+    "it": {
+        "zero": 0, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14,
+        "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
+    },
 }  # fmt: skip
 _TENS: dict[str, dict[str, int]] = {
     "en": {
@@ -80,6 +89,10 @@ _TENS: dict[str, dict[str, int]] = {
         "vinte": 20, "trinta": 30, "quarenta": 40, "cinquenta": 50, "sessenta": 60,
         "setenta": 70, "oitenta": 80, "noventa": 90,
     },
+    "it": {
+        "venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60,
+        "settanta": 70, "ottanta": 80, "novanta": 90,
+    },
 }  # fmt: skip
 _BIG: dict[str, dict[str, int]] = {
     "en": {"hundred": 100, "thousand": 1000},
@@ -87,7 +100,29 @@ _BIG: dict[str, dict[str, int]] = {
     "de": {"hundert": 100, "tausend": 1000},
     "fr": {"mille": 1000},  # "cent" alone reads as the English coin
     "pt": {"cem": 100, "mil": 1000},
+    "it": {"cento": 100, "mille": 1000},
 }
+# The hundreds 200-900 and how a rest (1-99) follows them: "doscientos cuarenta y nueve",
+# "duzentos e cinquenta", "two hundred (and) fifty", "zweihundertfünfzig", "trois cent vingt",
+# "trecentocinquanta"; 100 + rest: "ciento veinte", "cento e vinte", "centoventi", ...
+_HUNDREDS: dict[str, dict[str, int]] = {
+    "es": {
+        "doscientos": 200, "doscientas": 200, "trescientos": 300, "trescientas": 300,
+        "cuatrocientos": 400, "cuatrocientas": 400, "quinientos": 500, "quinientas": 500,
+        "seiscientos": 600, "seiscientas": 600, "setecientos": 700, "setecientas": 700,
+        "ochocientos": 800, "ochocientas": 800, "novecientos": 900, "novecientas": 900,
+    },
+    "pt": {
+        "duzentos": 200, "duzentas": 200, "trezentos": 300, "trezentas": 300,
+        "quatrocentos": 400, "quatrocentas": 400, "quinhentos": 500, "quinhentas": 500,
+        "seiscentos": 600, "seiscentas": 600, "setecentos": 700, "setecentas": 700,
+        "oitocentos": 800, "oitocentas": 800, "novecentos": 900, "novecentas": 900,
+    },
+    "it": {f"{w}cento": v * 100 for w, v in (("due", 2), ("tre", 3), ("quattro", 4),
+           ("cinque", 5), ("sei", 6), ("sette", 7), ("otto", 8), ("nove", 9))},
+}  # fmt: skip
+_HUNDRED_REST = {"es": " ", "pt": " e ", "it": ""}  # between the hundreds and the rest
+_HUNDRED_ONE = {"es": "ciento", "pt": "cento", "it": "cento"}  # 100 when a rest follows
 LANGUAGES = tuple(_UNITS)
 
 
@@ -95,8 +130,15 @@ def _compounds(lang: str) -> dict[str, int]:
     """21-99 written out: "twenty-four", "treinta y cuatro", "vierundzwanzig", ..."""
     out: dict[str, int] = {}
     units = dict(_UNITS[lang])
+    if lang == "it":
+        units["uno"] = 1
     for tens_word, tens in _TENS[lang].items():
         for unit_word, unit in units.items():
+            if lang == "it":  # "ventuno", "ventotto" drop the vowel; "ventitré" takes an accent
+                joined = tens_word[:-1] + unit_word if unit in (1, 8) else tens_word + unit_word
+                out[joined] = tens + unit
+                if unit == 3:
+                    out[joined[:-1] + "é"] = tens + unit
             if lang == "en":
                 out[f"{tens_word}-{unit_word}"] = tens + unit
                 out[f"{tens_word} {unit_word}"] = tens + unit
@@ -115,6 +157,51 @@ def _compounds(lang: str) -> dict[str, int]:
     return out
 
 
+def _below_hundred(lang: str) -> dict[str, int]:
+    out = {**_UNITS[lang], **_TEENS[lang], **_TENS[lang], **_compounds(lang)}
+    out.pop("zero", None)
+    out.pop("zéro", None)
+    out.pop("cero", None)
+    if lang == "it":
+        out["uno"] = 1
+    return out
+
+
+def _hundreds(lang: str) -> dict[str, int]:
+    """101-999 written out (and the round hundreds 200-900)."""
+    rest = _below_hundred(lang)
+    out: dict[str, int] = {}
+    if lang in _HUNDREDS:
+        sep = _HUNDRED_REST[lang]
+        heads = {**_HUNDREDS[lang], _HUNDRED_ONE[lang]: 100}
+        for head, value in heads.items():
+            if head != _HUNDRED_ONE[lang] or lang == "it":
+                out[head] = value
+            for word, n in rest.items():
+                out[f"{head}{sep}{word}"] = value + n
+        return out
+    units = [(w, v) for w, v in _UNITS[lang].items() if v > 1]
+    if lang == "en":
+        for head_word, times in [("one", 1), ("a", 1), *units]:
+            out[f"{head_word} hundred"] = times * 100
+            for word, n in rest.items():
+                for sep in (" hundred and ", " hundred "):
+                    out[f"{head_word}{sep}{word}"] = times * 100 + n
+    elif lang == "de":
+        for head_word, times in [("ein", 1), *units]:
+            out[f"{head_word}hundert"] = times * 100
+            for word, n in rest.items():
+                out[f"{head_word}hundert{'eins' if n == 1 else word}"] = times * 100 + n
+    elif lang == "fr":
+        for head_word, times in [("", 1), *units]:
+            lead = f"{head_word} cent" if head_word else "cent"
+            if head_word:
+                out[f"{head_word} cents"] = times * 100
+            for word, n in rest.items():
+                out[f"{lead} {word}"] = times * 100 + n
+    return out
+
+
 @lru_cache(maxsize=1)
 def number_words() -> dict[str, int]:
     """Every number word this module reads, lower case, with its value."""
@@ -122,7 +209,9 @@ def number_words() -> dict[str, int]:
     for lang in LANGUAGES:
         for table in (_UNITS[lang], _TEENS[lang], _TENS[lang], _BIG[lang], _compounds(lang)):
             out.update(table)
-    out.pop("sept", None)
+        out.update(_hundreds(lang))
+    for english in ("sept", "due"):  # "Sept." in a date, "due in 14 days": compounds only
+        out.pop(english, None)
     return out
 
 

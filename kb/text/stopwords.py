@@ -32,7 +32,9 @@ konnen wird werden wie was wo
 le la les un une des du de et ou mais si dans en sur par pour avec que qui est sont etre
 avoir ce cet cette ces il elle ils elles nous vous je tu me te se son sa ses leur leurs mon ma
 mes ton ta tes au aux plus tres aussi bonjour merci comment
-il lo gli uno e di da con per che come sono ciao grazie
+il lo gli uno e di da con per che come sono ciao grazie del della dei delle al alla allo ai
+nel nella sul sulla mio mia tuo tua suo sua nostro vostro questo questa quello quella ho hai ha
+abbiamo avete hanno posso puoi può essere anche molto ma se quando dove
 o os as um uma e do da dos das em no na nos nas com por para que como ola obrigado
 de het een en of maar als dan op uit bij met naar van voor te is zijn was waren je jij u we wij
 ik hij zij ze mijn jouw hoe wat

@@ -1,5 +1,5 @@
 # ruff: noqa: SIM905  (word tables read best as one string per language)
-"""Units in en/es/de/fr/pt: durations (to minutes, with business-day families), data sizes
+"""Units in en/es/de/fr/pt/it: durations (to minutes, with business-day families), data sizes
 (to MB), weights (to kg), lengths (to cm), currencies and billing periods, so "30 kg" and
 "35 kilogramos", or "5 días hábiles" and "10 business days", compare value for value.
 """
@@ -25,15 +25,18 @@ def _table(family: str, factor: float, name: str, words: str) -> dict[str, Unit]
 
 DURATION_UNITS: dict[str, Unit] = {
     **_table("time", 1 / 60, "second", "second seconds sec secs s segundo segundos "
-             "sekunde sekunden sek seconde secondes"),
-    **_table("time", 1, "minute", "minute minutes min mins minuto minutos minuten"),
+             "sekunde sekunden sek seconde secondes secondo secondi"),
+    **_table("time", 1, "minute", "minute minutes min mins minuto minutos minuten minuti"),
     **_table("time", 60, "hour", "hour hours hr hrs h hora horas stunde stunden std heure "
-             "heures"),
-    **_table("time", 1440, "day", "day days día días dia dias tag tage tagen jour jours"),
-    **_table("time", 10080, "week", "week weeks semana semanas woche wochen semaine semaines"),
-    **_table("time", 43200, "month", "month months mes meses monat monate monaten mois mês"),
+             "heures ora ore"),
+    **_table("time", 1440, "day", "day days día días dia dias tag tage tagen jour jours "
+             "giorno giorni"),
+    **_table("time", 10080, "week", "week weeks semana semanas woche wochen semaine semaines "
+             "settimana settimane"),
+    **_table("time", 43200, "month", "month months mes meses monat monate monaten mois mês "
+             "mese mesi"),
     **_table("time", 525600, "year", "year years año años jahr jahre jahren an ans année "
-             "années ano anos"),
+             "années ano anos anno anni"),
     **_table("business", 1440, "day", "werktag werktage werktagen arbeitstag arbeitstage "
              "arbeitstagen"),
 }  # fmt: skip
@@ -41,13 +44,14 @@ DURATION_UNITS: dict[str, Unit] = {
 BUSINESS_BEFORE = ("business", "working")
 CALENDAR_BEFORE = ("calendar",)
 BUSINESS_AFTER = ("hábiles", "habiles", "laborables", "ouvrés", "ouvres", "ouvrables", "úteis",
-                  "uteis")  # fmt: skip
+                  "uteis", "lavorativi", "lavorativo")  # fmt: skip
 
 MEASURE_UNITS: dict[str, Unit] = {
     **_table("weight", 0.001, "g", "g gram grams gramo gramos gramm gramme grammes grama "
-             "gramas"),
+             "gramas grammo grammi"),
     **_table("weight", 1, "kg", "kg kgs kilo kilos kilogram kilograms kilogramo kilogramos "
-             "kilogramm kilogramme kilogrammes quilo quilos quilograma quilogramas"),
+             "kilogramm kilogramme kilogrammes quilo quilos quilograma quilogramas chilo chili "
+             "chilogrammo chilogrammi"),
     **_table("weight", 0.45359237, "lb", "lb lbs pound-weight"),
     **_table("data", 1 / 1024, "KB", "kb ko kilobyte kilobytes kilooctet kilooctets"),
     **_table("data", 1, "MB", "mb mo megabyte megabytes mégaoctet mégaoctets megaoctet "
@@ -55,11 +59,12 @@ MEASURE_UNITS: dict[str, Unit] = {
     **_table("data", 1024, "GB", "gb go gigabyte gigabytes gigaoctet gigaoctets"),
     **_table("data", 1024 * 1024, "TB", "tb to terabyte terabytes"),
     **_table("length", 0.1, "mm", "mm millimetre millimetres millimeter millimeters "
-             "milímetro milímetros millimètre millimètres milimetro milimetros"),
+             "milímetro milímetros millimètre millimètres milimetro milimetros millimetro "
+             "millimetri"),
     **_table("length", 1, "cm", "cm centimetre centimetres centimeter centimeters centímetro "
-             "centímetros zentimeter centimètre centimètres centimetro centimetros"),
+             "centímetros zentimeter centimètre centimètres centimetro centimetros centimetri"),
     **_table("length", 2.54, "in", "inch inches pulgada pulgadas zoll pouce pouces polegada "
-             "polegadas"),
+             "polegadas pollice pollici"),
     **_table("pixels", 1, "px", "px pixel pixels píxel píxeles pixeles"),
 }  # fmt: skip
 # French data units ("To", "Go", "Mo", "Ko") are English words in lower case: capitalised only.
@@ -74,13 +79,20 @@ CURRENCY_WORDS = {
 # Billing periods after a price: "/month", "per month", "al mes", "pro Monat", "par mois".
 PERIOD_WORDS = {
     **dict.fromkeys("month months mo mes meses monat mois mês mensal mensual monatlich "
-                    "mensuel".split(), "month"),
-    **dict.fromkeys("year years yr año años jahr an ano annual anual jährlich annuel".split(),
-                    "year"),
+                    "mensuel mese mensile monthly".split(), "month"),
+    **dict.fromkeys("year years yr año años jahr an ano annual anual jährlich annuel anno "
+                    "annuale yearly annually".split(), "year"),
     **dict.fromkeys("user users seat seats member members usuario usuarios nutzer benutzer "
-                    "utilisateur utilisateurs usuário usuários".split(), "user"),
+                    "utilisateur utilisateurs usuário usuários utente utenti".split(), "user"),
     **dict.fromkeys("parcel parcels package packages paquete paquetes paket pakete colis "
                     "encomenda encomendas envío envio booking bookings".split(), "item"),
+}  # fmt: skip
+# Words before a price that give its period ("Monthly fee: €69", "cuota mensual de 69 €").
+PERIOD_ADJECTIVES = {
+    **dict.fromkeys("monthly mensual mensal monatlich monatliche monatlicher mensuel "
+                    "mensuelle mensile".split(), "month"),
+    **dict.fromkeys("yearly annual annually anual jährlich jährliche annuel annuelle "
+                    "annuale".split(), "year"),
 }  # fmt: skip
 PERIOD_LEADS = ("per", "a", "an", "each", "/", "al", "por", "pro", "im", "par", "por", "ao",
                 "cada", "je")  # fmt: skip
