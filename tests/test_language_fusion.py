@@ -194,3 +194,24 @@ def test_calibrate_fusion_saves_and_stats_shows_it(store: KnowledgeBase, tmp_pat
     assert "saved fusion shares store-1" in result.output
     stats = CliRunner().invoke(main, ["--data-dir", data, "stats"])
     assert "store-1 (fitted: zh" in stats.output
+
+
+def test_the_scale_study_raw_scale_ranks_as_hybrid_search_does(store: KnowledgeBase) -> None:
+    """eval.fusion_scales re-fuses candidates itself; its "raw" scale must be the convex
+    fusion kb.retrieval runs, or its comparison of scales says nothing."""
+    from eval.fusion_scales import Pool, ranking
+
+    retriever = Retriever(store)
+    for question in ("How do I export my bookings?", "退款 十天", "cancel a refund"):
+        found = retriever.candidates(question, SearchFilters.public())
+        rows = store.chunk_rows({c for c, _ in found.dense} | {c for c, _ in found.keyword})
+        pool = Pool(
+            None,
+            frozenset(),
+            found.dense,
+            found.keyword,
+            {c: row.external_id for c, row in rows.items()},
+        )
+        for share in (0.0, 0.5, 0.8, 1.0):
+            fused = [h.external_id for h in retriever.fuse(found, share)]
+            assert ranking(pool, share, "raw", k=len(fused)) == fused, (question, share)
