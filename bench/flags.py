@@ -7,6 +7,7 @@
     .venv/bin/python -m bench.flags --set holdout2 [--brief]  # the third set
     .venv/bin/python -m bench.flags --set holdout3 [--brief]  # the fourth set (score once)
     .venv/bin/python -m bench.flags --set holdout4 [--brief]  # the fifth set (score once)
+    .venv/bin/python -m bench.flags --set holdout5 [--brief]  # the sixth set (score once)
     .venv/bin/python -m bench.flags --aws 26624 [--store DIR]   # scale run (hashing-384)
 
 `--embedder default` picks what `kbc ingest` gives a new store of the set's articles
@@ -49,6 +50,7 @@ SETS = {
     "holdout2": EXAMPLES.parent / "flags-holdout2",
     "holdout3": EXAMPLES.parent / "flags-holdout3",
     "holdout4": EXAMPLES.parent / "flags-holdout4",
+    "holdout5": EXAMPLES.parent / "flags-holdout5",
 }
 
 
