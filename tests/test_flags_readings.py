@@ -4,6 +4,8 @@ customer's own values in German, and German paraphrases among duplicates."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kb.flags.claim_compare import comparable, conflicts
 from kb.flags.claims import extract_claims
 from kb.flags.duplicates_semantic import facts_agree
@@ -236,3 +238,94 @@ def test_a_renamed_button_the_customer_named_in_a_short_article_sentence(
     )
     (flag,) = found(store, "contradicted_by_tickets")
     assert flag.evidence["items"][0]["ticket_value"] == "Download data"
+
+
+def test_questions_about_an_article_tickets_contradict_are_not_a_gap(
+    store: KnowledgeBase,  # noqa: F811
+) -> None:
+    """Customers ask the price; the article's price is out of date, so the answer check
+    finds no answer — but a ticket in the cluster contradicts that very article: the
+    cluster is its evidence, not a missing article."""
+    from kb.flags import ScanConfig
+    from kb.flags.gaps import GapConfig
+    from kb.flags.scan import detect
+    from tests.test_flags_answer_check import FixedCheck
+    from tests.test_flags_signals import NOW
+    from tests.test_flags_usage import _ask
+
+    add(
+        store,
+        article("kb-price", "Plans and prices", "The Plus plan costs **€69 per month**."),
+        ticket(
+            "T-8",
+            "Plus plan price",
+            "how much is the plus plan a month?",
+            "Since October the Plus plan costs €74 per month.",
+            "2026-10-20T10:00:00Z",
+        ),
+    )
+    _ask(store, "how much is the Plus plan per month", days_ago=3)
+    _ask(store, "what does Plus cost monthly?", days_ago=4)
+    cfg = ScanConfig(
+        now=NOW,
+        gaps=GapConfig(cover_threshold=1.01, cluster_threshold=0.0),  # one cluster of all three
+        answer_check=FixedCheck(answered=False, article_id="kb-price"),
+    )
+    summary = detect(store, cfg, reasons=["missing_article", "contradicted_by_tickets"])
+    reasons = sorted(f.reason for f in summary.findings)
+    assert reasons == ["contradicted_by_tickets"]
+    (flag,) = summary.findings
+    assert "how much is the Plus plan per month" in flag.evidence["answered_questions"]
+    # checked against another article, the cluster stays a gap
+    cfg = replace(cfg, answer_check=FixedCheck(answered=False, article_id="kb-other"))
+    summary = detect(store, cfg, reasons=["missing_article", "contradicted_by_tickets"])
+    assert sorted(f.reason for f in summary.findings) == [
+        "contradicted_by_tickets",
+        "missing_article",
+    ]
+
+
+def test_a_paraphrase_in_portuguese_shares_its_facts_below_the_cosine(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Below the meaning cosine (here set above what the pair scores), the same figures and
+    labels let a paraphrase through; an article on another subject does not share them."""
+    from kb.embedders.factory import get_embedder
+    from kb.flags.corpus import articles
+    from kb.flags.duplicates import DuplicateConfig, find_duplicates
+    from kb.flags.duplicates_semantic import MeaningConfig, fact_marks, share_facts
+
+    one = (
+        "Para usar um código de desconto, abra **Conta > Créditos e códigos** e toque em "
+        "**Aplicar**. Só pode usar 1 código por caixa e o código não se soma ao desconto de "
+        "boas-vindas de 30%. Os créditos valem 12 meses."
+    )
+    two = (
+        "Tem um código promocional? Vá a **Conta > Créditos e códigos**, escreva-o e carregue "
+        "em **Aplicar**. Cada caixa aceita apenas 1 código, que não acumula com os 30% de "
+        "boas-vindas; os créditos expiram ao fim de 12 meses."
+    )
+    other = (
+        "Para pausar as entregas, abra **Conta > Entregas** e toque em **Pausar**. Pode pausar "
+        "até 4 semanas seguidas e deve fazê-lo 5 dias antes da entrega."
+    )
+    assert share_facts(fact_marks(one), fact_marks(two), MeaningConfig())
+    assert not share_facts(fact_marks(one), fact_marks(other), MeaningConfig())
+    kb = KnowledgeBase(tmp_path / "use", get_embedder("use-multilingual"))
+    try:
+        add(
+            kb,
+            article("pt-codes", "Códigos de desconto", one, lang="pt"),
+            article(
+                "pt-promo", "Usar um código promocional", two, lang="pt", updated_at="2026-07-01"
+            ),
+            article("pt-pause", "Pausar as entregas", other, lang="pt"),
+        )
+        by_id = {a.external_id: a for a in articles(kb)}
+        strict = MeaningConfig(article_cosine=0.99, chunk_cosine=0.99)
+        result = find_duplicates(kb, by_id, cfg=DuplicateConfig(meaning=strict))
+        assert [(f.subject, f.evidence["matched_by"]) for f in result.findings] == [
+            ("duplicate:pt-codes|pt-promo", "meaning and facts")
+        ]
+        no_facts = replace(strict, min_shared_facts=99)
+        assert find_duplicates(kb, by_id, cfg=DuplicateConfig(meaning=no_facts)).findings == []
+    finally:
+        kb.database.close()

@@ -25,9 +25,11 @@ from kb.flags.corpus import Article, document_vectors, nearest_articles
 from kb.flags.duplicates_semantic import (
     MeaningConfig,
     candidate_pairs,
+    fact_marks,
     facts_agree,
     load_doc_chunks,
     match_chunks,
+    share_facts,
 )
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import words
@@ -179,7 +181,7 @@ def find_duplicates(
             found[(da, db)] = (hits, max(share_a, share_b), "wording")
     if cfg.by_meaning:
         eligible = {ch.id for ch in chunks}  # long enough to judge, as the wording pass saw
-        _by_meaning(kb, cfg, langs, groups, only_pairs, found, result, eligible)
+        _by_meaning(kb, cfg, langs, groups, only_pairs, found, result, eligible, articles_by_id)
     keep = max(3, cfg.facts_checked)
     for pair, (hits, share, how) in found.items():
         found[pair] = (sorted(hits, key=lambda h: -h[2])[:keep], share, how)
@@ -208,11 +210,15 @@ def _by_meaning(
     found: dict[tuple[str, str], tuple[list[tuple[int, int, float]], float, str]],
     result: DuplicateResult,
     eligible: set[int],
+    articles_by_id: dict[str, Article],
 ) -> None:
-    """Add the pairs whose passages match by embedding cosine (reworded copies)."""
+    """Add the pairs whose passages match by embedding cosine (reworded copies), and below
+    that cosine the pairs that state the same specific facts (reworded in another language,
+    where embeddings score paraphrases lower)."""
     article_cos, chunk_cos = cfg.meaning.thresholds(kb.model_id)
+    fact_cos = min(cfg.meaning.fact_cosine, article_cos, chunk_cos)
     if only_pairs is None:
-        proposed = candidate_pairs(kb, langs, groups, cfg.meaning, article_cos)
+        proposed = candidate_pairs(kb, langs, groups, cfg.meaning, fact_cos)
     else:
         proposed = {
             p for p in only_pairs if langs[p[0]] == langs[p[1]] and groups[p[0]] != groups[p[1]]
@@ -220,12 +226,27 @@ def _by_meaning(
     proposed -= set(found)
     result.meaning_pairs = len(proposed)
     docs = load_doc_chunks(kb, {d for pair in proposed for d in pair}, eligible)
+    marks: dict[str, frozenset[str]] = {}
+
+    def marks_of(ext: str) -> frozenset[str]:
+        if ext not in marks:
+            marks[ext] = fact_marks(articles_by_id[ext].body)
+        return marks[ext]
+
     for da, db in sorted(proposed):
         if da not in docs or db not in docs:
             continue
         hits, share_a, share_b = match_chunks(docs[da], docs[db], chunk_cos)
+        how = "meaning"
+        if (
+            not (hits and _enough(share_a, share_b, cfg))
+            and fact_cos < chunk_cos
+            and share_facts(marks_of(da), marks_of(db), cfg.meaning)
+        ):
+            hits, share_a, share_b = match_chunks(docs[da], docs[db], fact_cos)
+            how = "meaning and facts"
         if hits and _enough(share_a, share_b, cfg):
-            found[(da, db)] = (hits, max(share_a, share_b), "meaning")
+            found[(da, db)] = (hits, max(share_a, share_b), how)
 
 
 def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
@@ -260,7 +281,10 @@ def _finding(
         passages.append(
             {"this": texts[this][:400], "other": texts[other][:400], "similarity": round(score, 3)}
         )
-    measure = "embedding cosine" if how == "meaning" else "word 3-gram Jaccard"
+    measure = {
+        "meaning": "embedding cosine",
+        "meaning and facts": "embedding cosine, with the same figures and labels",
+    }.get(how, "word 3-gram Jaccard")
     return Finding(
         reason="duplicate",
         document_id=newer.external_id,
@@ -268,7 +292,7 @@ def _finding(
         severity="high" if share >= 0.9 else "medium",
         evidence={
             "summary": f"{share:.0%} of this article says the same as {older.title!r} "
-            f"({older.external_id})" + (", in other words" if how == "meaning" else ""),
+            f"({older.external_id})" + (", in other words" if how != "wording" else ""),
             "duplicate_of": older.external_id,
             "duplicate_title": older.title,
             "article_title": newer.title,

@@ -188,11 +188,46 @@ def detect(
             if only_ids is None or f.document_id in only_ids
         ],
     )
+    findings = _answered_but_contradicted(findings, summary)
     summary.findings = [
         f if f.document_id is None else replace(f, touches=f.touches + touches[f.document_id])
         for f in findings
     ]
     return summary
+
+
+def _answered_but_contradicted(findings: list[Finding], summary: ScanSummary) -> list[Finding]:
+    """A question cluster holding a ticket that contradicts an article its questions were
+    checked against is about that article — answered, but out of date — so it is evidence
+    on the article's contradicted_by_tickets flag, not a missing article (the answer check
+    can miss it: the article's figure is the one the tickets say is wrong)."""
+    contradicted = {
+        tid: f
+        for f in findings
+        if f.reason == "contradicted_by_tickets"
+        for tid in f.evidence.get("ticket_ids", [])
+    }
+    kept: list[Finding] = []
+    moved: list[dict[str, object]] = []
+    for f in findings:
+        nearest = {c.get("nearest") for c in f.evidence.get("answer_check", [])}
+        owners = [
+            contradicted[t]
+            for t in f.evidence.get("ticket_ids", [])
+            if t in contradicted and contradicted[t].document_id in nearest
+        ]
+        if f.reason != "missing_article" or not owners:
+            kept.append(f)
+            continue
+        owner = owners[0]
+        questions = owner.evidence.setdefault("answered_questions", [])
+        for q in f.evidence.get("examples", []):
+            if q not in questions and len(questions) < 6:
+                questions.append(q)
+        moved.append({"cluster": f.subject, "article": owner.document_id})
+    if moved:
+        summary.details["gaps_answered_by_contradicted_articles"] = moved
+    return kept
 
 
 def _hashes(kb: KnowledgeBase) -> dict[str, str]:
