@@ -15,9 +15,12 @@ from copilot.compose.structured import (
     TextFieldStream,
     cite,
     draft_schema,
+    echoes,
     parse_sentences,
     render,
+    sentence_block,
 )
+from copilot.compose.types import Source
 from copilot.fake_generator import ScriptedGenerator
 from kb.embedders.hashing import HashingEmbedder
 from tests.test_compose_llm import PASSWORD
@@ -119,3 +122,44 @@ def test_a_draft_cut_off_by_the_output_budget_keeps_its_finished_sentences() -> 
         parse_sentences('{"sentences": [{"text": "Then cl', {1})
     with pytest.raises(StructuredOutputError):
         parse_sentences('{"answer": "x", "more": [1, 2', {1})
+
+
+def test_the_prompt_lists_each_source_sentence_on_its_own_line() -> None:
+    _, generator = _compose(_json((STEP, [1])))
+    user = generator.calls[0]["messages"][1]["content"]
+    assert f"- {STEP}." in user and "- We send a reset link that expires after 30 minutes." in user
+    steps = Source(2, "kb-x", "Export", None, "article", "en",
+                   ("1. Open **Settings**.\n2. Click **Export**.\n\n" + "Long sentence. " * 200,),
+                   0.5)  # fmt: skip
+    block = sentence_block(steps, budget=120)
+    assert block.splitlines()[1:3] == ["- Open **Settings**.", "- Click **Export**."]
+    assert len(block) < 400  # the character budget holds
+
+
+def test_a_retry_quotes_the_source_sentence_closest_to_each_rejected_one() -> None:
+    draft, generator = _compose(_json(("The reset link stays valid for one hour", [1])),
+                                _json((EXPIRY, [1])))  # fmt: skip
+    assert draft.fallback_reason is None and EXPIRY in draft.text
+    retry = generator.calls[1]["messages"]
+    assert len(retry) == 2 and "stays valid for one hour" not in retry[-1]["content"]
+    assert 'source 1: "We send a reset link that expires after 30 minutes."' in retry[-1]["content"]
+
+
+def test_a_sentence_repeating_the_question_is_not_kept() -> None:
+    echo = json.dumps({"sentences": [{"text": "How do I reset my password?", "sources": [1]}]})
+    draft, generator = _compose(echo, echo)
+    assert draft.fallback_reason == "no_supported_sentence" and len(generator.calls) == 2
+    retry = generator.calls[1]["messages"][-1]["content"]
+    assert "repeated the question" in retry and '- source 1: "' in retry  # a line to restate
+    assert echoes("Reset my password", "How do I reset my password?")
+    assert not echoes("Click Forgot password on the sign-in page", "How do I reset my password?")
+
+
+def test_a_sentence_citing_the_wrong_source_gets_the_one_that_backs_it() -> None:
+    passage = "Turn on two-factor authentication under Settings > Security."
+    other = Source(2, "kb-2fa", "Two-factor authentication", None, "article", "en", (passage,), 0.4)
+    generator = ScriptedGenerator([_json((STEP, [2]))], model="fake/structured")
+    composer = LLMComposer(generator, ExtractiveComposer(None), HashingEmbedder())
+    draft = composer.compose("How do I reset my password?", [PASSWORD, other], lang="en",
+                             style="answer")  # fmt: skip
+    assert draft.fallback_reason is None and draft.text == f"{STEP} [1]."

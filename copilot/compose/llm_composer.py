@@ -26,15 +26,18 @@ from copilot.compose.extractive import ExtractiveComposer
 from copilot.compose.facts import strip_labels
 from copilot.compose.prompts import MAX_SOURCES, build_messages
 from copilot.compose.structured import (
+    Rejection,
     Sentence,
     StructuredOutputError,
     TextFieldStream,
     build_structured_messages,
     cite,
     draft_schema,
+    echoes,
     parse_sentences,
     render,
     retry_messages,
+    unsupported_feedback,
 )
 from copilot.compose.support import check_support, supported_share
 from copilot.compose.types import Draft, GeneratedText, Source, Style, TextGenerator
@@ -185,8 +188,9 @@ class LLMComposer:
         """JSON sentences under a schema; keep those the support check backs; retry once."""
         valid = {s.n for s in used}
         fmt = draft_schema(sorted(valid))
-        messages = build_structured_messages(question, used, lang=lang,
-                                             max_sources=self.max_sources)  # fmt: skip
+        first = build_structured_messages(question, used, lang=lang,
+                                          max_sources=self.max_sources)  # fmt: skip
+        messages = first
         result: GeneratedText | None = None
         failure = "invalid_output"
         kept: list[Sentence] = []
@@ -209,17 +213,15 @@ class LLMComposer:
                 sentences = parse_sentences(_THINK.sub("", result.text or ""), valid)
             except StructuredOutputError as exc:
                 failure = f"invalid_output: {exc}"
-                messages = retry_messages(messages, result.text or "", str(exc))
+                messages = retry_messages(first, str(exc))
                 continue
             if not sentences:
                 return fall_back("llm_no_answer", result)  # the model says: not in the sources
-            kept = self._supported(sentences, used)
+            kept, rejected = self._supported(sentences, used, question)
             if kept:
                 break
             failure = "no_supported_sentence"
-            messages = retry_messages(
-                messages, result.text or "", "no sentence is stated by the source it cites"
-            )
+            messages = retry_messages(first, unsupported_feedback(rejected, used))
         if not kept or result is None:
             return fall_back(failure, result)
         text, _ = validate(render(kept, style=style, lang=lang, customer_name=customer_name),
@@ -236,20 +238,48 @@ class LLMComposer:
             seconds=time.perf_counter() - started,
         )  # fmt: skip
 
-    def _supported(self, sentences: list[Sentence], used: list[Source]) -> list[Sentence]:
-        """The sentences the support checker backs; an uncited one gets the source that does."""
+    def _supported(
+        self, sentences: list[Sentence], used: list[Source], question: str
+    ) -> tuple[list[Sentence], list[Rejection]]:
+        """The sentences the support checker backs, and the others with the source sentence
+        closest to each (a retry quotes it). One that repeats the question is never kept; an
+        uncited one, or one whose cited source does not back it, gets the source that does
+        at the checker's stricter uncited threshold (a small model often cites the wrong one)."""
         kept: list[Sentence] = []
+        rejected: list[Rejection] = []
         for sentence in sentences:
+            if echoes(sentence.text, question):
+                # what it cites is arbitrary: quote the closest line of any source
+                closest = self._closest_line(sentence.text, used)
+                rejected.append(Rejection(sentence.text, closest, echo=True))
+                continue
+            checks = []
             if sentence.sources:
                 checks = check_support(cite(sentence), used, self.embedder)
                 if checks and all(c.supported for c in checks):
                     kept.append(sentence)
-                continue
-            text, checks = attribute_citations(sentence.text, used, self.embedder)
+                    continue
+            text, uncited = attribute_citations(sentence.text, used, self.embedder)
             numbers = citation_numbers(text)
-            if numbers and checks and all(c.supported for c in checks):
+            if numbers and uncited and all(c.supported for c in uncited):
                 kept.append(Sentence(sentence.text, tuple(numbers)))
-        return kept
+            else:
+                failed = next((c for c in checks or uncited if not c.supported), None)
+                evidence = (failed.evidence,) if failed and failed.evidence else ()
+                rejected.append(Rejection(sentence.text, evidence))
+        return kept, rejected
+
+    def _closest_line(self, text: str, used: list[Source]) -> tuple[str, ...]:
+        """The source line closest to ``text`` (none if no line shares a word with it), titles
+        aside: a question resembles a title, which is no statement to restate."""
+        found: list[tuple[float, str]] = []
+        for source in used:
+            untitled = dataclasses.replace(source, title="")
+            checks = check_support(cite(Sentence(text, (source.n,))), [untitled], self.embedder)
+            best = checks[-1] if checks else None
+            if best and best.evidence and best.score > 0:
+                found.append((best.score, best.evidence))
+        return (max(found)[1],) if found else ()
 
     def _wrong_language(self, text: str, lang: str) -> str | None:
         """The detected language when it clearly is not `lang`; None when it is or is unclear."""

@@ -82,11 +82,16 @@ def source_block(source: Source, budget: int = SOURCE_CHARS) -> str:
         piece = truncate(passage, left)
         parts.append(piece)
         left -= len(piece) + 2
+    body = neutralise("\n\n".join(parts))
+    return f"<source {source_attrs(source)}>\n{body}\n</source>"
+
+
+def source_attrs(source: Source) -> str:
+    """The attributes of a source's fence tag: number, title, kind and (articles) url."""
     attrs = f'n="{source.n}" title="{_attr(source.title)}" kind="{_attr(source.kind)}"'
     if source.url and source.kind != "ticket":
         attrs += f' url="{_attr(source.url)}"'
-    body = neutralise("\n\n".join(parts))
-    return f"<source {attrs}>\n{body}\n</source>"
+    return attrs
 
 
 def build_messages(

@@ -4,6 +4,9 @@ A small model asked for a free-form email invents greetings, subject lines, plac
 steps; asked for ``{"sentences": [{"text", "sources"}]}`` under a JSON schema (llama.cpp
 turns it into a grammar; hosted models take it as ``response_format``) its output always
 parses and every sentence names its sources. Greeting and sign-off come from `phrases`.
+Sources are shown one sentence a line, so a close copy (what the support check backs) is
+the easy answer; a retry quotes the source line closest to each rejected sentence, never
+the rejected answer itself (shown it, a small model writes it again).
 """
 
 from __future__ import annotations
@@ -16,26 +19,37 @@ from typing import Any
 from copilot.compose.phrases import greeting, phrases_for
 from copilot.compose.prompts import (
     QUESTION_CHARS,
+    SOURCE_CHARS,
     language_name,
     neutralise,
-    source_block,
+    source_attrs,
     truncate,
 )
+from copilot.compose.support import evidence_source
 from copilot.compose.types import Source, Style
+from kb.text.sentences import PROSE_KINDS, split_segments
+from kb.text.words import content_set
 
 MAX_SENTENCES = 4
 MAX_SENTENCE_CHARS = 320
+MAX_LINE_CHARS = 400  # one source line in the prompt (a long table row is cut)
+MAX_QUOTED_LINES = 3  # source lines a retry quotes
+ECHO_SHARE = 0.8  # of a sentence's content words found in the question: it repeats the question
 
-_SYSTEM = """You are a support agent. Answer the customer's question with facts taken from \
-the numbered sources, in {language}.
+_SYSTEM = """You are a support agent. Answer the customer's question in {language} with \
+sentences taken from the numbered sources; each source lists its sentences, one a line.
 Reply with JSON only: {{"sentences": [{{"text": "...", "sources": [n]}}]}}.
-Example. Source 1 says: "Open Settings > Billing and click Cancel plan. Your plan stays \
-active until the end of the billing period." Question: "how do I cancel?" Reply:
+Example. Source 1:
+- Open Settings > Billing and click Cancel plan.
+- Your plan stays active until the end of the billing period.
+- Invoices are emailed to the account owner.
+Question: "how do I cancel?" Reply:
 {{"sentences": [{{"text": "Open Settings > Billing and click Cancel plan.", "sources": [1]}}, \
 {{"text": "Your plan stays active until the end of the billing period.", "sources": [1]}}]}}
 Rules:
-- 1 to {max_sentences} sentences. Each gives one fact or step that a source states; \
-"sources" lists the number of the source that states it. Never repeat the question.
+- 1 to {max_sentences} sentences. Copy the source lines that answer the question, word for \
+word or nearly; "sources" lists the number of the source the line comes from. Never repeat \
+the question.
 - Copy numbers, prices, durations, menu paths and button names exactly as the source \
 writes them.
 - No greeting, no sign-off, no subject line, no names, no placeholders, no URLs.
@@ -81,11 +95,33 @@ def draft_schema(source_numbers: Sequence[int]) -> dict[str, Any]:
     return {"type": "json_schema", "json_schema": {"name": "draft", "schema": schema}}
 
 
+def sentence_block(source: Source, budget: int = SOURCE_CHARS) -> str:
+    """One fenced source as its sentences, one a line ("- ..."), best passages first until
+    the character budget is spent: a small model copies a line more readily than it finds a
+    sentence inside a paragraph, and a close copy is what the support check backs."""
+    lines: list[str] = []
+    left = budget
+    for passage in source.passages:
+        for seg in split_segments(passage):
+            if seg.kind not in PROSE_KINDS and seg.kind != "table":
+                continue
+            line = truncate(seg.body if seg.kind in ("step", "bullet") else seg.text,
+                            MAX_LINE_CHARS)  # fmt: skip
+            if lines and len(line) > left:
+                break
+            lines.append(f"- {line}")
+            left -= len(line) + 3
+        if left < 80:
+            break
+    body = neutralise("\n".join(lines))
+    return f"<source {source_attrs(source)}>\n{body}\n</source>"
+
+
 def build_structured_messages(
     question: str, sources: Sequence[Source], *, lang: str, max_sources: int
 ) -> list[dict[str, str]]:
     system = _SYSTEM.format(max_sentences=MAX_SENTENCES, language=language_name(lang))
-    blocks = "\n\n".join(source_block(s) for s in list(sources)[:max_sources])
+    blocks = "\n\n".join(sentence_block(s) for s in list(sources)[:max_sources])
     user = (
         f"{blocks}\n\n<customer_message>\n{neutralise(truncate(question, QUESTION_CHARS))}\n"
         "</customer_message>\n\nAnswer with the JSON only."
@@ -93,19 +129,54 @@ def build_structured_messages(
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def retry_messages(
-    messages: list[dict[str, str]], output: str, failure: str
-) -> list[dict[str, str]]:
-    """The same conversation plus the failed output and what was wrong with it."""
-    return [
-        *messages,
-        {"role": "assistant", "content": output[:2000]},
-        {
-            "role": "user",
-            "content": f"That answer was rejected: {failure}. Write it again as JSON, using "
-            "only sentences that restate what the sources say, each citing its source.",
-        },
-    ]
+def retry_messages(messages: list[dict[str, str]], failure: str) -> list[dict[str, str]]:
+    """The same prompt with a note on why the last answer was rejected. The rejected answer is
+    not shown: a small model shown its own answer writes it again, word for word."""
+    *head, user = messages
+    note = (
+        f"\n\nAn earlier answer was rejected: {failure}\nAnswer again with the JSON only: "
+        "copy the source lines that answer the question, each citing its source."
+    )
+    return [*head, {"role": user["role"], "content": user["content"] + note}]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A sentence that was not kept: its text, the source sentences closest to it (best
+    first; none when no source shares a word with it) and whether it repeats the question."""
+
+    text: str
+    evidence: tuple[str, ...]
+    echo: bool = False
+
+
+def echoes(sentence: str, question: str) -> bool:
+    """Whether a sentence repeats the customer instead of answering: a question, or words
+    that almost all come from the customer's message (a small model's favourite answer)."""
+    if sentence.rstrip().endswith(("?", "？")):
+        return True
+    words = content_set(sentence)
+    return bool(words) and len(words & content_set(question)) >= ECHO_SHARE * len(words)
+
+
+def unsupported_feedback(rejected: Sequence[Rejection], sources: Sequence[Source]) -> str:
+    """Why no sentence survived, and the source lines closest to the rejected sentences (not
+    the sentences themselves), so the retry can restate those lines instead."""
+    echo = any(r.echo for r in rejected)
+    why = "it repeated the question instead of answering it." if echo else (
+        "its sentences are not what the sources say.")  # fmt: skip
+    titles = {s.title for s in sources}
+    lines: list[str] = []
+    for evidence in (e for r in rejected for e in r.evidence if e not in titles):
+        n = evidence_source(evidence, sources)  # a title is no statement to restate
+        line = f'- source {n}: "{truncate(" ".join(evidence.split()), MAX_LINE_CHARS)}"'
+        if n is not None and line not in lines:
+            lines.append(line)
+        if len(lines) == MAX_QUOTED_LINES:
+            break
+    if not lines:
+        return why
+    return neutralise("\n".join([why, "The source lines closest to it:", *lines]))
 
 
 def parse_sentences(text: str, valid: set[int]) -> list[Sentence]:
