@@ -8,6 +8,7 @@
     .venv/bin/python -m bench.flags --set holdout3 [--brief]  # the fourth set (score once)
     .venv/bin/python -m bench.flags --set holdout4 [--brief]  # the fifth set (score once)
     .venv/bin/python -m bench.flags --set holdout5 [--brief]  # the sixth set (score once)
+    .venv/bin/python -m bench.flags --set holdout6 [--brief]  # the seventh set (score once)
     .venv/bin/python -m bench.flags --aws 26624 [--store DIR]   # scale run (hashing-384)
 
 `--embedder default` picks what `kbc ingest` gives a new store of the set's articles
@@ -51,6 +52,7 @@ SETS = {
     "holdout3": EXAMPLES.parent / "flags-holdout3",
     "holdout4": EXAMPLES.parent / "flags-holdout4",
     "holdout5": EXAMPLES.parent / "flags-holdout5",
+    "holdout6": EXAMPLES.parent / "flags-holdout6",
 }
 
 
