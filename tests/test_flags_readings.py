@@ -329,3 +329,28 @@ def test_a_paraphrase_in_portuguese_shares_its_facts_below_the_cosine(tmp_path) 
         assert find_duplicates(kb, by_id, cfg=DuplicateConfig(meaning=no_facts)).findings == []
     finally:
         kb.database.close()
+
+
+def test_two_short_articles_that_split_into_other_chunks_are_compared_whole() -> None:
+    """A paraphrase that regroups its sections: no chunk pair reaches the cosine, the two
+    articles' mean vectors do; a long article is never compared whole."""
+    import numpy as np
+
+    from kb.flags.duplicates import DuplicateConfig, _as_wholes
+    from kb.flags.duplicates_semantic import DocChunks
+
+    def unit(*v: float) -> np.ndarray:
+        x = np.asarray(v, dtype=np.float32)
+        return x / np.linalg.norm(x)
+
+    # a says x then y in two chunks; b says both in one
+    a = DocChunks([1, 2], np.stack([unit(1, 0, 0), unit(0, 1, 0)]))
+    b = DocChunks([9], np.stack([unit(1, 1, 0.1)]))
+    assert float((a.vectors @ b.vectors.T).max()) < 0.8
+    hits, share_a, share_b, how = _as_wholes(a, b, 0.8, DuplicateConfig())
+    assert how == "meaning, whole articles" and (share_a, share_b) == (1.0, 1.0)
+    assert [h[:2] for h in hits] == [(1, 9)]  # (a's chunk, b's chunk), in the pair's order
+    far = DocChunks([9], np.stack([unit(0, 0.2, 1)]))
+    assert _as_wholes(a, far, 0.8, DuplicateConfig())[0] == []
+    long_ = DocChunks([1, 2, 3, 4], np.stack([unit(1, 0.3, 0)] * 4))
+    assert _as_wholes(long_, b, 0.8, DuplicateConfig())[0] == []

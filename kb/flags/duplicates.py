@@ -23,6 +23,7 @@ import numpy as np
 
 from kb.flags.corpus import Article, document_vectors, nearest_articles
 from kb.flags.duplicates_semantic import (
+    DocChunks,
     MeaningConfig,
     candidate_pairs,
     fact_marks,
@@ -51,6 +52,8 @@ class DuplicateConfig:
     by_meaning: bool = True
     meaning: MeaningConfig = field(default_factory=MeaningConfig)
     facts_checked: int = 3  # matched passage pairs whose facts must agree
+    whole_below: int = 3  # articles of at most this many chunks are also compared whole,
+    whole_cosine: float = 0.8  # at no lower a cosine than this (a hash's 0.6 is too loose)
 
 
 @dataclass
@@ -245,8 +248,33 @@ def _by_meaning(
         ):
             hits, share_a, share_b = match_chunks(docs[da], docs[db], fact_cos)
             how = "meaning and facts"
+        if not (hits and _enough(share_a, share_b, cfg)):
+            hits, share_a, share_b, how = _as_wholes(docs[da], docs[db], article_cos, cfg)
         if hits and _enough(share_a, share_b, cfg):
             found[(da, db)] = (hits, max(share_a, share_b), how)
+
+
+def _as_wholes(
+    a: DocChunks, b: DocChunks, article_cos: float, cfg: DuplicateConfig
+) -> tuple[list[tuple[int, int, float]], float, float, str]:
+    """Two short articles (a few chunks each) compared whole: a paraphrase that regroups
+    its sections splits into other chunks, so no chunk pair matches although the texts say
+    the same. Matched when their mean vectors reach the article cosine (at least 0.8); the
+    passages whose facts are then checked are each chunk of the shorter one with its best
+    match."""
+    if max(len(a.ids), len(b.ids)) > cfg.whole_below:
+        return [], 0.0, 0.0, "meaning"
+    mean_a, mean_b = a.vectors.mean(axis=0), b.vectors.mean(axis=0)
+    cosine = float(mean_a @ mean_b) / float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b))
+    if cosine < max(article_cos, cfg.whole_cosine):
+        return [], 0.0, 0.0, "meaning"
+    short, long_, flip = (a, b, False) if len(a.ids) <= len(b.ids) else (b, a, True)
+    sims = short.vectors @ long_.vectors.T
+    hits = []
+    for i, j in enumerate(sims.argmax(axis=1)):
+        pair = (long_.ids[int(j)], short.ids[i]) if flip else (short.ids[i], long_.ids[int(j)])
+        hits.append((*pair, float(sims[i, j])))
+    return hits, 1.0, 1.0, "meaning, whole articles"
 
 
 def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
@@ -283,6 +311,7 @@ def _finding(
         )
     measure = {
         "meaning": "embedding cosine",
+        "meaning, whole articles": "embedding cosine of the whole articles",
         "meaning and facts": "embedding cosine, with the same figures and labels",
     }.get(how, "word 3-gram Jaccard")
     return Finding(
