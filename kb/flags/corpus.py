@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 
 import numpy as np
 
@@ -121,6 +122,21 @@ def articles_named_by(kb: KnowledgeBase, text: str, *, k: int = 2) -> list[str]:
             if len(out) == k:
                 break
     return out
+
+
+EmbeddingFamily = Literal["hashing", "cross-lingual", "sentence"]
+
+
+def embedding_family(model_id: str | None) -> EmbeddingFamily:
+    """How the store's model scores similarity, for the signals' cosine thresholds: a
+    bag-of-words hash scores paraphrases low, a cross-lingual model (USE multilingual)
+    scores one text in two languages, or a reworded one, lower than a sentence model."""
+    name = model_id or ""
+    if name.startswith("hashing"):
+        return "hashing"
+    if name.startswith("universal-sentence-encoder-multilingual"):
+        return "cross-lingual"
+    return "sentence"
 
 
 def now_utc() -> datetime:

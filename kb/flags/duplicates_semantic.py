@@ -21,6 +21,7 @@ import numpy as np
 
 from kb.flags.claim_compare import comparable, conflicts
 from kb.flags.claims import Claim, extract_claims
+from kb.flags.corpus import embedding_family
 from kb.flags.text import content_terms, strip_inline
 from kb.store import KnowledgeBase
 from kb.text import number_pattern, parse_number
@@ -34,6 +35,8 @@ _BOLD_LABEL = re.compile(r"\*\*([^*\n]{1,80})\*\*")
 # ". " or at a line start, so sentence-initial words are not taken for names.
 _MID_NAME = re.compile(r"(?<=[^\W_][ ,;:(/]|[,;:(] )([A-ZÀ-ÖØ-Þ][\w-]*)")
 _NUMERIC = frozenset({"duration", "price", "percent", "quantity", "version"})
+# (article, chunk) cosines by how the store's model scores (kb.flags.corpus.embedding_family)
+_MEANING_COSINES = {"hashing": (0.6, 0.6), "cross-lingual": (0.8, 0.8), "sentence": (0.8, 0.86)}
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # German, Luxembourgish: every noun capitalised
 # Word overlap (content terms, Jaccard) from which two passages read as one template filled
 # in twice rather than one text said twice; set a priori, between a paraphrase's ~0.25 and
@@ -64,13 +67,7 @@ class MeaningConfig:
         (an Italian one 0.81): 0.8 for both, chosen on the four earlier flag sets, where the
         closest pair that is not a duplicate (a short troubleshooting page inside a longer
         one) scores 0.79 — a narrow margin, kept honest by the fact check after it."""
-        name = model_id or ""
-        if name.startswith("hashing"):
-            article, chunk = 0.6, 0.6
-        elif name.startswith("universal-sentence-encoder-multilingual"):
-            article, chunk = 0.8, 0.8
-        else:
-            article, chunk = 0.8, 0.86
+        article, chunk = _MEANING_COSINES[embedding_family(model_id)]
         return (
             article if self.article_cosine is None else self.article_cosine,
             chunk if self.chunk_cosine is None else self.chunk_cosine,

@@ -29,13 +29,15 @@ from kb.flags.answer_check import (
     cluster_answered,
     default_check,
 )
-from kb.flags.corpus import nearest_articles, parse_time, tickets
+from kb.flags.corpus import embedding_family, nearest_articles, parse_time, tickets
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import GENERIC, content_terms, stem, words
 from kb.store import KnowledgeBase
 from kb.text.sentences import split_sentences
 
 GAP_REASONS = ("no_relevant_article", "low_confidence")
+# (cover, cluster) cosines by how the store's model scores (kb.flags.corpus.embedding_family)
+_GAP_COSINES = {"hashing": (0.15, 0.35), "cross-lingual": (0.45, 0.55), "sentence": (0.45, 0.6)}
 _REPLY_CHARS = 1000
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _HOW = re.compile(
@@ -60,13 +62,7 @@ class GapConfig:
         and a cross-lingual one scores one question asked in two languages lower than two
         wordings in one (0.55: chosen on the three earlier flag sets, examples/flags,
         -holdout and -holdout2, where 0.6 left gaps asked in en/de/fr unclustered)."""
-        name = model_id or ""
-        if name.startswith("hashing"):
-            cover, cluster = 0.15, 0.35
-        elif name.startswith("universal-sentence-encoder-multilingual"):
-            cover, cluster = 0.45, 0.55
-        else:
-            cover, cluster = 0.45, 0.6
+        cover, cluster = _GAP_COSINES[embedding_family(model_id)]
         if self.cover_threshold is not None:
             cover = self.cover_threshold
         if self.cluster_threshold is not None:
