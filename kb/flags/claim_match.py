@@ -84,9 +84,7 @@ class Thread:
     change: bool = False
 
 
-def _topic_match(
-    a: Sides, t: Sides, ca: Claim, ct: Claim, weak: set[str], thread: Thread = Thread()
-) -> int:
+def _topic_match(a: Sides, t: Sides, ca: Claim, ct: Claim, weak: set[str], thread: Thread) -> int:
     """How strongly two claims are about the same thing (0: not at all)."""
     near = (ca.context & ct.context) - GENERIC - weak
     shared = (a.terms & t.terms) - weak
@@ -162,7 +160,6 @@ def judge(
         text = t.sentence.text
         if _EXCEPTION.search(text):
             continue
-        agree_strength = 0
         agreed_on: dict[tuple[str, str], int] = {}  # (kind, unit) -> closest agreement
         found: list[tuple[int, Sides, Claim, Claim]] = []
         for ct in t.claims:
@@ -181,13 +178,12 @@ def judge(
                         continue
                     if _agrees(ca, ct):
                         if not conflicts(ca, ct):
-                            agree_strength = max(agree_strength, strength)
                             key = (ct.kind, ct.unit)
                             agreed_on[key] = max(agreed_on.get(key, 0), strength)
                     else:
                         found.append((strength, a, ca, ct))
-        if agree_strength:
-            out.agreed[text] = agree_strength
+        if agreed_on:
+            out.agreed[text] = max(agreed_on.values())
             # business days read against hours are the weaker reading: a sentence that
             # confirms one of the article's values is not held against another unit's
             found = [f for f in found if f[2].unit == f[3].unit]

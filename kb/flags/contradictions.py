@@ -77,8 +77,8 @@ def compare(
 ) -> list[dict[str, Any]]:
     """Claim-level disagreements between one article and one ticket resolution.
 
-    A resolution sentence that agrees with the article on any claim confirms it, so its
-    other numbers (the customer's own values) are not read as disagreements.
+    A resolution sentence that agrees with the article on a value confirms it, so its other
+    values of that kind (the customer's own) are not read as disagreements.
     """
     a_sides = article_sides if article_sides is not None else sides_of(article.body)
     t_sides = ticket_sides if ticket_sides is not None else sides_of(ticket.resolution)

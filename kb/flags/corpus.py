@@ -116,8 +116,8 @@ def articles_named_by(kb: KnowledgeBase, text: str, *, k: int = 2) -> list[str]:
     out: list[str] = []
     owners = chunk_owners(kb, [cid for cid, _ in hits])
     for cid, _ in hits:
-        ext, kind = owners.get(cid, ("", ""))
-        if kind == "article" and ext not in out:
+        ext = owners.get(cid, ("", ""))[0]  # the filter already keeps articles only
+        if ext and ext not in out:
             out.append(ext)
             if len(out) == k:
                 break

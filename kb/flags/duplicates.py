@@ -52,8 +52,8 @@ class DuplicateConfig:
     by_meaning: bool = True
     meaning: MeaningConfig = field(default_factory=MeaningConfig)
     facts_checked: int = 3  # matched passage pairs whose facts must agree
-    whole_below: int = 3  # articles of at most this many chunks are also compared whole,
-    whole_cosine: float = 0.8  # at no lower a cosine than this (a hash's 0.6 is too loose)
+    whole_below: int = 3  # articles of at most this many chunks are also compared whole
+    whole_cosine: float = 0.8  # ... at no lower a cosine than this (a hash's 0.6 is too loose)
 
 
 @dataclass

@@ -210,13 +210,15 @@ def _answered_but_contradicted(findings: list[Finding], summary: ScanSummary) ->
     kept: list[Finding] = []
     moved: list[dict[str, object]] = []
     for f in findings:
-        nearest = {c.get("nearest") for c in f.evidence.get("answer_check", [])}
-        owners = [
-            contradicted[t]
-            for t in f.evidence.get("ticket_ids", [])
-            if t in contradicted and contradicted[t].document_id in nearest
-        ]
-        if f.reason != "missing_article" or not owners:
+        owners: list[Finding] = []
+        if f.reason == "missing_article":
+            nearest = {c.get("nearest") for c in f.evidence.get("answer_check", [])}
+            owners = [
+                contradicted[t]
+                for t in f.evidence.get("ticket_ids", [])
+                if t in contradicted and contradicted[t].document_id in nearest
+            ]
+        if not owners:
             kept.append(f)
             continue
         owner = owners[0]
