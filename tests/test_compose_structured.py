@@ -163,3 +163,15 @@ def test_a_sentence_citing_the_wrong_source_gets_the_one_that_backs_it() -> None
     draft = composer.compose("How do I reset my password?", [PASSWORD, other], lang="en",
                              style="answer")  # fmt: skip
     assert draft.fallback_reason is None and draft.text == f"{STEP} [1]."
+
+
+def test_a_copied_list_or_heading_marker_does_not_turn_the_draft_into_one_list_item() -> None:
+    # "1. Click ... [1]. We send ... [1]." would be one list item, checked as one unit
+    for marker in ("1.", "2)", "-", "*", "+", "•", "#", "###", ">", "- 1."):
+        draft, _ = _compose(_json((f"{marker} {STEP}", [1]), (EXPIRY, [1])))
+        assert draft.fallback_reason is None
+        assert draft.text == f"{STEP} [1]. {EXPIRY} [1].", marker
+        assert len(draft.sentences) == 2 and all(s.supported for s in draft.sentences)
+    # bold at the start of a sentence is no marker, nor is a number
+    assert parse_sentences(_json(("**Settings** > Export", [1])), {1})[0].text.startswith("**")
+    assert parse_sentences(_json(("30 minutes is the limit", [1])), {1})[0].text.startswith("30")

@@ -12,6 +12,7 @@ the rejected answer itself (shown it, a small model writes it again).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,9 @@ MAX_SENTENCE_CHARS = 320
 MAX_LINE_CHARS = 400  # one source line in the prompt (a long table row is cut)
 MAX_QUOTED_LINES = 3  # source lines a retry quotes
 ECHO_SHARE = 0.8  # of a sentence's content words found in the question: it repeats the question
+# list, heading and quote markers a copied line may start with: rendered, "1. Go to X [1]. Y [1]."
+# is one list item running on into the next sentence (and checked as one unit)
+_LEAD_MARKERS = re.compile(r"^(?:(?:\d{1,3}[.)]|[-*+•>]|#{1,6}) )+")
 
 _SYSTEM = """You are a support agent. Answer the customer's question in {language} with \
 sentences taken from the numbered sources; each source lists its sentences, one a line.
@@ -180,7 +184,8 @@ def unsupported_feedback(rejected: Sequence[Rejection], sources: Sequence[Source
 
 
 def parse_sentences(text: str, valid: set[int]) -> list[Sentence]:
-    """The sentences of a JSON draft; citations outside ``valid`` are dropped."""
+    """The sentences of a JSON draft, copied list markers cut; citations outside ``valid``
+    are dropped."""
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end <= start:
         raise StructuredOutputError("no JSON object in the output")
@@ -200,7 +205,7 @@ def parse_sentences(text: str, valid: set[int]) -> list[Sentence]:
     for item in items[:MAX_SENTENCES]:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             continue
-        body = " ".join(item["text"].split())[:MAX_SENTENCE_CHARS]
+        body = _LEAD_MARKERS.sub("", " ".join(item["text"].split()))[:MAX_SENTENCE_CHARS]
         raw = item.get("sources")
         cited: list[Any] = raw if isinstance(raw, list) else []
         numbers = tuple(dict.fromkeys(n for n in cited if isinstance(n, int) and n in valid))
