@@ -49,6 +49,7 @@ SETS = {
     "holdout4": EXAMPLES.parent / "flags-holdout4",
     "holdout5": EXAMPLES.parent / "flags-holdout5",
     "holdout6": EXAMPLES.parent / "flags-holdout6",
+    "holdout7": EXAMPLES.parent / "flags-holdout7",
 }
 
 
