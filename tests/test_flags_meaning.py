@@ -98,3 +98,104 @@ def test_recheck_of_one_article_finds_its_reworded_copy(store) -> None:  # type:
     cfg = ScanConfig(now=NOW)
     summary = detect(store, cfg, only=["pw-1"], reasons=["duplicate"])
     assert [f.subject for f in summary.findings] == ["duplicate:pw-1|pw-2"]
+
+
+STEPS = """Some branches have a play corner where our staff look after your children while you shop.
+
+## Booking a slot
+
+1. In the app, go to **Branch > Play corner**.
+2. Pick the day and time. You can book up to 3 days ahead.
+3. Add your child's name and age, and confirm.
+
+## Good to know
+
+1. Children aged 4 to 9 can come.
+2. A visit lasts at most 2 hours.
+3. It costs €5 per visit; with Gold it's free.
+4. Opening times: Monday to Friday 9:00 to 12:00, Saturday 10:00 to 14:00.
+"""
+PROSE = """Shopping with little ones is easier when someone keeps them busy. That's why selected
+branches have a play corner, a bright room where our team looks after your children.
+
+Kids from 4 up to 9 are welcome for up to two hours at a time. A visit is €5, and on Gold it is
+included. The corner is open on weekday mornings from 9:00 to 12:00 and on Saturdays from 10:00
+to 14:00.
+
+Reserving takes seconds: open **Branch > Play corner** in the app and choose a time up to three
+days in advance.
+"""
+CITY_A = """Our Lisbon shops are in Alfama, Belém and Parque das Nações. Every shop is open from
+9:00 to 20:00, repairs take up to 5 days and a screen check costs €15. Book a visit in
+**Shops > Book a visit**.
+"""
+CITY_B = """Our Porto shops are in Ribeira, Boavista and Matosinhos. Every shop is open from
+9:00 to 20:00, repairs take up to 5 days and a screen check costs €15. Book a visit in
+**Shops > Book a visit**.
+"""
+
+
+def test_a_rewrite_in_other_words_and_chunks_is_a_duplicate_by_its_facts(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    add(
+        store,
+        article("pc-1", "Play corner", STEPS, updated_at="2026-03-01"),
+        article("pc-2", "A play corner while you shop", PROSE, updated_at="2026-09-01"),
+    )
+    flags = found(store, "duplicate")
+    assert [(f.document_id, f.evidence["duplicate_of"]) for f in flags] == [("pc-2", "pc-1")]
+    ev = flags[0].evidence
+    assert ev["matched_by"] == "facts, whole articles"
+    assert "Branch > Play corner" in ev["facts"] and ev["passages"]
+
+
+def test_a_template_with_the_same_facts_naming_other_places_is_not_a_duplicate(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    add(
+        store,
+        article("city-1", "Our shops in Lisbon", CITY_A),
+        article("city-2", "Our shops in Porto", CITY_B),
+    )
+    assert found(store, "duplicate") == []
+
+
+def test_a_fact_fingerprint_reads_number_words_and_units() -> None:
+    from kb.flags.duplicate_facts import fingerprint, shared_facts
+
+    digits = fingerprint("Plan it within your first 4 weeks. Cancel up to 12 hours before.")
+    words_ = fingerprint("Plan it within your first four weeks. Cancel up to twelve hours before.")
+    assert set(digits) == set(words_) and len(digits) == 2
+    # two shared facts are not enough to call two articles one
+    assert shared_facts(digits, words_) == ([], 1.0)
+    german = fingerprint("Planen Sie es für die ersten vier Wochen, bis 12 Stunden vorher.")
+    assert set(german) & set(digits)
+
+
+def test_weekdays_and_months_are_not_names() -> None:
+    assert names("Open from Monday to Friday and on Saturdays in May, at Kreuzberg.") == {
+        "kreuzberg"
+    }
+
+
+def test_facts_that_many_articles_state_do_not_make_two_of_them_one() -> None:
+    """Read whole, a pair counts only the facts few articles state: a limit every page of a
+    template repeats ("up to 50 tags, 128 characters") says nothing about which two are one."""
+    import numpy as np
+
+    from kb.flags.corpus import Article
+    from kb.flags.duplicate_facts import FactsConfig
+    from kb.flags.duplicates_semantic import DocChunks
+    from kb.flags.duplicates_whole import WholeFacts
+
+    common = "You can add up to 50 tags, each key up to 128 characters and each value up to 256."
+    own = "Exports run every 6 hours, keep 30 days of history and cost €2 per month."
+
+    def page(ext: str, body: str) -> Article:
+        return Article(ext, ext, body, "en", None, None, (), None, None, {}, "", "")
+
+    texts = {f"p{i}": f"Service {i} pages. {common}" for i in range(7)}
+    texts["x1"], texts["x2"] = f"Exports. {own}", f"Exporting data. {own} {common}"
+    wholes = WholeFacts({e: page(e, t) for e, t in texts.items()}, 0.6, 0.34, FactsConfig())
+    docs = {e: DocChunks([i], np.ones((1, 4), dtype=np.float32)) for i, e in enumerate(texts)}
+    pairs = [("p0", "p1"), ("p2", "p3"), ("x1", "x2")]
+    decided = wholes.decide(pairs, docs)
+    assert list(decided) == [("x1", "x2")]
+    assert sorted(decided["x1", "x2"][2]) == ["2 EUR/month", "30 day", "6 hour"]

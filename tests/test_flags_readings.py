@@ -290,6 +290,7 @@ def test_a_paraphrase_in_portuguese_shares_its_facts_below_the_cosine(tmp_path) 
     labels let a paraphrase through; an article on another subject does not share them."""
     from kb.embedders.factory import get_embedder
     from kb.flags.corpus import articles
+    from kb.flags.duplicate_facts import FactsConfig
     from kb.flags.duplicates import DuplicateConfig, find_duplicates
     from kb.flags.duplicates_semantic import MeaningConfig, fact_marks, share_facts
 
@@ -325,8 +326,10 @@ def test_a_paraphrase_in_portuguese_shares_its_facts_below_the_cosine(tmp_path) 
         assert [(f.subject, f.evidence["matched_by"]) for f in result.findings] == [
             ("duplicate:pt-codes|pt-promo", "meaning and facts")
         ]
-        no_facts = replace(strict, min_shared_facts=99)
-        assert find_duplicates(kb, by_id, cfg=DuplicateConfig(meaning=no_facts)).findings == []
+        no_facts = DuplicateConfig(
+            meaning=replace(strict, min_shared_facts=99), whole_facts=FactsConfig(min_shared=99)
+        )
+        assert find_duplicates(kb, by_id, cfg=no_facts).findings == []
     finally:
         kb.database.close()
 
@@ -336,8 +339,8 @@ def test_two_short_articles_that_split_into_other_chunks_are_compared_whole() ->
     articles' mean vectors do; a long article is never compared whole."""
     import numpy as np
 
-    from kb.flags.duplicates import DuplicateConfig, _as_wholes
     from kb.flags.duplicates_semantic import DocChunks
+    from kb.flags.duplicates_whole import short_wholes
 
     def unit(*v: float) -> np.ndarray:
         x = np.asarray(v, dtype=np.float32)
@@ -347,10 +350,9 @@ def test_two_short_articles_that_split_into_other_chunks_are_compared_whole() ->
     a = DocChunks([1, 2], np.stack([unit(1, 0, 0), unit(0, 1, 0)]))
     b = DocChunks([9], np.stack([unit(1, 1, 0.1)]))
     assert float((a.vectors @ b.vectors.T).max()) < 0.8
-    hits, share_a, share_b, how = _as_wholes(a, b, 0.8, DuplicateConfig())
-    assert how == "meaning, whole articles" and (share_a, share_b) == (1.0, 1.0)
+    hits = short_wholes(a, b, 0.8, 3)
     assert [h[:2] for h in hits] == [(1, 9)]  # (a's chunk, b's chunk), in the pair's order
     far = DocChunks([9], np.stack([unit(0, 0.2, 1)]))
-    assert _as_wholes(a, far, 0.8, DuplicateConfig())[0] == []
+    assert short_wholes(a, far, 0.8, 3) == []
     long_ = DocChunks([1, 2, 3, 4], np.stack([unit(1, 0.3, 0)] * 4))
-    assert _as_wholes(long_, b, 0.8, DuplicateConfig())[0] == []
+    assert short_wholes(long_, b, 0.8, 3) == []

@@ -6,8 +6,10 @@ MinHash-signed; LSH banding proposes chunk pairs, exact shingle Jaccard confirms
 buckets shared by very many chunks are boilerplate and skipped. By meaning
 (`duplicates_semantic`): article pairs close by their stored chunk embeddings, matched chunk
 by chunk by cosine, which finds reworded copies. Either way a pair is a duplicate only if
-its matched passages agree on their facts. A targeted re-check of a few articles proposes
-pairs from FAISS neighbours instead.
+its matched passages agree on their facts. A rewrite in other words and other chunks (a
+marketing version of a support article, a condensed one) matches no passage pair: such pairs
+are read whole (`duplicates_whole`), where the articles' facts and names decide. A targeted
+re-check of a few articles proposes pairs from FAISS neighbours instead.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from kb.flags.corpus import Article, document_vectors, nearest_articles
+from kb.flags.duplicate_facts import FactsConfig
 from kb.flags.duplicates_semantic import (
-    DocChunks,
+    NAMES_DIFFER,
     MeaningConfig,
     candidate_pairs,
     fact_marks,
@@ -32,6 +35,7 @@ from kb.flags.duplicates_semantic import (
     match_chunks,
     share_facts,
 )
+from kb.flags.duplicates_whole import WholeFacts, short_wholes
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import words
 from kb.store import KnowledgeBase
@@ -54,6 +58,7 @@ class DuplicateConfig:
     facts_checked: int = 3  # matched passage pairs whose facts must agree
     whole_below: int = 3  # articles of at most this many chunks are also compared whole
     whole_cosine: float = 0.8  # ... at no lower a cosine than this (a hash's 0.6 is too loose)
+    whole_facts: FactsConfig = field(default_factory=FactsConfig)  # whole articles' facts
 
 
 @dataclass
@@ -62,6 +67,14 @@ class _Chunk:
     doc: str
     text_len: int
     shingles: np.ndarray
+
+
+@dataclass
+class _Match:
+    hits: list[tuple[int, int, float]]
+    share: float
+    how: str
+    facts: list[str] | None = None  # set when the whole articles' facts were compared
 
 
 @dataclass
@@ -176,26 +189,61 @@ def find_duplicates(
         if score >= cfg.chunk_jaccard:
             a, b = sorted((ci, cj), key=lambda c: c.doc)
             matched[(a.doc, b.doc)].append((a.id, b.id, score))
-    found: dict[tuple[str, str], tuple[list[tuple[int, int, float]], float, str]] = {}
+    found: dict[tuple[str, str], _Match] = {}
     for (da, db), hits in matched.items():
         share_a = len({h[0] for h in hits}) / counts[da]
         share_b = len({h[1] for h in hits}) / counts[db]
         if _enough(share_a, share_b, cfg):
-            found[(da, db)] = (hits, max(share_a, share_b), "wording")
+            found[(da, db)] = _Match(hits, max(share_a, share_b), "wording")
+    eligible = {ch.id for ch in chunks}  # long enough to judge, as the wording pass saw
+    article_cos, chunk_cos = cfg.meaning.thresholds(kb.model_id)
+    wholes = WholeFacts(
+        articles_by_id,
+        min(cfg.meaning.fact_cosine, article_cos, chunk_cos),
+        cfg.meaning.min_name_overlap,
+        cfg.whole_facts,
+    )
+    unmatched: list[tuple[str, str]] = []  # pairs no passage matched, to be read whole
     if cfg.by_meaning:
-        eligible = {ch.id for ch in chunks}  # long enough to judge, as the wording pass saw
-        _by_meaning(kb, cfg, langs, groups, only_pairs, found, result, eligible, articles_by_id)
+        unmatched = _by_meaning(kb, cfg, langs, groups, only_pairs, found, result, eligible, wholes)
     keep = max(3, cfg.facts_checked)
-    for pair, (hits, share, how) in found.items():
-        found[pair] = (sorted(hits, key=lambda h: -h[2])[:keep], share, how)
-    texts = _chunk_texts(kb, {c for hits, _, _ in found.values() for h in hits for c in h[:2]})
-    for (da, db), (hits, share, how) in found.items():
-        finding = _finding(articles_by_id[da], articles_by_id[db], hits, share, how, cfg, texts)
-        if finding is None:
-            result.rejected_by_facts += 1
-        else:
+    for match in found.values():
+        match.hits = sorted(match.hits, key=lambda h: -h[2])[:keep]
+    texts = _chunk_texts(kb, {c for m in found.values() for h in m.hits for c in h[:2]})
+    for (da, db), match in found.items():
+        finding = _finding(articles_by_id[da], articles_by_id[db], match, cfg, texts)
+        if isinstance(finding, Finding):
             result.findings.append(finding)
+        elif finding == "names" and cfg.by_meaning:
+            unmatched.append((da, db))  # a passage's names differ: the whole articles decide
+        else:
+            result.rejected_by_facts += 1
+    if unmatched:
+        _read_whole(kb, unmatched, wholes, eligible, cfg, texts, result)
     return result
+
+
+def _read_whole(
+    kb: KnowledgeBase,
+    pairs: list[tuple[str, str]],
+    wholes: WholeFacts,
+    eligible: set[int],
+    cfg: DuplicateConfig,
+    texts: dict[int, str],
+    result: DuplicateResult,
+) -> None:
+    """Pairs no passage matched, and pairs whose passages name different things (a few
+    capitalised words: "tap **Reservar**"), read whole: the articles' facts and names decide."""
+    docs = load_doc_chunks(kb, {d for pair in pairs for d in pair}, eligible)
+    matches = wholes.decide([p for p in pairs if p[0] in docs and p[1] in docs], docs)
+    result.rejected_by_facts += len(pairs) - len(matches)
+    for (da, db), (hits, share, common) in matches.items():
+        hits = hits[: max(3, cfg.facts_checked)]
+        texts.update(_chunk_texts(kb, {c for h in hits for c in h[:2]} - set(texts)))
+        match = _Match(hits, share, "facts, whole articles", common)
+        finding = _finding(wholes.articles[da], wholes.articles[db], match, cfg, texts)
+        assert isinstance(finding, Finding)  # checked whole: never rejected by passages
+        result.findings.append(finding)
 
 
 def _enough(share_a: float, share_b: float, cfg: DuplicateConfig) -> bool:
@@ -210,14 +258,15 @@ def _by_meaning(
     langs: dict[str, str],
     groups: dict[str, str],
     only_pairs: set[tuple[str, str]] | None,
-    found: dict[tuple[str, str], tuple[list[tuple[int, int, float]], float, str]],
+    found: dict[tuple[str, str], _Match],
     result: DuplicateResult,
     eligible: set[int],
-    articles_by_id: dict[str, Article],
-) -> None:
+    wholes: WholeFacts,
+) -> list[tuple[str, str]]:
     """Add the pairs whose passages match by embedding cosine (reworded copies), and below
     that cosine the pairs that state the same specific facts (reworded in another language,
-    where embeddings score paraphrases lower)."""
+    where embeddings score paraphrases lower). Returns the proposed pairs no passage matched
+    (a rewrite in other words and chunks may still be one), for `_read_whole`."""
     article_cos, chunk_cos = cfg.meaning.thresholds(kb.model_id)
     fact_cos = min(cfg.meaning.fact_cosine, article_cos, chunk_cos)
     if only_pairs is None:
@@ -233,9 +282,10 @@ def _by_meaning(
 
     def marks_of(ext: str) -> frozenset[str]:
         if ext not in marks:
-            marks[ext] = fact_marks(articles_by_id[ext].body)
+            marks[ext] = fact_marks(wholes.articles[ext].body)
         return marks[ext]
 
+    unmatched = []
     for da, db in sorted(proposed):
         if da not in docs or db not in docs:
             continue
@@ -249,32 +299,15 @@ def _by_meaning(
             hits, share_a, share_b = match_chunks(docs[da], docs[db], fact_cos)
             how = "meaning and facts"
         if not (hits and _enough(share_a, share_b, cfg)):
-            hits, share_a, share_b, how = _as_wholes(docs[da], docs[db], article_cos, cfg)
+            min_cos = max(article_cos, cfg.whole_cosine)
+            hits = short_wholes(docs[da], docs[db], min_cos, cfg.whole_below)
+            share_a = share_b = 1.0
+            how = "meaning, whole articles"
         if hits and _enough(share_a, share_b, cfg):
-            found[(da, db)] = (hits, max(share_a, share_b), how)
-
-
-def _as_wholes(
-    a: DocChunks, b: DocChunks, article_cos: float, cfg: DuplicateConfig
-) -> tuple[list[tuple[int, int, float]], float, float, str]:
-    """Two short articles (a few chunks each) compared whole: a paraphrase that regroups
-    its sections splits into other chunks, so no chunk pair matches although the texts say
-    the same. Matched when their mean vectors reach the article cosine (at least 0.8); the
-    passages whose facts are then checked are each chunk of the shorter one with its best
-    match."""
-    if max(len(a.ids), len(b.ids)) > cfg.whole_below:
-        return [], 0.0, 0.0, "meaning"
-    mean_a, mean_b = a.vectors.mean(axis=0), b.vectors.mean(axis=0)
-    cosine = float(mean_a @ mean_b) / float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b))
-    if cosine < max(article_cos, cfg.whole_cosine):
-        return [], 0.0, 0.0, "meaning"
-    short, long_, flip = (a, b, False) if len(a.ids) <= len(b.ids) else (b, a, True)
-    sims = short.vectors @ long_.vectors.T
-    hits = []
-    for i, j in enumerate(sims.argmax(axis=1)):
-        pair = (long_.ids[int(j)], short.ids[i]) if flip else (short.ids[i], long_.ids[int(j)])
-        hits.append((*pair, float(sims[i, j])))
-    return hits, 1.0, 1.0, "meaning, whole articles"
+            found[(da, db)] = _Match(hits, max(share_a, share_b), how)
+        else:
+            unmatched.append((da, db))
+    return unmatched
 
 
 def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
@@ -283,26 +316,25 @@ def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
 
 
 def _finding(
-    a: Article,
-    b: Article,
-    hits: list[tuple[int, int, float]],
-    share: float,
-    how: str,
-    cfg: DuplicateConfig,
-    texts: dict[int, str],
-) -> Finding | None:
-    """The flag on the newer copy, or None when the matched passages disagree on facts."""
+    a: Article, b: Article, match: _Match, cfg: DuplicateConfig, texts: dict[int, str]
+) -> Finding | str:
+    """The flag on the newer copy, or why not when the matched passages disagree ("names"
+    or "values"); a match of whole articles by their facts was checked whole instead."""
+    hits, share, how = match.hits, match.share, match.how
     newer, older = (
         (a, b)
         if (a.updated_at or "", a.external_id) > (b.updated_at or "", b.external_id)
         else (b, a)
     )
     agreement = "same facts"
-    for ca, cb, _ in hits[: cfg.facts_checked]:
-        agree, why = facts_agree(texts[ca], texts[cb], cfg.meaning.min_name_overlap, a.lang)
-        if not agree:
-            return None
-        agreement = why
+    if match.facts is not None:
+        agreement = "the same facts in both: " + "; ".join(match.facts[:8])
+    else:
+        for ca, cb, _ in hits[: cfg.facts_checked]:
+            agree, why = facts_agree(texts[ca], texts[cb], cfg.meaning.min_name_overlap, a.lang)
+            if not agree:
+                return "names" if why.startswith(NAMES_DIFFER) else "values"
+            agreement = why
     passages: list[dict[str, Any]] = []
     for ca, cb, score in hits[:3]:
         this, other = (ca, cb) if newer is a else (cb, ca)
@@ -313,6 +345,7 @@ def _finding(
         "meaning": "embedding cosine",
         "meaning, whole articles": "embedding cosine of the whole articles",
         "meaning and facts": "embedding cosine, with the same figures and labels",
+        "facts, whole articles": "the whole articles' facts (values, paths, labels) and names",
     }.get(how, "word 3-gram Jaccard")
     return Finding(
         reason="duplicate",
@@ -321,7 +354,9 @@ def _finding(
         severity="high" if share >= 0.9 else "medium",
         evidence={
             "summary": f"{share:.0%} of this article says the same as {older.title!r} "
-            f"({older.external_id})" + (", in other words" if how != "wording" else ""),
+            f"({older.external_id})"
+            + (", in other words" if how != "wording" else "")
+            + (" (share of its facts)" if match.facts is not None else ""),
             "duplicate_of": older.external_id,
             "duplicate_title": older.title,
             "article_title": newer.title,

@@ -24,7 +24,7 @@ from kb.flags.claims import Claim, extract_claims
 from kb.flags.corpus import embedding_family
 from kb.flags.text import content_terms, strip_inline
 from kb.store import KnowledgeBase
-from kb.text import number_pattern, parse_number
+from kb.text import CALENDAR_WORDS, number_pattern, parse_number
 from kb.text.words import STOPWORDS
 
 _NUMBER = re.compile(number_pattern(), re.IGNORECASE)
@@ -42,6 +42,7 @@ NOUNS_CAPITALISED = frozenset({"de", "lb"})  # German, Luxembourgish: every noun
 # in twice rather than one text said twice; set a priori, between a paraphrase's ~0.25 and
 # a template pair's most-words-shared.
 TEMPLATE_OVERLAP = 0.5
+NAMES_DIFFER = "they name different things"
 
 
 @dataclass(frozen=True)
@@ -203,9 +204,11 @@ def match_chunks(
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words that are not a sentence's first word: the things a passage names."""
+    """Capitalised words that are not a sentence's first word: the things a passage names
+    (weekdays and months aside: capitalised by orthography, they are values, not names)."""
     plain = strip_inline(text).replace("*", "").replace("`", "")
-    return {w.lower() for w in _MID_NAME.findall(plain) if w.lower() not in STOPWORDS}
+    found = (w.lower() for w in _MID_NAME.findall(plain))
+    return {w for w in found if w not in STOPWORDS and w not in CALENDAR_WORDS}
 
 
 def _wording_overlap(text_a: str, text_b: str) -> float:
@@ -227,23 +230,37 @@ def _numeric(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if c.kind in _NUMERIC]
 
 
-def facts_agree(
+def names_differ(
     text_a: str, text_b: str, min_name_overlap: float = 0.34, lang: str | None = None
-) -> tuple[bool, str]:
-    """Whether two passages state the same facts: (agree, why not / what they share).
+) -> str | None:
+    """Why two texts name different things ("they name different things (...)"), or None.
 
     In a language that capitalises every noun (German) capitalised words are mostly not
     names: a paraphrase says "Manometer" where its twin says "Druckanzeige". There the
-    names are compared only between passages worded alike (a template filled in twice),
+    names are compared only between texts worded alike (a template filled in twice),
     which is where different names mean different things."""
-    names_a, names_b = names(text_a), names(text_b)
     if lang in NOUNS_CAPITALISED and _wording_overlap(text_a, text_b) < TEMPLATE_OVERLAP:
-        names_a = names_b = set()
+        return None
+    return differing_names(names(text_a), names(text_b), min_name_overlap)
+
+
+def differing_names(names_a: set[str], names_b: set[str], min_overlap: float) -> str | None:
+    """Why two sets of names differ (overlap below `min_overlap`), or None."""
     if names_a and names_b:
         overlap = len(names_a & names_b) / len(names_a | names_b)
-        if overlap < min_name_overlap:
+        if overlap < min_overlap:
             only = sorted(names_a ^ names_b)[:4]
-            return False, f"they name different things ({', '.join(only)})"
+            return f"{NAMES_DIFFER} ({', '.join(only)})"
+    return None
+
+
+def facts_agree(
+    text_a: str, text_b: str, min_name_overlap: float = 0.34, lang: str | None = None
+) -> tuple[bool, str]:
+    """Whether two passages state the same facts: (agree, why not / what they share)."""
+    differ = names_differ(text_a, text_b, min_name_overlap, lang)
+    if differ:
+        return False, differ
     if _same_numbers(text_a, text_b):
         return True, "same numbers"
     claims_a = _numeric(extract_claims(text_a, numbers_only=True))

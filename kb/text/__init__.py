@@ -13,6 +13,7 @@ from __future__ import annotations
 from kb.text.language import detect_language
 from kb.text.language_cues import cue_language
 from kb.text.lexicon import (
+    CALENDAR_WORDS,
     CHANGE_CUES,
     EXCEPTION_CUES,
     LEAD_VERB,
@@ -41,6 +42,7 @@ from kb.text.words import NEGATIONS, NUMBER_WORDS, STOPWORDS, content_set, conte
 __all__ = [
     "BUSINESS_AFTER",
     "BUSINESS_BEFORE",
+    "CALENDAR_WORDS",
     "CHANGE_CUES",
     "CURRENCY_SYMBOLS",
     "CURRENCY_WORDS",

@@ -118,3 +118,22 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Whole-phrase, case-insensitive alternation of `phrases`."""
     alts = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+
+
+# Weekday and month names (and English weekday plurals): capitalised by orthography in
+# English and German, not because they name a thing; a text's names leave them out.
+CALENDAR_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
+    thursdays fridays saturdays sundays january february march april may june july august
+    september october november december
+    lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio
+    julio agosto septiembre octubre noviembre diciembre
+    montag dienstag mittwoch donnerstag freitag samstag sonntag montags dienstags mittwochs
+    donnerstags freitags samstags sonntags januar februar märz mai juni juli oktober dezember
+    lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin
+    juillet août septembre octobre novembre décembre
+    segunda terça quarta quinta sexta sábado domingo janeiro fevereiro março abril maio junho
+    julho agosto setembro outubro novembro dezembro
+    lunedì martedì mercoledì giovedì venerdì sabato domenica gennaio febbraio marzo aprile
+    maggio giugno luglio agosto settembre ottobre novembre dicembre""".split()  # noqa: SIM905
+)

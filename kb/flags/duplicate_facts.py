@@ -1,0 +1,59 @@
+"""Whether two articles state the same facts, read whole: each article's fact fingerprint
+(its claims' values in one unit each, number words read: durations, prices, percentages,
+counts, versions, menu paths and labels) and the things it names.
+
+A marketing rewrite of a support article, or a condensed version of a long one, splits into
+other chunks and words ("in einer Dreiviertelstunde", "vier Wochen"), so no passage pair
+matches by cosine, yet the shorter one's facts are nearly all in the other. A template
+filled in twice (two cities, two plans) shares many facts too, but names other places: the
+names decide there, as they do passage by passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.flags.claims import Claim, extract_claims
+from kb.flags.text import sentences, stem, strip_inline, words
+
+MAX_SENTENCES = 60  # read per article (a help article's length): a long page costs no more
+
+
+@dataclass(frozen=True)
+class FactsConfig:
+    """Set a priori: "most of the shorter article's facts, and at least three of them"."""
+
+    min_shared: int = 3
+    min_share_of_smaller: float = 0.6
+    max_articles: int = 5  # a fact more articles state is common knowledge or a template's
+
+
+def _key(claim: Claim) -> str:
+    if claim.kind in ("path", "label"):
+        return f"{claim.kind}:{' '.join(stem(w) for w in words(claim.value))}"
+    if claim.low is not None and claim.high is not None:
+        return f"{claim.kind}:{claim.low:g}-{claim.high:g}:{claim.unit}"
+    return f"{claim.kind}:{claim.value.lower()}"
+
+
+def fingerprint(body: str) -> dict[str, str]:
+    """An article's facts: normalised key -> the value as first written (for the evidence)."""
+    out: dict[str, str] = {}
+    for sentence in sentences(body)[:MAX_SENTENCES]:
+        for claim in extract_claims(strip_inline(sentence.text)):
+            out.setdefault(_key(claim), claim.value)
+    return out
+
+
+def shared_facts(
+    a: dict[str, str], b: dict[str, str], cfg: FactsConfig | None = None
+) -> tuple[list[str], float]:
+    """(the facts both state, as written in `a`; their share of the smaller fingerprint) when
+    they are enough to call the two texts one, else ([], share)."""
+    cfg = cfg or FactsConfig()
+    common = sorted(set(a) & set(b))
+    smaller = min(len(a), len(b))
+    share = len(common) / smaller if smaller else 0.0
+    if len(common) < cfg.min_shared or share < cfg.min_share_of_smaller:
+        return [], share
+    return [a[k] for k in common], share

@@ -1,0 +1,106 @@
+"""Two articles compared whole rather than passage by passage: a paraphrase that regroups
+its sections, or a condensed rewrite of a long article, splits into other chunks, so no chunk
+pair matches although the two say the same thing.
+
+Two ways: short articles whose mean vectors are close (their passages' facts are then checked
+as usual), and articles close enough to be about one topic whose whole texts state the same
+facts and name the same things (`kb.flags.duplicate_facts`), which is the check itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kb.flags.corpus import Article
+from kb.flags.duplicate_facts import FactsConfig, fingerprint, shared_facts
+from kb.flags.duplicates_semantic import (
+    NOUNS_CAPITALISED,
+    DocChunks,
+    differing_names,
+    names,
+    names_differ,
+)
+
+Hits = list[tuple[int, int, float]]
+
+
+def cosine(a: DocChunks, b: DocChunks) -> float:
+    """Cosine of the two articles' mean chunk vectors."""
+    mean_a, mean_b = a.vectors.mean(axis=0), b.vectors.mean(axis=0)
+    return float(mean_a @ mean_b) / float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b))
+
+
+def best_matches(a: DocChunks, b: DocChunks) -> Hits:
+    """Each chunk of the shorter article with its closest chunk of the other, as (a, b)."""
+    short, long_, flip = (a, b, False) if len(a.ids) <= len(b.ids) else (b, a, True)
+    sims = short.vectors @ long_.vectors.T
+    hits = []
+    for i, j in enumerate(sims.argmax(axis=1)):
+        pair = (long_.ids[int(j)], short.ids[i]) if flip else (short.ids[i], long_.ids[int(j)])
+        hits.append((*pair, float(sims[i, j])))
+    return hits
+
+
+def short_wholes(a: DocChunks, b: DocChunks, min_cosine: float, max_chunks: int) -> Hits:
+    """Two short articles (at most `max_chunks` each) whose mean vectors reach `min_cosine`:
+    each chunk of the shorter with its best match, for the passage fact check; else []."""
+    if max(len(a.ids), len(b.ids)) > max_chunks or cosine(a, b) < min_cosine:
+        return []
+    return best_matches(a, b)
+
+
+@dataclass
+class WholeFacts:
+    """Pairs of articles about one topic (mean cosine at least `min_cosine`) whose texts
+    state the same specific facts and do not name different things.
+
+    A fact stated in more than `cfg.max_articles` of the articles read here (one language)
+    is the help center's common knowledge or a template's ("**Note**", a tag limit every
+    service's page repeats), not what makes two articles one: it does not count. So the
+    pairs are decided together: fingerprints first (once per article, only for pairs that
+    get this far), then each pair."""
+
+    articles: dict[str, Article]
+    min_cosine: float
+    min_name_overlap: float
+    cfg: FactsConfig = field(default_factory=FactsConfig)
+
+    def decide(
+        self, pairs: list[tuple[str, str]], docs: dict[str, DocChunks]
+    ) -> dict[tuple[str, str], tuple[Hits, float, list[str]]]:
+        """pair -> (passages side by side, share of the smaller's facts, the shared facts)."""
+        close = []
+        named: dict[str, set[str]] = {}
+        for da, db in pairs:
+            a, b = self.articles[da], self.articles[db]
+            if cosine(docs[da], docs[db]) < self.min_cosine:
+                continue
+            # cheap, so first: a template filled in for another place or plan
+            if a.lang in NOUNS_CAPITALISED:
+                if names_differ(a.body, b.body, self.min_name_overlap, a.lang):
+                    continue
+            else:
+                for ext in (da, db):
+                    if ext not in named:
+                        named[ext] = names(self.articles[ext].body)
+                if differing_names(named[da], named[db], self.min_name_overlap):
+                    continue
+            close.append((da, db))
+        facts = {ext: fingerprint(self.articles[ext].body) for pair in close for ext in pair}
+        spread: Counter[tuple[str, str]] = Counter()
+        for ext, found in facts.items():
+            spread.update((self.articles[ext].lang or "", key) for key in found)
+        out = {}
+        for da, db in close:
+            lang = self.articles[da].lang or ""
+
+            def specific(f: dict[str, str], lang: str = lang) -> dict[str, str]:
+                return {k: v for k, v in f.items() if spread[lang, k] <= self.cfg.max_articles}
+
+            common, share = shared_facts(specific(facts[da]), specific(facts[db]), self.cfg)
+            if common:
+                out[(da, db)] = (best_matches(docs[da], docs[db]), share, common)
+        return out
