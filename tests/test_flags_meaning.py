@@ -199,3 +199,56 @@ def test_facts_that_many_articles_state_do_not_make_two_of_them_one() -> None:
     decided = wholes.decide(pairs, docs)
     assert list(decided) == [("x1", "x2")]
     assert sorted(decided["x1", "x2"][2]) == ["2 EUR/month", "30 day", "6 hour"]
+
+
+POINTER_TARGET = """You can watch Nimbus TV on your phone, tablet or computer with the app.
+
+Sign in with your Nimbus account email and password.
+"""
+POINTER_SOURCE = """Nimbus TV Max is our biggest package, with sport and films added to your plan.
+
+## What you get
+
+- **Price:** €18 per month, on your usual bill.
+- **Channels:** 120, including 4 sports channels, 6 film channels and 40 in HD.
+- **Recording:** 200 hours of cloud recording; recordings are kept for 90 days.
+- **Screens:** watch on 4 screens at the same time.
+
+## On other devices
+
+You can also watch on your phone, tablet or computer with the app: see
+[Watch Nimbus TV on other devices](https://help.example/articles/tv-2-watch-on-other-devices).
+"""
+
+
+def test_a_passage_that_only_points_to_another_article_does_not_copy_it(store) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from kb.flags.corpus import Article
+    from kb.flags.duplicates import DuplicateConfig, _points
+
+    target = Article(
+        "tv-2",
+        "t",
+        POINTER_TARGET,
+        "en",
+        "https://help.example/articles/tv-2-watch-on-other-devices",
+        None,
+        (),
+        None,
+        None,
+        {},
+        "",
+        "",
+    )
+    pointer = "You can also watch it on your phone: see [other devices](/articles/tv-2-other)."
+    assert _points(pointer, target, DuplicateConfig())
+    copy = (
+        "You can watch on your phone, tablet or computer with the app and sign in with your "
+        "account email. More in [other devices](/articles/tv-2-other)."
+    )
+    assert not _points(copy, target, DuplicateConfig())  # a copy may link to its original
+    add(
+        store,
+        article("tv-1", "Nimbus TV Max", POINTER_SOURCE),
+        article("tv-2", "Watch Nimbus TV on other devices", POINTER_TARGET),
+    )
+    assert found(store, "duplicate") == []

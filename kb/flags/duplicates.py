@@ -36,8 +36,9 @@ from kb.flags.duplicates_semantic import (
     share_facts,
 )
 from kb.flags.duplicates_whole import WholeFacts, short_wholes
+from kb.flags.links import links_to
 from kb.flags.model import Finding, evidence_key
-from kb.flags.text import words
+from kb.flags.text import sentences, words
 from kb.store import KnowledgeBase
 
 _PRIME = np.uint64((1 << 61) - 1)
@@ -214,8 +215,8 @@ def find_duplicates(
         finding = _finding(articles_by_id[da], articles_by_id[db], match, cfg, texts)
         if isinstance(finding, Finding):
             result.findings.append(finding)
-        elif finding == "names" and cfg.by_meaning:
-            unmatched.append((da, db))  # a passage's names differ: the whole articles decide
+        elif cfg.by_meaning:
+            unmatched.append((da, db))  # passages that disagree: the whole articles decide
         else:
             result.rejected_by_facts += 1
     if unmatched:
@@ -232,8 +233,10 @@ def _read_whole(
     texts: dict[int, str],
     result: DuplicateResult,
 ) -> None:
-    """Pairs no passage matched, and pairs whose passages name different things (a few
-    capitalised words: "tap **Reservar**"), read whole: the articles' facts and names decide."""
+    """Pairs no passage matched, and pairs whose matched passages disagree, read whole: the
+    articles' facts and names decide. A passage's few capitalised words ("tap **Reservar**")
+    or values read without their subject (two plans' speeds in one list) may disagree where
+    the whole articles state the same facts and name the same things."""
     docs = load_doc_chunks(kb, {d for pair in pairs for d in pair}, eligible)
     matches = wholes.decide([p for p in pairs if p[0] in docs and p[1] in docs], docs)
     result.rejected_by_facts += len(pairs) - len(matches)
@@ -310,6 +313,16 @@ def _by_meaning(
     return unmatched
 
 
+def _points(passage: str, other: Article, cfg: DuplicateConfig) -> bool:
+    """Whether a passage only points to `other`: without its sentences that link there, it
+    says too little to judge (fewer than `cfg.min_words` words). A copy may link to its
+    original; a pointer ("see [Watch on other devices](...)") is not a copy of it."""
+    if not links_to(passage, other):
+        return False
+    rest = [s.text for s in sentences(passage) if not links_to(s.text, other)]
+    return len(words(" ".join(rest))) < cfg.min_words
+
+
 def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
     """Chunk id -> text, in batched reads (one query per 500 ids, not one per pair)."""
     return kb.catalog.chunk_texts_by_id(ids)
@@ -318,9 +331,16 @@ def _chunk_texts(kb: KnowledgeBase, ids: set[int]) -> dict[int, str]:
 def _finding(
     a: Article, b: Article, match: _Match, cfg: DuplicateConfig, texts: dict[int, str]
 ) -> Finding | str:
-    """The flag on the newer copy, or why not when the matched passages disagree ("names"
-    or "values"); a match of whole articles by their facts was checked whole instead."""
+    """The flag on the newer copy, or why not when the matched passages disagree ("names",
+    "values", or "reference": a passage that links to the other article refers to it, it does
+    not copy it); a match of whole articles by their facts was checked whole instead."""
     hits, share, how = match.hits, match.share, match.how
+    if match.facts is None:
+        hits = [
+            h for h in hits if not (_points(texts[h[0]], b, cfg) or _points(texts[h[1]], a, cfg))
+        ]
+        if not hits:
+            return "reference"
     newer, older = (
         (a, b)
         if (a.updated_at or "", a.external_id) > (b.updated_at or "", b.external_id)

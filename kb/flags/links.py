@@ -93,6 +93,14 @@ def _links(body: str) -> list[tuple[str, str]]:
     return out
 
 
+def links_to(text: str, article: Article) -> bool:
+    """Whether `text` links to `article` (by its URL, id or id-prefixed slug)."""
+    if "](" not in text and "://" not in text:
+        return False
+    index = LinkIndex.build([article])
+    return any(index.exists(href) for _, href in _links(text))
+
+
 def malformed(href: str) -> str | None:
     """Why `href` is not a usable URL, or None when its shape is fine."""
     if not href or href in ("#", "TODO", "todo", "url", "link"):
