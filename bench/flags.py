@@ -50,6 +50,7 @@ SETS = {
     "holdout5": EXAMPLES.parent / "flags-holdout5",
     "holdout6": EXAMPLES.parent / "flags-holdout6",
     "holdout7": EXAMPLES.parent / "flags-holdout7",
+    "holdout8": EXAMPLES.parent / "flags-holdout8",
 }
 
 
