@@ -215,8 +215,10 @@ def find_duplicates(
         finding = _finding(articles_by_id[da], articles_by_id[db], match, cfg, texts)
         if isinstance(finding, Finding):
             result.findings.append(finding)
-        elif cfg.by_meaning:
-            unmatched.append((da, db))  # passages that disagree: the whole articles decide
+        elif cfg.by_meaning and (match.how != "wording" or finding == "names"):
+            # passages that disagree: the whole articles decide (not for a pair whose passages
+            # share their very wording and differ in values: a template filled in twice)
+            unmatched.append((da, db))
         else:
             result.rejected_by_facts += 1
     if unmatched:
@@ -317,8 +319,10 @@ def _points(passage: str, other: Article, cfg: DuplicateConfig) -> bool:
     """Whether a passage only points to `other`: without its sentences that link there, it
     says too little to judge (fewer than `cfg.min_words` words). A copy may link to its
     original; a pointer ("see [Watch on other devices](...)") is not a copy of it."""
-    if not links_to(passage, other):
-        return False
+    marks = [other.external_id, *(m for m in (other.url,) if m)]
+    marks += [m.rstrip("/").rsplit("/", 1)[-1].split(".")[0] for m in marks]
+    if not any(m and m in passage for m in marks) or not links_to(passage, other):
+        return False  # (a substring test first: most passages name no other article)
     rest = [s.text for s in sentences(passage) if not links_to(s.text, other)]
     return len(words(" ".join(rest))) < cfg.min_words
 
