@@ -167,6 +167,13 @@ def test_a_fact_fingerprint_reads_number_words_and_units() -> None:
     assert shared_facts(digits, words_) == ([], 1.0)
     german = fingerprint("Planen Sie es für die ersten vier Wochen, bis 12 Stunden vorher.")
     assert set(german) & set(digits)
+    # two procedures on one screen share its labels; a copy keeps a number as well
+    screen = fingerprint("Open **Event details**, set **Recurrence** and **Schedule time zone**.")
+    assert shared_facts(screen, screen)[0] == []
+    with_value = fingerprint(
+        "Open **Event details**, set **Recurrence** and **Schedule time zone** up to 30 days ahead."
+    )
+    assert len(shared_facts(with_value, with_value)[0]) == 4
 
 
 def test_weekdays_and_months_are_not_names() -> None:

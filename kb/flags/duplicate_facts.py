@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from kb.flags.claims import Claim, extract_claims
 from kb.flags.text import sentences, stem, strip_inline, words
 
+_NAMED = ("path", "label")  # facts that name a control; the others state a value
 MAX_SENTENCES = 60  # read per article (a help article's length): a long page costs no more
 
 
@@ -24,6 +25,7 @@ class FactsConfig:
     """Set a priori: "most of the shorter article's facts, and at least three of them"."""
 
     min_shared: int = 3
+    min_values: int = 1  # of them, stated with a number: the same screen gives the same labels
     min_share_of_smaller: float = 0.6
     max_articles: int = 5  # a fact more articles state is common knowledge or a template's
 
@@ -49,11 +51,14 @@ def shared_facts(
     a: dict[str, str], b: dict[str, str], cfg: FactsConfig | None = None
 ) -> tuple[list[str], float]:
     """(the facts both state, as written in `a`; their share of the smaller fingerprint) when
-    they are enough to call the two texts one, else ([], share)."""
+    they are enough to call the two texts one, else ([], share). Two procedures on one
+    screen share its labels and paths; a copy keeps the numbers too, so at least one shared
+    fact must be a value (a duration, price, count, percentage or version)."""
     cfg = cfg or FactsConfig()
     common = sorted(set(a) & set(b))
     smaller = min(len(a), len(b))
     share = len(common) / smaller if smaller else 0.0
-    if len(common) < cfg.min_shared or share < cfg.min_share_of_smaller:
+    values = sum(1 for k in common if k.split(":", 1)[0] not in _NAMED)
+    if len(common) < cfg.min_shared or values < cfg.min_values or share < cfg.min_share_of_smaller:
         return [], share
     return [a[k] for k in common], share
