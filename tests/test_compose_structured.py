@@ -175,3 +175,15 @@ def test_a_copied_list_or_heading_marker_does_not_turn_the_draft_into_one_list_i
     # bold at the start of a sentence is no marker, nor is a number
     assert parse_sentences(_json(("**Settings** > Export", [1])), {1})[0].text.startswith("**")
     assert parse_sentences(_json(("30 minutes is the limit", [1])), {1})[0].text.startswith("30")
+
+
+def test_a_retry_never_quotes_a_source_line_that_only_repeats_the_question() -> None:
+    faq = Source(1, "kb-faq", "Password help", None, "article", "en",
+                 ("How do I reset my password?\n\n" + PASSWORD.passages[0],), 0.8)  # fmt: skip
+    echo = _json(("How do I reset my password?", [1]))
+    generator = ScriptedGenerator([echo, echo], model="fake/structured")
+    composer = LLMComposer(generator, ExtractiveComposer(None), HashingEmbedder())
+    composer.compose("How do I reset my password?", [faq], lang="en", style="answer")
+    note = generator.calls[1]["messages"][-1]["content"]
+    assert "repeated the question" in note and f'source 1: "{STEP}."' in note
+    assert 'source 1: "How do I reset my password?"' not in note

@@ -32,11 +32,11 @@ from copilot.compose.structured import (
     TextFieldStream,
     build_structured_messages,
     cite,
+    closest_to_question,
     draft_schema,
     echoes,
     parse_sentences,
     render,
-    retry_messages,
     unsupported_feedback,
 )
 from copilot.compose.support import check_support, supported_share
@@ -188,9 +188,8 @@ class LLMComposer:
         """JSON sentences under a schema; keep those the support check backs; retry once."""
         valid = {s.n for s in used}
         fmt = draft_schema(sorted(valid))
-        first = build_structured_messages(question, used, lang=lang,
-                                          max_sources=self.max_sources)  # fmt: skip
-        messages = first
+        messages = build_structured_messages(question, used, lang=lang,
+                                             max_sources=self.max_sources)  # fmt: skip
         result: GeneratedText | None = None
         failure = "invalid_output"
         kept: list[Sentence] = []
@@ -213,7 +212,9 @@ class LLMComposer:
                 sentences = parse_sentences(_THINK.sub("", result.text or ""), valid)
             except StructuredOutputError as exc:
                 failure = f"invalid_output: {exc}"
-                messages = retry_messages(first, str(exc))
+                messages = build_structured_messages(question, used, lang=lang,
+                                                     max_sources=self.max_sources,
+                                                     failure=str(exc))  # fmt: skip
                 continue
             if not sentences:
                 return fall_back("llm_no_answer", result)  # the model says: not in the sources
@@ -221,7 +222,10 @@ class LLMComposer:
             if kept:
                 break
             failure = "no_supported_sentence"
-            messages = retry_messages(first, unsupported_feedback(rejected, used))
+            messages = build_structured_messages(
+                question, used, lang=lang, max_sources=self.max_sources,
+                failure=unsupported_feedback(rejected, used),
+            )  # fmt: skip
         if not kept or result is None:
             return fall_back(failure, result)
         text, _ = validate(render(kept, style=style, lang=lang, customer_name=customer_name),
@@ -242,16 +246,17 @@ class LLMComposer:
         self, sentences: list[Sentence], used: list[Source], question: str
     ) -> tuple[list[Sentence], list[Rejection]]:
         """The sentences the support checker backs, and the others with the source sentence
-        closest to each (a retry quotes it). One that repeats the question is never kept; an
-        uncited one, or one whose cited source does not back it, gets the source that does
-        at the checker's stricter uncited threshold (a small model often cites the wrong one)."""
+        a retry should quote. One that repeats the question is never kept; an uncited one, or
+        one whose cited source does not back it, gets the source that does at the checker's
+        stricter uncited threshold (a small model often cites the wrong one). For an echo the
+        line to quote is the one closest to the question; never one repeating the question
+        (quoted, the retry copies it and is rejected again)."""
         kept: list[Sentence] = []
         rejected: list[Rejection] = []
         for sentence in sentences:
             if echoes(sentence.text, question):
-                # what it cites is arbitrary: quote the closest line of any source
-                closest = self._closest_line(sentence.text, used)
-                rejected.append(Rejection(sentence.text, closest, echo=True))
+                rejected.append(Rejection(sentence.text, closest_to_question(question, used),
+                                          echo=True))  # fmt: skip
                 continue
             checks = []
             if sentence.sources:
@@ -265,21 +270,12 @@ class LLMComposer:
                 kept.append(Sentence(sentence.text, tuple(numbers)))
             else:
                 failed = next((c for c in checks or uncited if not c.supported), None)
-                evidence = (failed.evidence,) if failed and failed.evidence else ()
-                rejected.append(Rejection(sentence.text, evidence))
+                evidence = failed.evidence if failed else None
+                if evidence is None or echoes(evidence, question):
+                    rejected.append(Rejection(sentence.text, closest_to_question(question, used)))
+                else:
+                    rejected.append(Rejection(sentence.text, (evidence,)))
         return kept, rejected
-
-    def _closest_line(self, text: str, used: list[Source]) -> tuple[str, ...]:
-        """The source line closest to ``text`` (none if no line shares a word with it), titles
-        aside: a question resembles a title, which is no statement to restate."""
-        found: list[tuple[float, str]] = []
-        for source in used:
-            untitled = dataclasses.replace(source, title="")
-            checks = check_support(cite(Sentence(text, (source.n,))), [untitled], self.embedder)
-            best = checks[-1] if checks else None
-            if best and best.evidence and best.score > 0:
-                found.append((best.score, best.evidence))
-        return (max(found)[1],) if found else ()
 
     def _wrong_language(self, text: str, lang: str) -> str | None:
         """The detected language when it clearly is not `lang`; None when it is or is unclear."""
