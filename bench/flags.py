@@ -51,6 +51,7 @@ SETS = {
     "holdout6": EXAMPLES.parent / "flags-holdout6",
     "holdout7": EXAMPLES.parent / "flags-holdout7",
     "holdout8": EXAMPLES.parent / "flags-holdout8",
+    "holdout9": EXAMPLES.parent / "flags-holdout9",
 }
 
 
