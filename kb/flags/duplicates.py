@@ -242,10 +242,11 @@ def _read_whole(
     docs = load_doc_chunks(kb, {d for pair in pairs for d in pair}, eligible)
     matches = wholes.decide([p for p in pairs if p[0] in docs and p[1] in docs], docs)
     result.rejected_by_facts += len(pairs) - len(matches)
+    keep = max(3, cfg.facts_checked)
+    wanted = {c for hits, _, _ in matches.values() for h in hits[:keep] for c in h[:2]}
+    texts.update(_chunk_texts(kb, wanted - set(texts)))  # one batched read for all pairs
     for (da, db), (hits, share, common) in matches.items():
-        hits = hits[: max(3, cfg.facts_checked)]
-        texts.update(_chunk_texts(kb, {c for h in hits for c in h[:2]} - set(texts)))
-        match = _Match(hits, share, "facts, whole articles", common)
+        match = _Match(hits[:keep], share, "facts, whole articles", common)
         finding = _finding(wholes.articles[da], wholes.articles[db], match, cfg, texts)
         assert isinstance(finding, Finding)  # checked whole: never rejected by passages
         result.findings.append(finding)
@@ -273,7 +274,7 @@ def _by_meaning(
     where embeddings score paraphrases lower). Returns the proposed pairs no passage matched
     (a rewrite in other words and chunks may still be one), for `_read_whole`."""
     article_cos, chunk_cos = cfg.meaning.thresholds(kb.model_id)
-    fact_cos = min(cfg.meaning.fact_cosine, article_cos, chunk_cos)
+    fact_cos = wholes.min_cosine  # the lowest cosine any pass reads a pair at
     if only_pairs is None:
         proposed = candidate_pairs(kb, langs, groups, cfg.meaning, fact_cos)
     else:

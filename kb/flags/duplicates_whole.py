@@ -90,17 +90,21 @@ class WholeFacts:
                     continue
             close.append((da, db))
         facts = {ext: fingerprint(self.articles[ext].body) for pair in close for ext in pair}
+
+        def lang_of(ext: str) -> str:
+            return self.articles[ext].lang or ""
+
         spread: Counter[tuple[str, str]] = Counter()
         for ext, found in facts.items():
-            spread.update((self.articles[ext].lang or "", key) for key in found)
+            spread.update((lang_of(ext), key) for key in found)
+        most = self.cfg.max_articles
+        specific = {  # each article's facts few articles of its language state
+            ext: {k: v for k, v in found.items() if spread[lang_of(ext), k] <= most}
+            for ext, found in facts.items()
+        }
         out = {}
         for da, db in close:
-            lang = self.articles[da].lang or ""
-
-            def specific(f: dict[str, str], lang: str = lang) -> dict[str, str]:
-                return {k: v for k, v in f.items() if spread[lang, k] <= self.cfg.max_articles}
-
-            common, share = shared_facts(specific(facts[da]), specific(facts[db]), self.cfg)
+            common, share = shared_facts(specific[da], specific[db], self.cfg)
             if common:
                 out[(da, db)] = (best_matches(docs[da], docs[db]), share, common)
         return out
