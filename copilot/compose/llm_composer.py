@@ -188,8 +188,13 @@ class LLMComposer:
         """JSON sentences under a schema; keep those the support check backs; retry once."""
         valid = {s.n for s in used}
         fmt = draft_schema(sorted(valid))
-        messages = build_structured_messages(question, used, lang=lang,
-                                             max_sources=self.max_sources)  # fmt: skip
+
+        def prompt(failure: str | None = None) -> list[dict[str, str]]:
+            return build_structured_messages(question, used, lang=lang,
+                                             max_sources=self.max_sources,
+                                             failure=failure)  # fmt: skip
+
+        messages = prompt()
         result: GeneratedText | None = None
         failure = "invalid_output"
         kept: list[Sentence] = []
@@ -212,9 +217,7 @@ class LLMComposer:
                 sentences = parse_sentences(_THINK.sub("", result.text or ""), valid)
             except StructuredOutputError as exc:
                 failure = f"invalid_output: {exc}"
-                messages = build_structured_messages(question, used, lang=lang,
-                                                     max_sources=self.max_sources,
-                                                     failure=str(exc))  # fmt: skip
+                messages = prompt(str(exc))
                 continue
             if not sentences:
                 return fall_back("llm_no_answer", result)  # the model says: not in the sources
@@ -222,10 +225,7 @@ class LLMComposer:
             if kept:
                 break
             failure = "no_supported_sentence"
-            messages = build_structured_messages(
-                question, used, lang=lang, max_sources=self.max_sources,
-                failure=unsupported_feedback(rejected, used),
-            )  # fmt: skip
+            messages = prompt(unsupported_feedback(rejected, used))
         if not kept or result is None:
             return fall_back(failure, result)
         text, _ = validate(render(kept, style=style, lang=lang, customer_name=customer_name),
