@@ -71,8 +71,8 @@ def test_a_rule_another_article_states_is_not_a_contradiction(store: KnowledgeBa
     assert found(store, "contradicted_by_tickets") == []
 
 
-def _judged(strength: int, agreed: dict[str, int] | None = None) -> Judgement:
-    item = {"ticket_sentence": "s", "ticket_value": "35 kg"}
+def _judged(strength: int, agreed: dict[tuple[str, str], int] | None = None) -> Judgement:
+    item = {"kind": "quantity", "ticket_sentence": "s", "ticket_value": "35 kg"}
     return Judgement(found=[(strength, ("s", "35 kg"), item)], agreed=agreed or {})
 
 
@@ -89,8 +89,11 @@ def test_attribute_keeps_the_closest_article_and_its_translations() -> None:
 
 
 def test_attribute_drops_a_sentence_another_article_confirms() -> None:
-    confirms = Judgement(agreed={"s": 2})
+    confirms = Judgement(agreed={("s", "quantity"): 2})
     assert attribute([("credit", 0.6, _judged(2)), ("claims", 0.5, confirms)], {}) == {}
+    # a confirmation of another kind of value in the sentence says nothing about this one
+    other_kind = Judgement(agreed={("s", "price"): 2})
+    assert sorted(attribute([("a", 0.6, _judged(2)), ("b", 0.5, other_kind)], {})) == ["a"]
     # a translation of the contradicted article confirming it does not explain it away
     out = attribute([("a", 0.6, _judged(2)), ("a-es", 0.5, confirms)], {"a-es": "a"})
     assert sorted(out) == ["a"]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from kb.flags.claim_compare import calendar_span, comparable, conflicts, destination
-from kb.flags.claims import Claim, extract_claims
+from kb.flags.claims import Claim, billing_period, extract_claims, with_period
 from kb.flags.corpus import Article, Ticket
 from kb.flags.text import GENERIC, Sentence, content_terms, sentences
 from kb.text import CHANGE_CUES, EXCEPTION_CUES, phrase_pattern
@@ -54,6 +54,9 @@ def sides_of(text: str) -> list[Sides]:
         if _QUESTION_MARK.search(s.text):
             continue
         claims = extract_claims(s.text)
+        if claims and s.heading and (period := billing_period(s.heading)):
+            # a price under "## Price per month" is a monthly price
+            claims = [with_period(c, period) for c in claims]
         if claims and _TABLE_CELLS in s.text:
             # a table row is one record: each value in it is about the whole row
             row = frozenset(content_terms(s.text))
@@ -143,7 +146,7 @@ class Judgement:
     each ticket sentence."""
 
     found: list[tuple[int, tuple[str, str], dict[str, Any]]] = field(default_factory=list)
-    agreed: dict[str, int] = field(default_factory=dict)
+    agreed: dict[tuple[str, str], int] = field(default_factory=dict)  # (sentence, claim kind)
 
 
 def judge(
@@ -167,8 +170,10 @@ def judge(
                 continue  # the value said not to hold: the old one, not the ticket's
             if ct.kind in _NUMERIC and _CUSTOMER_STATE.search(text):
                 continue
-            if ct.kind in ("label", "path") and ct.value.lower() in article_text:
+            if ct.kind == "path" and ct.value.lower() in article_text:
                 continue  # the article already mentions it: a different control, not a rename
+            if ct.kind == "label" and ct.value in article.body:
+                continue  # as written, capitals too: "Check in" is not the verb "check in"
             for a in a_sides:
                 for ca in a.claims:
                     if ca.qualifier == "not" or not _comparable(ca, ct, thread):
@@ -182,8 +187,9 @@ def judge(
                             agreed_on[key] = max(agreed_on.get(key, 0), strength)
                     else:
                         found.append((strength, a, ca, ct))
+        for (kind, _), strength in agreed_on.items():
+            out.agreed[(text, kind)] = max(out.agreed.get((text, kind), 0), strength)
         if agreed_on:
-            out.agreed[text] = max(agreed_on.values())
             # business days read against hours are the weaker reading: a sentence that
             # confirms one of the article's values is not held against another unit's
             found = [f for f in found if f[2].unit == f[3].unit]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from kb.flags.text import content_terms, stem, words
@@ -18,11 +18,16 @@ from kb.text import (
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
     DURATION_UNITS,
+    LABEL_STOPS,
     LEAD_VERB,
     MEASURE_UNITS,
+    MENU_LEAD_VERBS,
     PATH_CONNECTORS,
     PERIOD_ADJECTIVES,
+    PERIOD_LEADS,
     PERIOD_WORDS,
+    PRESS_VERBS,
+    SEQUENCE_WORDS,
     duration_unit,
     measure_unit,
     number_pattern,
@@ -83,7 +88,20 @@ _VERSION = re.compile(
 _BOLD = re.compile(r"\*\*([^*\n]{1,80})\*\*|__([^_\n]{1,80})__")
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“\n]{2,60})[\"”»“]|`([^`\n]{2,60})`")
 _PATH_SEP = re.compile(r"(?<!\s)\s*+(?:>|→|»|›)\s*+")
+# bold labels chained by "then" words, a lead verb allowed after it: a path written out
+_THEN = _words_alt(SEQUENCE_WORDS)
+_LEAD = _words_alt(v.lower() for v in MENU_LEAD_VERBS)
+_BOLD_SEQUENCE = re.compile(
+    rf"\*\*[^*\n]{{1,80}}\*\*(?:\s*+,?\s*+(?:{_THEN})\s++(?:(?:{_LEAD})\s++)?"
+    rf"\*\*[^*\n]{{1,80}}\*\*)+",
+    re.IGNORECASE,
+)
 _UPPER = "A-ZÀ-ÖØ-Þ"
+# a control named plainly after a press verb: a capitalised word and up to three more
+_PLAIN_LABEL = re.compile(
+    rf"(?<![\w*])(?i:{_words_alt(PRESS_VERBS)})\s+(?!\*)"
+    rf"([{_UPPER}][\w'’-]*+(?:\s(?!(?i:{_words_alt(LABEL_STOPS)})\b)[\w'’-]++){{0,3}})"
+)
 _CONNECT = "|".join(re.escape(c) for c in PATH_CONNECTORS)
 # a menu label: at most 8 capitalised words of at most 61 characters, 3 connectors in a row
 _LABEL_WORD = rf"[{_UPPER}][\w&'’/-]{{0,60}}+"
@@ -136,12 +154,28 @@ def _qualifier(text: str, start: int) -> str:
     return qualifier(text[max(0, start - _QUALIFIER_REACH) : start])
 
 
-def _period_before(text: str, start: int) -> str:
-    """A billing period named just before a price ("Monthly fee: €69")."""
-    for word in reversed(words(text[max(0, start - 40) : start])[-3:]):
+def billing_period(text: str) -> str:
+    """The billing period a short phrase names ("Monthly fee", "Price per month", "al mes"),
+    else ""."""
+    ws = words(text)
+    for i, word in enumerate(ws):
         if word in PERIOD_ADJECTIVES:
             return PERIOD_ADJECTIVES[word]
+        if word in PERIOD_LEADS and i + 1 < len(ws) and ws[i + 1] in PERIOD_WORDS:
+            return PERIOD_WORDS[ws[i + 1]]
     return ""
+
+
+def with_period(claim: Claim, period: str) -> Claim:
+    """A price that names no billing period, read with `period` (its heading's, say)."""
+    if claim.kind != "price" or not period or not claim.unit.endswith("/"):
+        return claim
+    return replace(claim, value=claim.value + period, unit=claim.unit + period)
+
+
+def _period_before(text: str, start: int) -> str:
+    """A billing period named just before a price ("Monthly fee: €69", "Per month: €69")."""
+    return billing_period(" ".join(words(text[max(0, start - 40) : start])[-3:]))
 
 
 def _window(text: str, start: int, end: int, span_words: int = 7) -> frozenset[str]:
@@ -322,6 +356,23 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
     texts = [m.group(1) or m.group(2) or "" for m in _BOLD.finditer(sentence)]
     bold_paths = [t for t in texts if _PATH_SEP.search(t)]
     plain = _BOLD.sub(" ", sentence)
+    chained = [
+        " > ".join(m.group(1) or m.group(2) or "" for m in _BOLD.finditer(seq.group(0)))
+        for seq in _BOLD_SEQUENCE.finditer(sentence)
+    ]
+    for text in chained:  # the labels stay labels too: a renamed one is still read
+        parts = [p.strip(" .,'\"`") for p in _PATH_SEP.split(text) if p.strip()]
+        if len(parts) >= 2 and " > ".join(parts) not in seen:
+            seen.add(" > ".join(parts))
+            out.append(
+                Claim(
+                    "path",
+                    " > ".join(parts),
+                    unit="path",
+                    span=text,
+                    context=frozenset(terms_of_sentence() - _terms(parts)),
+                )
+            )
     for text in [*bold_paths, *(m.group(0) for m in _PATH.finditer(plain))]:
         parts = [p.strip(" .,'\"`") for p in _PATH_SEP.split(text) if p.strip()]
         if parts:
@@ -338,8 +389,9 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
                 )
             )
             seen.update(p.lower() for p in parts)
-    for m in [*_BOLD.finditer(sentence), *_QUOTED.finditer(sentence)]:
-        label = (m.group(1) or m.group(2) or "").strip(" .,:")
+    plain_labels = _PLAIN_LABEL.finditer(_BOLD.sub(" ", _QUOTED.sub(" ", sentence)))
+    for m in [*_BOLD.finditer(sentence), *_QUOTED.finditer(sentence), *plain_labels]:
+        label = (m.group(1) or m.group(m.lastindex or 1) or "").strip(" .,:")
         if not label or _PATH_SEP.search(label) or label.lower() in seen:
             continue
         if any(c.isdigit() for c in label) or not any(c.isalpha() for c in label):

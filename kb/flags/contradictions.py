@@ -93,23 +93,24 @@ def attribute(
     """Which article each ticket claim really contradicts, among the ticket's nearest ones.
 
     The rule `compare` applies within one article, across the ticket's nearest articles: a
-    sentence another article confirms (not a translation of the one it disagrees with) at
-    least as closely is about that article ("claims must be opened within 14 days" is the
-    claims page's rule, not a contradiction of a credit's 48 hours). A claim that disagrees
-    with several articles is held against the one it matches most closely (then the
-    nearest) and its translations, not every page with a figure in the same unit (a
-    region's own weight limit next to the general one).
+    sentence another article confirms on the same kind of value (not a translation of the one
+    it disagrees with) at least as closely is about that article ("claims must be opened
+    within 14 days" is the claims page's rule, not a contradiction of a credit's 48 hours);
+    a weight limit both plans share says nothing about whose price the sentence states. A
+    claim that disagrees with several articles is held against the one it matches most
+    closely (then the nearest) and its translations, not every page with a figure in the
+    same unit (a region's own weight limit next to the general one).
     """
-    agreed: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    agreed: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for ext, _, j in judged:
-        for sentence, strength in j.agreed.items():
-            agreed[sentence].append((group.get(ext, ext), strength))
+        for sentence_kind, strength in j.agreed.items():
+            agreed[sentence_kind].append((group.get(ext, ext), strength))
     best: dict[tuple[str, str], tuple[int, float, str]] = {}
     kept: list[tuple[str, str, tuple[str, str], dict[str, Any]]] = []
     for ext, score, j in judged:
         mine = group.get(ext, ext)
         for strength, key, item in j.found:
-            if any(g != mine and s >= strength for g, s in agreed.get(key[0], ())):
+            if any(g != mine and s >= strength for g, s in agreed.get((key[0], item["kind"]), ())):
                 continue
             kept.append((ext, mine, key, item))
             if key not in best or (strength, score) > best[key][:2]:

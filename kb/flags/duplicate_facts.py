@@ -55,10 +55,19 @@ def shared_facts(
     screen share its labels and paths; a copy keeps the numbers too, so at least one shared
     fact must be a value (a duration, price, count, percentage or version)."""
     cfg = cfg or FactsConfig()
-    common = sorted(set(a) & set(b))
+    common = sorted(set(a) & set(b) | _paths_within(a, b))
     smaller = min(len(a), len(b))
     share = len(common) / smaller if smaller else 0.0
     values = sum(1 for k in common if k.split(":", 1)[0] not in _NAMED)
     if len(common) < cfg.min_shared or values < cfg.min_values or share < cfg.min_share_of_smaller:
         return [], share
     return [a[k] for k in common], share
+
+
+def _paths_within(a: dict[str, str], b: dict[str, str]) -> set[str]:
+    """`a`'s menu paths that start one of `b`'s, or that one of `b`'s starts: a path written
+    without bold stops at its first lowercase word ("Guests > Wi-Fi code" read as "Guests >
+    Wi-Fi"), and a step may end one label earlier than its copy."""
+    mine = [k for k in a if k.startswith("path:") and k not in b]
+    theirs = [k for k in b if k.startswith("path:")]
+    return {k for k in mine if any(o.startswith(k + " ") or k.startswith(o + " ") for o in theirs)}

@@ -33,12 +33,20 @@ from kb.flags.corpus import embedding_family, nearest_articles, parse_time, tick
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import GENERIC, content_terms, stem, words
 from kb.store import KnowledgeBase
+from kb.text import CALENDAR_WORDS, DURATION_UNITS, fold
 from kb.text.sentences import split_sentences
+from kb.text.stopwords import DECISION_STOPWORDS
 
 GAP_REASONS = ("no_relevant_article", "low_confidence")
 # (cover, cluster) cosines by how the store's model scores (kb.flags.corpus.embedding_family)
 _GAP_COSINES = {"hashing": (0.15, 0.35), "cross-lingual": (0.45, 0.55), "sentence": (0.45, 0.6)}
 _REPLY_CHARS = 1000
+# Words that say how or when something is asked, never what about: request words ("puedo",
+# "kann"), weekdays and months, and duration units ("Woche", "semana"). A help center may
+# never use one of them, but questions sharing it are not about one missing topic.
+_SCAFFOLD = frozenset(
+    stem(fold(w)) for w in (*DECISION_STOPWORDS, *CALENDAR_WORDS, *DURATION_UNITS)
+)
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _HOW = re.compile(
     r"^(?:how (?:do|can|should) (?:i|we|you)|how to|can (?:i|we|you)|is (?:it|there) "
@@ -151,7 +159,9 @@ def find_gaps(
         near = nearest_articles(kb, vec.reshape(1, -1), k=1)
         item.best_article = near[0] if near else None
         item.unknown = frozenset(
-            t for t in content_terms(item.text, drop_generic=True) - vocabulary if len(t) > 2
+            t
+            for t in content_terms(item.text, drop_generic=True) - vocabulary - _SCAFFOLD
+            if len(t) > 2
         )
         if item.unknown or _uncovered(item, cover):
             keep.append(n)
@@ -212,7 +222,7 @@ def _link_through_replies(items: list[_Item], candidates: list[int], vocabulary:
         item = items[n]
         bridged: set[str] = set()
         if item.reply:
-            named = _names(item.reply) - vocabulary
+            named = _names(item.reply) - vocabulary - _SCAFFOLD
             bridged = {t for t in named - item.unknown if asked[t] and len(t) > 2}
         item.linked = item.unknown | bridged
 

@@ -71,7 +71,13 @@ def sentences(markdown: str) -> list[Sentence]:
 
 def _row(header: list[str], cells: list[str]) -> str:
     """A table row read with its column names ("plan: Power | price: €59 per month"), so a
-    value in it is about what its column says; a row that does not fit the header as is."""
+    value in it is about what its column says (a header with an empty first cell names every
+    column but the first); a row that does not fit the header as is."""
+    if len(header) == len(cells) - 1:
+        # an empty top-left cell ("| | Per month |"): the first column names the rows
+        return " | ".join(
+            [cells[0], *(f"{n}: {c}" for n, c in zip(header, cells[1:], strict=True))]
+        )
     if len(header) != len(cells):
         return " | ".join(cells)
     return " | ".join(f"{name}: {cell}" for name, cell in zip(header, cells, strict=True))

@@ -85,11 +85,41 @@ LEAD_VERB = re.compile(
 PATH_CONNECTORS = ("de", "del", "da", "do", "das", "dos", "des", "du", "la", "le", "les", "et",
                    "y", "e", "und", "von", "der", "of", "and", "&")  # fmt: skip
 
+# Words that chain one control to the next ("tap **Account**, then **Profile**"): bold labels
+# joined by them are a menu path written out.
+SEQUENCE_WORDS = (
+    "then", "and then", "after that", "followed by",
+    "luego", "y luego", "después", "y después", "y a continuación",
+    "dann", "und dann", "danach", "anschließend",
+    "puis", "et puis", "ensuite", "et ensuite",
+    "depois", "e depois", "em seguida", "e em seguida",
+    "poi", "e poi", "quindi",
+)  # fmt: skip
+
+# Verbs a control's name follows when it is written plainly ("tap Add visitor", "pulsa
+# Guardar", "the button is called Check in"): a capitalised phrase after one is a label.
+PRESS_VERBS = (
+    "tap", "tap on", "click", "click on", "press", "select", "choose", "called", "named",
+    "renamed to",
+    "pulsa", "pulse", "toca", "toque", "haz clic en", "selecciona", "elige", "se llama",
+    "tippe auf", "tippen Sie auf", "klicke auf", "klicken Sie auf", "wähle", "heißt",
+    "appuyez sur", "cliquez sur", "touchez", "sélectionnez", "choisissez", "s'appelle",
+    "toque em", "clique em", "selecione", "escolha", "chama-se", "se chama",
+    "tocca", "premi", "clicca su", "seleziona", "scegli", "si chiama",
+)  # fmt: skip
+# Words that end a plainly written label ("tap Add visitor on the Today card").
+LABEL_STOPS = (
+    "on", "in", "at", "to", "and", "or", "then", "from", "for", "with", "of", "the", "a", "an",
+    "if", "when", "again", "now", "instead", "button", "y", "en", "de", "la", "el", "o",
+    "luego", "et", "sur", "dans", "puis", "und", "auf", "im", "oder", "dann", "em", "no",
+    "na", "e", "di", "su", "per", "poi",
+)  # fmt: skip
+
 # A resolution saying something changed ("now", "renamed", "ahora", "jetzt", "désormais").
 CHANGE_CUES = (
     "now", "renamed", "moved", "no longer", "instead", "replaced", "new name", "has changed",
     "changed", "updated", "since the", "recently", "recent", "these days", "nowadays",
-    "anymore",
+    "anymore", "is called", "is now called", "are now called",
     "ahora", "ya no", "desde", "se llama", "cambiado", "cambió", "nuevo", "nueva",
     "actualmente", "renombrado", "movido",
     "jetzt", "nun", "seit", "nicht mehr", "umbenannt", "verschoben", "neu", "heißt",

@@ -74,7 +74,7 @@ CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "r$": "BRL"}
 CURRENCY_WORDS = {
     "usd": "USD", "eur": "EUR", "gbp": "GBP", "brl": "BRL", "euro": "EUR", "euros": "EUR",
     "dollar": "USD", "dollars": "USD", "dólar": "USD", "dólares": "USD", "reais": "BRL",
-    "real": "BRL",
+    "real": "BRL", "pound": "GBP", "pounds": "GBP", "sterling": "GBP",
 }  # fmt: skip
 # Billing periods after a price: "/month", "per month", "al mes", "pro Monat", "par mois".
 PERIOD_WORDS = {

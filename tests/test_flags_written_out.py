@@ -1,0 +1,118 @@
+"""Facts written out in other forms: a price table whose billing period is in its heading or
+header, a price in pounds spelt out, a menu path written as labels chained by "then", a
+control named plainly after "tap", a path that stops at its first lowercase word, and
+request words that tie no questions into a gap."""
+
+from __future__ import annotations
+
+from kb.flags.claim_compare import comparable, conflicts
+from kb.flags.claim_match import sides_of
+from kb.flags.claims import extract_claims
+from kb.flags.duplicate_facts import shared_facts
+from kb.flags.gaps import GapConfig, find_gaps
+from kb.store import KnowledgeBase
+from tests.test_flags_answer_check import FixedCheck
+from tests.test_flags_signals import NOW, add, article, found, store, ticket  # noqa: F401
+from tests.test_flags_usage import _ask
+
+PRICES = (
+    "Two memberships.\n\n## Price per month\n\n| Plan | Price |\n|---|---|\n"
+    "| Flex | £189 |\n| Resident | £349 |\n"
+)
+
+
+def test_a_price_in_a_table_takes_its_period_from_the_heading() -> None:
+    (flex, resident) = [side.claims[0] for side in sides_of(PRICES)]
+    assert (flex.unit, resident.value) == ("GBP/month", "349 GBP/month")
+    (spelt,) = [
+        c for c in extract_claims("Resident is three hundred and seventy-nine pounds a month.")
+    ]
+    assert spelt.value == "379 GBP/month"
+    assert comparable(resident, spelt) and conflicts(resident, spelt)
+
+
+def test_an_empty_top_left_header_cell_still_names_the_columns() -> None:
+    """ "| | Per month |": the row's first cell names it, the header the value's period."""
+    (row,) = sides_of("Prices.\n\n| | Per month |\n|---|---|\n| Resident | £349 |\n")
+    assert row.sentence.text == "Resident | Per month: £349"
+    assert row.claims[0].unit == "GBP/month"
+
+
+def test_labels_chained_by_then_are_a_menu_path() -> None:
+    kinds = [(c.kind, c.value) for c in extract_claims("Tap **Documents**, then **Certificate**.")]
+    assert ("path", "Documents > Certificate") in kinds
+    assert ("label", "Certificate") in kinds  # still a label: a rename of it is still read
+    (spanish,) = [
+        c for c in extract_claims("Pulsa **Cuenta** y luego **Perfil**.") if c.kind == "path"
+    ]
+    assert spanish.value == "Cuenta > Perfil"
+    assert [c.kind for c in extract_claims("Tap **Download PDF**, or **Share**.")] == [
+        "label",
+        "label",
+    ]
+
+
+def test_a_path_moved_away_from_chained_labels_is_a_contradiction(store: KnowledgeBase) -> None:  # noqa: F811
+    add(
+        store,
+        article(
+            "kb-cert",
+            "Download a vaccination certificate",
+            "1. Tap **Pets** and choose the pet.\n2. Tap **Documents**, then **Vaccination "
+            "certificate**.\n3. Tap **Download PDF**.",
+        ),
+        ticket(
+            "T-1",
+            "Where is the certificate?",
+            "I can't find the vaccination certificate under Documents.",
+            "Sorry about that: with app version 5.0 the certificate moved. You'll now find it "
+            "under **Health > Vaccinations > Certificate**.",
+            "2026-10-19T09:50:00Z",
+        ),
+    )
+    (flag,) = found(store, "contradicted_by_tickets")
+    item = flag.evidence["items"][0]
+    assert item["article_value"] == "Documents > Vaccination certificate"
+    assert item["ticket_value"] == "Health > Vaccinations > Certificate"
+
+
+def test_a_control_named_plainly_after_tap_is_a_label() -> None:
+    claims = extract_claims("Since version 6.2 the button is called Add visitor: tap Add visitor.")
+    assert [(c.kind, c.value) for c in claims if c.kind == "label"] == [("label", "Add visitor")]
+    assert not [
+        c for c in extract_claims("In Paris we open at 8 and close at 6.") if c.kind == "label"
+    ]
+
+
+def test_a_path_written_without_bold_matches_its_longer_copy() -> None:
+    """ "Guests > Wi-Fi code" written plainly is read as "Guests > Wi-Fi": the same path."""
+    steps = {"path:guest wi fi cod": "Guests > Wi-Fi code", "duration:1440-1440:time": "24 hour",
+             "quantity:1-1:gbit": "1 gbit", "label:certificat": "Certificate"}  # fmt: skip
+    faq = {"path:guest wi fi": "Guests > Wi-Fi", "duration:1440-1440:time": "24 hour",
+           "quantity:1-1:gbit": "1 gbit"}  # fmt: skip
+    common, share = shared_facts(faq, steps)
+    assert len(common) == 3 and share == 1.0
+    elsewhere = {**faq, "path:guest wi fi": "Guests > Invite"}
+    elsewhere["path:guest invit"] = elsewhere.pop("path:guest wi fi")
+    assert shared_facts(elsewhere, steps)[0] == []  # two facts only: another screen
+
+
+def test_request_words_and_weeks_group_no_gap(store: KnowledgeBase) -> None:  # noqa: F811
+    """Three unrelated questions share only "puedo" (can I) or "Woche" (week), words the
+    help center never uses: no gap (they grouped one before)."""
+    add(store, article("kb-pay", "Pagos", "Aceptamos tarjeta y transferencia.", lang="es"))
+    for n, question in enumerate(
+        [
+            "¿Puedo pagar a plazos la operación?",
+            "¿Cuándo puedo recoger a mi perra después de la esterilización?",
+            "¿Puedo llevar a mi gato al hotel de mascotas?",
+            "Letzte Woche war die Tierärztin bei uns zu Hause.",
+            "Nächste Woche hat unser Beagle eine Zahnreinigung.",
+            "Wann kommt der Befund? Schon eine Woche her.",
+        ]
+    ):
+        _ask(store, question, days_ago=n + 1)
+    cfg = GapConfig(cover_threshold=1.01, cluster_threshold=0.0)  # words decide, not cosine
+    result = find_gaps(store, now=NOW, cfg=cfg, checker=FixedCheck(answered=False))
+    words = [f.evidence["words_no_article_uses"] for f in result.findings]
+    assert not any({"puedo", "woch"} & set(w) for w in words)
