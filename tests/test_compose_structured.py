@@ -187,3 +187,37 @@ def test_a_retry_never_quotes_a_source_line_that_only_repeats_the_question() -> 
     note = generator.calls[1]["messages"][-1]["content"]
     assert "repeated the question" in note and f'source 1: "{STEP}."' in note
     assert 'source 1: "How do I reset my password?"' not in note
+
+
+def test_a_retry_for_a_question_asking_two_things_quotes_a_line_for_each() -> None:
+    # one quoted line answers half of "X and Y": the retry quotes the closest line per part
+    contrast = "Adjust the Contrast to change the difference between light and dark areas"
+    sharpness = "Set Sharpness to make the edges of objects look clearer"
+    other = "Brightness changes how bright the whole picture is"
+    picture = Source(1, "kb-picture", "Picture settings", None, "article", "en",
+                     (f"{other}. {contrast}. {sharpness}.",), 0.8)  # fmt: skip
+    question = "How to configure Contrast and Sharpness?"
+    generator = ScriptedGenerator([_json((question.rstrip("?"), [1])),
+                                   _json((contrast, [1]), (sharpness, [1]))],
+                                  model="fake/structured")  # fmt: skip
+    composer = LLMComposer(generator, ExtractiveComposer(None), HashingEmbedder())
+    draft = composer.compose(question, [picture], lang="en", style="answer")
+    note = generator.calls[1]["messages"][-1]["content"]
+    assert "repeated the question" in note and "asks 2 things" in note
+    assert f'source 1: "{contrast}."' in note and f'source 1: "{sharpness}."' in note
+    assert draft.fallback_reason is None and draft.text == f"{contrast} [1]. {sharpness} [1]."
+
+
+def test_a_retry_after_an_off_topic_answer_quotes_the_lines_closest_to_the_question() -> None:
+    # the worked example copied shares no word with the question: its closest source line
+    # is off the question too, so the retry quotes the line closest to the question instead
+    billing = "Open Settings to change the email address of the account"
+    account = Source(1, "kb-account", "Account", None, "article", "en",
+                     (f"{billing}. {PASSWORD.passages[0]}",), 0.8)  # fmt: skip
+    copied = _json(("Open Settings > Billing and click Cancel plan", [1]))
+    generator = ScriptedGenerator([copied, _json((STEP, [1]))], model="fake/structured")
+    composer = LLMComposer(generator, ExtractiveComposer(None), HashingEmbedder())
+    draft = composer.compose("How do I reset my password?", [account], lang="en", style="answer")
+    note = generator.calls[1]["messages"][-1]["content"]
+    assert f'source 1: "{STEP}."' in note and f'source 1: "{billing}' not in note
+    assert draft.fallback_reason is None and draft.text == f"{STEP} [1]."

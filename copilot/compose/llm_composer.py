@@ -44,6 +44,7 @@ from copilot.compose.types import Draft, GeneratedText, Source, Style, TextGener
 from kb.embedders.base import Embedder
 from kb.errors import KBError
 from kb.text.language import detect_language as text_language
+from kb.text.words import content_set
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +226,7 @@ class LLMComposer:
             if kept:
                 break
             failure = "no_supported_sentence"
-            messages = prompt(unsupported_feedback(rejected, used))
+            messages = prompt(unsupported_feedback(rejected, used, question))
         if not kept or result is None:
             return fall_back(failure, result)
         text, _ = validate(render(kept, style=style, lang=lang, customer_name=customer_name),
@@ -248,9 +249,11 @@ class LLMComposer:
         """The sentences the support checker backs, and the others with the source sentence
         a retry should quote. One that repeats the question is never kept; an uncited one, or
         one whose cited source does not back it, gets the source that does at the checker's
-        stricter uncited threshold (a small model often cites the wrong one). For an echo the
-        line to quote is the one closest to the question; never one repeating the question
-        (quoted, the retry copies it and is rejected again)."""
+        stricter uncited threshold (a small model often cites the wrong one). For an echo, or a
+        sentence sharing no word with the question (the worked example copied: its closest
+        line is off the question too), the lines to quote are those closest to each part of
+        the question; never one repeating the question (quoted, the retry copies it and is
+        rejected again)."""
         kept: list[Sentence] = []
         rejected: list[Rejection] = []
         for sentence in sentences:
@@ -271,7 +274,8 @@ class LLMComposer:
             else:
                 failed = next((c for c in checks or uncited if not c.supported), None)
                 evidence = failed.evidence if failed else None
-                if evidence is None or echoes(evidence, question):
+                off_topic = not content_set(sentence.text) & content_set(question)
+                if evidence is None or off_topic or echoes(evidence, question):
                     rejected.append(Rejection(sentence.text, closest_to_question(question, used)))
                 else:
                     rejected.append(Rejection(sentence.text, (evidence,)))

@@ -39,6 +39,8 @@ ECHO_SHARE = 0.8  # of a sentence's content words found in the question: it repe
 # list, heading and quote markers a copied line may start with: rendered, "1. Go to X [1]. Y [1]."
 # is one list item running on into the next sentence (and checked as one unit)
 _LEAD_MARKERS = re.compile(r"^(?:(?:\d{1,3}[.)]|[-*+•>]|#{1,6}) )+")
+# where a question asking two things splits: "X and Y", "What is X? How do I Y?"
+_PARTS = re.compile(r"\?+\s*|\s+(?:and|&|y|und|et)\s+", re.IGNORECASE)
 
 _SYSTEM = """You are a support agent. Answer the customer's question in {language} with \
 sentences taken from the numbered sources; each source lists its sentences, one a line.
@@ -46,7 +48,7 @@ Reply with JSON only: {{"sentences": [{{"text": "...", "sources": [n]}}]}}.
 {example}Rules:
 - 1 to {max_sentences} sentences. Copy the source lines that answer the question, word for \
 word or nearly; "sources" lists the number of the source the line comes from. Never repeat \
-the question.
+the question. A question asking two things gets a line for each.
 - Copy numbers, prices, durations, menu paths and button names exactly as the source \
 writes them.
 - No greeting, no sign-off, no subject line, no names, no placeholders, no URLs.
@@ -171,30 +173,50 @@ def echoes(sentence: str, question: str) -> bool:
     return bool(words) and len(words & content_set(question)) >= ECHO_SHARE * len(words)
 
 
+def question_parts(question: str) -> tuple[str, ...]:
+    """The things a question asks about: "How to configure Contrast and Sharpness?" asks two,
+    "What is X? How do I Y?" two; a side with no content word ("on and off") is no part."""
+    parts = [p for p in _PARTS.split(truncate(question, QUESTION_CHARS)) if content_set(p)]
+    return tuple(parts[:MAX_QUOTED_LINES]) if len(parts) > 1 else (question,)
+
+
 def closest_to_question(question: str, sources: Sequence[Source]) -> tuple[str, ...]:
-    """The source sentence sharing most of the question's content words, for a retry to
-    quote when the rejected sentence says nothing of its own (an echo). One that
-    itself only repeats the question (a heading "What is X?") is skipped: quoted, its copy
-    would be an echo again."""
+    """For each part of the question, the source sentence sharing most of that part's content
+    words (ties: most of the whole question's), for a retry to quote when the rejected
+    sentence says nothing of its own (an echo): one line for a question asking two things
+    is an answer to half of it. One that itself only repeats the question (a heading
+    "What is X?") is skipped: quoted, its copy would be an echo again."""
     asked = content_set(question)
-    best: tuple[int, str] | None = None
-    for source in sources:
-        for passage in source.passages:
-            for seg in split_segments(passage):
-                if seg.kind not in PROSE_KINDS and seg.kind != "table":
-                    continue
-                shared = len(asked & content_set(seg.plain))
-                if shared > (best[0] if best else 0) and not echoes(seg.plain, question):
-                    best = (shared, seg.text)
-    return (best[1],) if best else ()
+    lines = [
+        seg for source in sources for passage in source.passages
+        for seg in split_segments(passage)
+        if (seg.kind in PROSE_KINDS or seg.kind == "table") and not echoes(seg.plain, question)
+    ]  # fmt: skip
+    found: list[str] = []
+    for part in question_parts(question):
+        words = content_set(part)
+        best: tuple[int, int, str] | None = None
+        for seg in lines:
+            have = content_set(seg.plain)
+            score = (len(words & have), len(asked & have))
+            if score[0] and (best is None or score > best[:2]):
+                best = (*score, seg.text)
+        if best and best[2] not in found:
+            found.append(best[2])
+    return tuple(found)
 
 
-def unsupported_feedback(rejected: Sequence[Rejection], sources: Sequence[Source]) -> str:
+def unsupported_feedback(
+    rejected: Sequence[Rejection], sources: Sequence[Source], question: str = ""
+) -> str:
     """Why no sentence survived, and the source lines closest to the rejected sentences (not
     the sentences themselves), so the retry can restate those lines instead."""
     echo = any(r.echo for r in rejected)
     why = "it repeated the question instead of answering it." if echo else (
         "its sentences are not what the sources say.")  # fmt: skip
+    parts = len(question_parts(question)) if question else 1
+    if parts > 1:
+        why += f" The question asks {parts} things: answer each with its own line."
     titles = {s.title for s in sources}
     lines: list[str] = []
     for evidence in (e for r in rejected for e in r.evidence if e not in titles):
