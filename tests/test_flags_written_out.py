@@ -116,3 +116,24 @@ def test_request_words_and_weeks_group_no_gap(store: KnowledgeBase) -> None:  # 
     result = find_gaps(store, now=NOW, cfg=cfg, checker=FixedCheck(answered=False))
     words = [f.evidence["words_no_article_uses"] for f in result.findings]
     assert not any({"puedo", "woch"} & set(w) for w in words)
+
+
+def test_a_bold_label_written_plainly_in_the_copy_is_shared() -> None:
+    """Steps set **Account > Profile** and **Account**; the FAQ writes "tap Account and then
+    Profile" plainly. Those labels complete a match of two facts, never one of a single fact
+    (a one-step article and a broad guide that has the step name the same controls)."""
+    steps = {"path:account profil": "Account > Profile", "quantity:4-4:digit": "4 digit",
+             "label:account number": "Account number", "quantity:9-9:char": "9 char"}  # fmt: skip
+    faq = {"path:account profil": "Account > Profile", "quantity:4-4:digit": "4 digit",
+           "quantity:2-2:letter": "2 letter", "quantity:3-3:plac": "3 plac"}  # fmt: skip
+    faq_text = "Your account number is under Account > Profile: tap Account number to copy it."
+    assert shared_facts(faq, steps)[0] == []  # two facts: not enough alone
+    common, _ = shared_facts(faq, steps, texts=(faq_text, "steps text"))
+    assert "Account number" in common and len(common) == 3
+    one_step = {
+        "label:restart hub": "Restart hub",
+        "label:hub": "Hub",
+        "duration:3-3:time": "3 min",
+    }
+    guide = "Slow? Restart the hub under Hub > Restart hub and give it 3 minutes."
+    assert shared_facts(one_step, {"duration:3-3:time": "3 min"}, texts=("", guide))[0] == []

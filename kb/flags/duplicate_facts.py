@@ -48,20 +48,43 @@ def fingerprint(body: str) -> dict[str, str]:
 
 
 def shared_facts(
-    a: dict[str, str], b: dict[str, str], cfg: FactsConfig | None = None
+    a: dict[str, str],
+    b: dict[str, str],
+    cfg: FactsConfig | None = None,
+    texts: tuple[str, str] | None = None,
 ) -> tuple[list[str], float]:
     """(the facts both state, as written in `a`; their share of the smaller fingerprint) when
     they are enough to call the two texts one, else ([], share). Two procedures on one
     screen share its labels and paths; a copy keeps the numbers too, so at least one shared
-    fact must be a value (a duration, price, count, percentage or version)."""
+    fact must be a value (a duration, price, count, percentage or version). With the two
+    `texts`, a label one article sets in bold and the other writes plainly is shared too,
+    once two facts are."""
     cfg = cfg or FactsConfig()
     common = sorted(set(a) & set(b) | _paths_within(a, b))
+    if texts is not None and len(common) >= cfg.min_shared - 1:
+        # weaker evidence than a fact both fingerprints hold: it completes a match of two or
+        # more facts, it cannot make one from a single fact (a one-step article and a broad
+        # guide that has the step name the same controls)
+        plain = _labels_written(a, b, texts[1]) | _labels_written(b, a, texts[0])
+        common = sorted(set(common) | plain)
     smaller = min(len(a), len(b))
-    share = len(common) / smaller if smaller else 0.0
+    share = min(1.0, len(common) / smaller) if smaller else 0.0
     values = sum(1 for k in common if k.split(":", 1)[0] not in _NAMED)
     if len(common) < cfg.min_shared or values < cfg.min_values or share < cfg.min_share_of_smaller:
         return [], share
-    return [a[k] for k in common], share
+    shown = {**b, **a}  # a label found the other way round as the other wrote it
+    return [shown[k] for k in common], share
+
+
+def _labels_written(a: dict[str, str], b: dict[str, str], b_text: str) -> set[str]:
+    """`a`'s labels that `b` does not set as labels but writes in its text ("choose **Use
+    system certificates**" / "choose to use system certificates")."""
+    text = " " + " ".join(words(b_text)) + " "
+    return {
+        k
+        for k, v in a.items()
+        if k.startswith("label:") and k not in b and f" {' '.join(words(v))} " in text
+    }
 
 
 def _paths_within(a: dict[str, str], b: dict[str, str]) -> set[str]:

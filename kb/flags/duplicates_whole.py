@@ -104,7 +104,8 @@ class WholeFacts:
         }
         out = {}
         for da, db in close:
-            common, share = shared_facts(specific[da], specific[db], self.cfg)
+            texts = (self.articles[da].body, self.articles[db].body)
+            common, share = shared_facts(specific[da], specific[db], self.cfg, texts)
             if common:
                 out[(da, db)] = (best_matches(docs[da], docs[db]), share, common)
         return out
