@@ -137,3 +137,33 @@ def test_a_bold_label_written_plainly_in_the_copy_is_shared() -> None:
     }
     guide = "Slow? Restart the hub under Hub > Restart hub and give it 3 minutes."
     assert shared_facts(one_step, {"duration:3-3:time": "3 min"}, texts=("", guide))[0] == []
+
+
+def test_a_date_is_one_fact_however_its_month_is_written() -> None:
+    from kb.flags.duplicate_facts import fingerprint
+
+    assert (
+        set(fingerprint("Last orders by 16 December."))
+        == set(fingerprint("- Last orders: 16 Dec"))
+        == {"date:12-16"}
+    )
+    assert set(fingerprint("Pedidos hasta el 17 dic")) == {"date:12-17"}
+
+
+def test_an_faq_answers_bare_count_is_of_what_its_question_asks() -> None:
+    from kb.flags.duplicate_facts import fingerprint
+
+    faq = fingerprint("### How many devices can I connect?\n\nThree at the same time.")
+    steps = fingerprint("Up to **3 devices** per member can be connected.")
+    assert set(faq) == set(steps) == {"quantity:3-3:devic"}
+    assert fingerprint("### Opening hours\n\nThree of our shops open early.") == {}
+
+
+def test_a_path_step_may_go_on_in_lower_case_but_not_the_last() -> None:
+    (path, label) = extract_claims(
+        "Open Account > Connected services > Google Photos and tap Disconnect."
+    )
+    assert (path.value, label.value) == (
+        "Account > Connected services > Google Photos",
+        "Disconnect",
+    )

@@ -106,7 +106,10 @@ _CONNECT = "|".join(re.escape(c) for c in PATH_CONNECTORS)
 # a menu label: at most 8 capitalised words of at most 61 characters, 3 connectors in a row
 _LABEL_WORD = rf"[{_UPPER}][\w&'’/-]{{0,60}}+"
 _SEGMENT = rf"{_LABEL_WORD}(?: (?:(?:{_CONNECT}) ){{0,3}}(?:&|{_LABEL_WORD})){{0,7}}"
-_PATH = re.compile(rf"(?<![{_UPPER}]){_SEGMENT}(?:\s*+(?:>|→|»|›)\s*+{_SEGMENT})+")
+# a step followed by another may go on in lower case ("Account > Connected services > Google
+# Photos"): the last step may not, or it would run into the sentence ("... and tap Save")
+_INNER = rf"{_SEGMENT}(?:(?: [^\W\d_{_UPPER}][\w&'’/-]{{0,60}}+){{1,3}}(?=\s*+(?:>|→|»|›)))?"
+_PATH = re.compile(rf"(?<![{_UPPER}]){_INNER}(?:\s*+(?:>|→|»|›)\s*+{_INNER})+")
 _UNIT_SKIP = (
     STOPWORDS
     | {

@@ -11,10 +11,12 @@ names decide there, as they do passage by passage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kb.flags.claims import Claim, extract_claims
 from kb.flags.text import sentences, stem, strip_inline, words
+from kb.text import HOW_MANY, MONTHS, fold, number_pattern, parse_number, trie_pattern
 
 _NAMED = ("path", "label")  # facts that name a control; the others state a value
 MAX_SENTENCES = 60  # read per article (a help article's length): a long page costs no more
@@ -30,7 +32,14 @@ class FactsConfig:
     max_articles: int = 5  # a fact more articles state is common knowledge or a template's
 
 
+_MONTH_STEMS = {stem(fold(name)): n for name, n in MONTHS.items()}
+_HOW_MANY = re.compile(rf"(?<!\w)(?:{trie_pattern(list(HOW_MANY))})\s*+([^\W\d_]+)", re.I)
+_BARE_NUMBER = re.compile(rf"(?<![\w.,]){number_pattern()}(?![\w.,]*\d)", re.I)
+
+
 def _key(claim: Claim) -> str:
+    if claim.kind == "quantity" and claim.low is not None and claim.unit in _MONTH_STEMS:
+        return f"date:{_MONTH_STEMS[claim.unit]}-{claim.low:g}"  # "16 Dec" is "16 December"
     if claim.kind in ("path", "label"):
         return f"{claim.kind}:{' '.join(stem(w) for w in words(claim.value))}"
     if claim.low is not None and claim.high is not None:
@@ -42,8 +51,17 @@ def fingerprint(body: str) -> dict[str, str]:
     """An article's facts: normalised key -> the value as first written (for the evidence)."""
     out: dict[str, str] = {}
     for sentence in sentences(body)[:MAX_SENTENCES]:
-        for claim in extract_claims(strip_inline(sentence.text)):
+        claims = extract_claims(strip_inline(sentence.text))
+        for claim in claims:
             out.setdefault(_key(claim), claim.value)
+        counted = _HOW_MANY.search(sentence.heading) if sentence.heading else None
+        if counted and not any(c.kind == "quantity" for c in claims):
+            # an FAQ answer's bare count is of what its question asks ("Three at a time.")
+            number = _BARE_NUMBER.search(sentence.text)
+            value = parse_number(number.group(0)) if number else None
+            if value is not None:
+                noun = stem(fold(counted.group(1).lower()))
+                out.setdefault(f"quantity:{value:g}-{value:g}:{noun}", f"{value:g} {noun}")
     return out
 
 

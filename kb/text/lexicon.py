@@ -85,6 +85,34 @@ LEAD_VERB = re.compile(
 PATH_CONNECTORS = ("de", "del", "da", "do", "das", "dos", "des", "du", "la", "le", "les", "et",
                    "y", "e", "und", "von", "der", "of", "and", "&")  # fmt: skip
 
+# Month names and abbreviations -> number, so "16 December", "16 Dec" and "16 dic." are one
+# date.
+MONTHS = {
+    name: n
+    for n, names in enumerate(
+        (
+            "january jan enero ene januar jän janvier janv janeiro gennaio gen",
+            "february feb febrero februar février févr fevereiro fev febbraio",
+            "march mar marzo märz mär mars março",
+            "april apr abril avril avr aprile",
+            "may mayo mai maio maggio mag",
+            "june jun junio juni juin junho giugno giu",
+            "july jul julio juli juillet juil julho luglio lug",
+            "august aug agosto ago août",
+            "september sep sept septiembre septembre setembro set settembre",
+            "october oct octubre oktober okt octobre outubro out ottobre ott",
+            "november nov noviembre novembre novembro",
+            "december dec diciembre dic dezember dez décembre déc dezembro dicembre",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+# Question openings whose answer is a bare count ("How many devices? Three at a time."): the
+# counted noun is the word after them.
+HOW_MANY = ("how many", "wie viele", "wie viel", "cuántos", "cuántas", "combien de",
+            "combien d'", "quantos", "quantas", "quanti", "quante")  # fmt: skip
+
 # Words that chain one control to the next ("tap **Account**, then **Profile**"): bold labels
 # joined by them are a menu path written out.
 SEQUENCE_WORDS = (
