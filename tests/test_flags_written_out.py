@@ -167,3 +167,11 @@ def test_a_path_step_may_go_on_in_lower_case_but_not_the_last() -> None:
         "Account > Connected services > Google Photos",
         "Disconnect",
     )
+
+
+def test_a_doubled_l_is_one_stem() -> None:
+    """ "can be cancelled within 1 hour" is about what "cancel within 2 hours" is about."""
+    from kb.flags.text import stem
+
+    assert stem("cancelled") == stem("cancel") == stem("cancelling")
+    assert stem("installed") == stem("install") and stem("called") == stem("call") == "call"

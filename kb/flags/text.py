@@ -96,6 +96,8 @@ def stem(word: str) -> str:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
                 word = word[: -len(suffix)]
                 break
+    if word.endswith("ll") and len(word) > 5:  # "cancelled" meets "cancel", "installs" "install"
+        return word[:-1]
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
