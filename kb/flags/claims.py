@@ -363,22 +363,12 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
         " > ".join(m.group(1) or m.group(2) or "" for m in _BOLD.finditer(seq.group(0)))
         for seq in _BOLD_SEQUENCE.finditer(sentence)
     ]
-    for text in chained:  # the labels stay labels too: a renamed one is still read
+    paths = [(t, True) for t in chained] + [
+        (t, False) for t in [*bold_paths, *(m.group(0) for m in _PATH.finditer(plain))]
+    ]
+    for text, is_chain in paths:
         parts = [p.strip(" .,'\"`") for p in _PATH_SEP.split(text) if p.strip()]
-        if len(parts) >= 2 and " > ".join(parts) not in seen:
-            seen.add(" > ".join(parts))
-            out.append(
-                Claim(
-                    "path",
-                    " > ".join(parts),
-                    unit="path",
-                    span=text,
-                    context=frozenset(terms_of_sentence() - _terms(parts)),
-                )
-            )
-    for text in [*bold_paths, *(m.group(0) for m in _PATH.finditer(plain))]:
-        parts = [p.strip(" .,'\"`") for p in _PATH_SEP.split(text) if p.strip()]
-        if parts:
+        if parts and not is_chain:  # a chain's steps are bold labels, no lead verb
             parts[0] = LEAD_VERB.sub("", parts[0])
         if len(parts) >= 2 and " > ".join(parts) not in seen:
             seen.add(" > ".join(parts))
@@ -391,7 +381,8 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
                     context=frozenset(terms_of_sentence() - _terms(parts)),
                 )
             )
-            seen.update(p.lower() for p in parts)
+            if not is_chain:  # a chain's labels stay labels too: a renamed one is still read
+                seen.update(p.lower() for p in parts)
     plain_labels = _PLAIN_LABEL.finditer(_BOLD.sub(" ", _QUOTED.sub(" ", sentence)))
     for m in [*_BOLD.finditer(sentence), *_QUOTED.finditer(sentence), *plain_labels]:
         label = (m.group(1) or m.group(m.lastindex or 1) or "").strip(" .,:")
