@@ -24,7 +24,7 @@ from kb.flags.claims import Claim, extract_claims
 from kb.flags.corpus import embedding_family
 from kb.flags.text import content_terms, strip_inline
 from kb.store import KnowledgeBase
-from kb.text import CALENDAR_WORDS, number_pattern, parse_number
+from kb.text import CALENDAR_WORDS, MONTHS, number_pattern, parse_number
 from kb.text.words import STOPWORDS
 
 _NUMBER = re.compile(number_pattern(), re.IGNORECASE)
@@ -205,10 +205,16 @@ def match_chunks(
 
 def names(text: str) -> set[str]:
     """Capitalised words that are not a sentence's first word: the things a passage names
-    (weekdays and months aside: capitalised by orthography, they are values, not names)."""
+    (weekdays and months aside, "Dec" too: capitalised by orthography, they are values, not
+    names)."""
+    return set(name_mentions(text))
+
+
+def name_mentions(text: str) -> list[str]:
+    """Each mention of a name in `text` (see `names`), lower case, in order."""
     plain = strip_inline(text).replace("*", "").replace("`", "")
     found = (w.lower() for w in _MID_NAME.findall(plain))
-    return {w for w in found if w not in STOPWORDS and w not in CALENDAR_WORDS}
+    return [w for w in found if w not in STOPWORDS and w not in CALENDAR_WORDS and w not in MONTHS]
 
 
 def _wording_overlap(text_a: str, text_b: str) -> float:

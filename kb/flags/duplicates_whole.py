@@ -10,7 +10,9 @@ facts and name the same things (`kb.flags.duplicate_facts`), which is the check 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -20,11 +22,29 @@ from kb.flags.duplicates_semantic import (
     NOUNS_CAPITALISED,
     DocChunks,
     differing_names,
-    names,
+    name_mentions,
     names_differ,
 )
+from kb.flags.text import words
 
 Hits = list[tuple[int, int, float]]
+
+
+def own_names(articles: Iterable[Article]) -> frozenset[str]:
+    """The help center's own name: the labels of its articles' URL hosts ("rondiva" of
+    help.rondiva.example). Every page may name it; it never tells two pages apart."""
+    hosts = {urlsplit(a.url).hostname or "" for a in articles if a.url}
+    return frozenset(p for host in hosts for label in host.split(".") for p in label.split("-"))
+
+
+def subject_names(article: Article, own: frozenset[str]) -> set[str]:
+    """The names an article is about: written twice in its body, or in its body and its title.
+    A name written once in passing ("£150 on Flex and on Plus", a link's title) does not make
+    two articles about different things; two pages of one template name their city or plan
+    throughout, and in their titles."""
+    counts = Counter(name_mentions(article.body))
+    title = set(words(article.title))
+    return {n for n, c in counts.items() if n not in own and (c >= 2 or n in title)}
 
 
 def cosine(a: DocChunks, b: DocChunks) -> float:
@@ -61,7 +81,11 @@ class WholeFacts:
     is the help center's common knowledge or a template's ("**Note**", a tag limit every
     service's page repeats), not what makes two articles one: it does not count. So the
     pairs are decided together: fingerprints first (once per article, only for pairs that
-    get this far), then each pair."""
+    get this far), then each pair.
+
+    The names compared are the ones each article is about (`subject_names`), not every name
+    it mentions: a rewrite by another team names the brand and links the original by title,
+    where the original names a plan in passing, and they are still one article."""
 
     articles: dict[str, Article]
     min_cosine: float
@@ -74,6 +98,7 @@ class WholeFacts:
         """pair -> (passages side by side, share of the smaller's facts, the shared facts)."""
         close = []
         named: dict[str, set[str]] = {}
+        own = own_names(self.articles.values())
         for da, db in pairs:
             a, b = self.articles[da], self.articles[db]
             if cosine(docs[da], docs[db]) < self.min_cosine:
@@ -85,7 +110,7 @@ class WholeFacts:
             else:
                 for ext in (da, db):
                     if ext not in named:
-                        named[ext] = names(self.articles[ext].body)
+                        named[ext] = subject_names(self.articles[ext], own)
                 if differing_names(named[da], named[db], self.min_name_overlap):
                     continue
             close.append((da, db))
