@@ -97,3 +97,53 @@ def test_attribute_drops_a_sentence_another_article_confirms() -> None:
     # a translation of the contradicted article confirming it does not explain it away
     out = attribute([("a", 0.6, _judged(2)), ("a-es", 0.5, confirms)], {"a-es": "a"})
     assert sorted(out) == ["a"]
+
+
+LOCKERS = article(
+    "kb-lockers",
+    "Lockers and ski storage",
+    "A day locker costs €8.\n\n"
+    "New this winter: heated lockers that dry your boots and gloves overnight, €12 a day, at "
+    "the foot of the gondola next to the day lockers.",
+)
+
+
+def test_a_value_the_article_states_itself_does_not_contradict_its_other_values(
+    store: KnowledgeBase,  # noqa: F811
+) -> None:
+    """ "A locker costs €8 for the day" restates the day locker's €8; the heated lockers'
+    sentence shares more words but states another thing's price."""
+    add(
+        store,
+        LOCKERS,
+        ticket(
+            "T-9",
+            "locker price",
+            "How much is a locker for the day at the gondola?",
+            "For the day, a locker at the foot of the gondola costs €8.",
+            "2026-10-01T10:00:00Z",
+        ),
+        ticket(
+            "T-10",
+            "locker price",
+            "How much is a heated locker at the gondola?",
+            "A heated locker for boots and gloves now costs €15 a day at the gondola.",
+            "2026-10-02T10:00:00Z",
+        ),
+    )
+    (flag,) = found(store, "contradicted_by_tickets")
+    assert [i["ticket_id"] for i in flag.evidence["items"]] == ["T-10"]
+
+
+def test_an_age_is_not_a_duration() -> None:
+    from kb.flags.claims import extract_claims
+
+    ages = (
+        "Your 7-year-old needs a child pass.",
+        "Mein Sohn ist 5 Jahre alt.",
+        "Children aged 2 years and up ride free.",
+        "A 6-month-old baby",
+    )
+    for text in ages:
+        assert [c for c in extract_claims(text) if c.kind == "duration"] == [], text
+    assert [c.value for c in extract_claims("Refunds take 7 days.")] == ["7 day"]

@@ -59,6 +59,9 @@ _DURATION = re.compile(
     rf"({_words_alt(DURATION_UNITS)})\.?(?!\w)(?:\s+({_words_alt(BUSINESS_AFTER)})(?!\w))?",
     re.IGNORECASE,
 )
+# a person's age, not how long something takes: "your 7-year-old", "5 Jahre alt", "aged 3"
+_AGE_AFTER = re.compile(r"[\s-]*+(?:old|alt|oud|de edad|d'âge|di età)(?!\w)", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"(?<!\w)(?:aged|im alter von|âgée?s? de)\s*+$", re.IGNORECASE)
 _MEASURE = re.compile(
     rf"(?<![\w.$€£/:-]){_RANGE}\s?({_words_alt(MEASURE_UNITS)})(?!\w)", re.IGNORECASE
 )
@@ -240,6 +243,10 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
             take(m.span())
     for m in _DURATION.finditer(plain):
         if not free(*m.span()):
+            continue
+        before_it = plain[max(0, m.start() - 20) : m.start()]
+        if _AGE_AFTER.match(plain, m.end()) or _AGE_BEFORE.search(before_it):
+            take(m.span())  # an age: neither a duration nor a count
             continue
         unit = duration_unit(m.group(2))
         number = re.match(_RANGE, m.group(0), re.IGNORECASE)
