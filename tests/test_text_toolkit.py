@@ -41,3 +41,16 @@ def test_flags_split_sentences_as_the_answers_do() -> None:
         "Hola, e.g. esto sigue.",
         "Y esto no.",
     ]
+
+
+def test_polish_and_turkish_number_words_are_read() -> None:
+    from kb.flags.claims import extract_claims
+    from kb.text import parse_number
+
+    for text, value in {"on beş": 15, "seksen": 80, "iki yüz elli": 250, "piętnaście": 15,
+                        "dwadzieścia pięć": 25, "trzysta pięćdziesiąt": 350}.items():  # fmt: skip
+        assert parse_number(text) == value, text
+    assert parse_number("on") is None and parse_number("bin") is None  # English words
+    (price,) = extract_claims("Liman vergisi artık on beş euro.")
+    assert price.value == "15 EUR/"
+    assert [c.kind for c in extract_claims("Turn it on twice a day.")] == []

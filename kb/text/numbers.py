@@ -1,11 +1,12 @@
-"""Numbers as help content writes them, in en/es/de/fr/pt/it: digits with either decimal
+"""Numbers as help content writes them, in en/es/de/fr/pt/it/pl/tr: digits with either decimal
 mark ("1,5" / "1.5", "1.000" / "1,000") and number words up to 999 ("thirty", "treinta y
 cinco", "vierundzwanzig", "vingt-quatre", "vinte e quatro", "doscientos cuarenta y nueve",
-"trecentocinquanta", "two hundred and fifty"), parsed to a float.
+"trecentocinquanta", "two hundred and fifty", "dwadzieścia pięć", "on beş"), parsed to a float.
 
 Indefinite articles that double as "one" (un/una/uno/ein/une/um/uma) are left out on purpose:
 "una caja" is not a claim about the number one; so are words that are also common English
-(Spanish "once", German "null", French "cent", a bare "sept" and Italian "due").
+(Spanish "once", German "null", French "cent", a bare "sept" and Italian "due", Turkish
+"on" and "bin"); Polish "jeden" and Turkish "bir" are "one" and "a" at once, and left out too.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ _UNITS: dict[str, dict[str, int]] = {
         "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
         "nove": 9,
     },  # "uno/una/un" is also the article
+    "pl": {
+        "dwa": 2, "dwie": 2, "trzy": 3, "cztery": 4, "pięć": 5, "sześć": 6, "siedem": 7,
+        "osiem": 8, "dziewięć": 9,
+    },
+    "tr": {
+        "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8, "dokuz": 9,
+    },
 }  # fmt: skip
 _TEENS: dict[str, dict[str, int]] = {
     "en": {
@@ -70,6 +78,12 @@ _TEENS: dict[str, dict[str, int]] = {
         "zero": 0, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14,
         "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
     },
+    "pl": {
+        "zero": 0, "dziesięć": 10, "jedenaście": 11, "dwanaście": 12, "trzynaście": 13,
+        "czternaście": 14, "piętnaście": 15, "szesnaście": 16, "siedemnaście": 17,
+        "osiemnaście": 18, "dziewiętnaście": 19,
+    },
+    "tr": {"sıfır": 0},  # 10-19 are "on" + a unit: compounds below
 }  # fmt: skip
 _TENS: dict[str, dict[str, int]] = {
     "en": {
@@ -93,6 +107,14 @@ _TENS: dict[str, dict[str, int]] = {
         "venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60,
         "settanta": 70, "ottanta": 80, "novanta": 90,
     },
+    "pl": {
+        "dwadzieścia": 20, "trzydzieści": 30, "czterdzieści": 40, "pięćdziesiąt": 50,
+        "sześćdziesiąt": 60, "siedemdziesiąt": 70, "osiemdziesiąt": 80, "dziewięćdziesiąt": 90,
+    },
+    "tr": {
+        "on": 10, "yirmi": 20, "otuz": 30, "kırk": 40, "elli": 50, "altmış": 60, "yetmiş": 70,
+        "seksen": 80, "doksan": 90,
+    },  # a bare "on" is English: only its compounds are kept (number_words)
 }  # fmt: skip
 _BIG: dict[str, dict[str, int]] = {
     "en": {"hundred": 100, "thousand": 1000},
@@ -101,6 +123,8 @@ _BIG: dict[str, dict[str, int]] = {
     "fr": {"mille": 1000},  # "cent" alone reads as the English coin
     "pt": {"cem": 100, "mil": 1000},
     "it": {"cento": 100, "mille": 1000},
+    "pl": {"sto": 100, "tysiąc": 1000},
+    "tr": {"yüz": 100},  # "bin" (1000) is an English word
 }
 # The hundreds 200-900 and how a rest (1-99) follows them: "doscientos cuarenta y nueve",
 # "duzentos e cinquenta", "two hundred (and) fifty", "zweihundertfünfzig", "trois cent vingt",
@@ -120,9 +144,15 @@ _HUNDREDS: dict[str, dict[str, int]] = {
     },
     "it": {f"{w}cento": v * 100 for w, v in (("due", 2), ("tre", 3), ("quattro", 4),
            ("cinque", 5), ("sei", 6), ("sette", 7), ("otto", 8), ("nove", 9))},
+    "pl": {
+        "dwieście": 200, "trzysta": 300, "czterysta": 400, "pięćset": 500, "sześćset": 600,
+        "siedemset": 700, "osiemset": 800, "dziewięćset": 900,
+    },
+    "tr": {f"{w} yüz": v * 100 for w, v in (("iki", 2), ("üç", 3), ("dört", 4), ("beş", 5),
+           ("altı", 6), ("yedi", 7), ("sekiz", 8), ("dokuz", 9))},
 }  # fmt: skip
-_HUNDRED_REST = {"es": " ", "pt": " e ", "it": ""}  # between the hundreds and the rest
-_HUNDRED_ONE = {"es": "ciento", "pt": "cento", "it": "cento"}  # 100 when a rest follows
+_HUNDRED_REST = {"es": " ", "pt": " e ", "it": "", "pl": " ", "tr": " "}  # before the rest
+_HUNDRED_ONE = {"es": "ciento", "pt": "cento", "it": "cento", "pl": "sto", "tr": "yüz"}
 LANGUAGES = tuple(_UNITS)
 
 
@@ -132,6 +162,10 @@ def _compounds(lang: str) -> dict[str, int]:
     units = dict(_UNITS[lang])
     if lang == "it":
         units["uno"] = 1
+    if lang == "pl":
+        units["jeden"] = 1  # "dwadzieścia jeden"
+    if lang == "tr":
+        units["bir"] = 1  # "on bir", "yirmi bir"
     for tens_word, tens in _TENS[lang].items():
         for unit_word, unit in units.items():
             if lang == "it":  # "ventuno", "ventotto" drop the vowel; "ventitré" takes an accent
@@ -151,6 +185,8 @@ def _compounds(lang: str) -> dict[str, int]:
                 out[f"{tens_word}-{unit_word}"] = tens + unit
             elif lang == "pt":
                 out[f"{tens_word} e {unit_word}"] = tens + unit
+            elif lang in ("pl", "tr"):
+                out[f"{tens_word} {unit_word}"] = tens + unit
         if lang == "fr":
             out[f"{tens_word} et un"] = tens + 1
             out[f"{tens_word}-et-un"] = tens + 1
@@ -210,7 +246,7 @@ def number_words() -> dict[str, int]:
         for table in (_UNITS[lang], _TEENS[lang], _TENS[lang], _BIG[lang], _compounds(lang)):
             out.update(table)
         out.update(_hundreds(lang))
-    for english in ("sept", "due"):  # "Sept." in a date, "due in 14 days": compounds only
+    for english in ("sept", "due", "on"):  # "Sept." in a date, "due in", "on": compounds only
         out.pop(english, None)
     return out
 
