@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kb.flags.duplicates_semantic import names
 from kb.flags.duplicates_whole import own_names, subject_names
+from kb.models import Document
 from kb.storage.catalog_flags import Article
 from kb.store import KnowledgeBase
 from tests.test_flags_meaning import _the_one_duplicate
@@ -29,7 +30,7 @@ Each time you book we reserve £150 on your card, whichever plan you're on. If y
 Vanlo (a member for under 30 days), or you've booked a 9-seater, we reserve £300 instead.
 
 As soon as your trip is paid for we let the hold go. Some banks take 3 to 5 working days
-before the amount is back in your balance; that part is up to them.
+before the amount is back in your balance; that part is up to them, not to Vanlo.
 
 The payments team's page has the same rules: [Deposits and card holds](https://help.vanlo.example/articles/dep).
 """
@@ -59,10 +60,29 @@ def test_month_abbreviations_are_not_names() -> None:
     assert names("Order by 16 Dec for delivery, or by 2 Jan with Express.") == {"express"}
 
 
+def _on_vanlo(ext: str, title: str, body: str, updated_at: str) -> Document:
+    url = f"https://help.vanlo.example/articles/{ext}"
+    return Document(
+        external_id=ext, title=title, body=body, url=url, lang="en", updated_at=updated_at
+    )
+
+
 def test_a_brand_teams_rewrite_naming_the_brand_is_a_duplicate(store: KnowledgeBase) -> None:  # noqa: F811
+    """The original names its Flex plan twice, the rewrite the brand twice: read as subjects,
+    "they name different things" — unless the brand is known for the help center's own name."""
+    original = PAYMENTS + "\nOn Flex, the hold is taken again for each extension of a trip.\n"
+    ev = _the_one_duplicate(
+        store,
+        _on_vanlo("dep", "Deposits and card holds", original, "2026-02-10"),
+        _on_vanlo("why", "Why we hold money on your card", BRAND_REWRITE, "2026-10-22"),
+    )
+    assert "150 GBP" in ev["facts"] and "300 GBP" in ev["facts"]
+
+
+def test_a_name_both_write_once_in_passing_does_not_part_them(store: KnowledgeBase) -> None:  # noqa: F811
     ev = _the_one_duplicate(
         store,
         article("dep", "Deposits and card holds", PAYMENTS, updated_at="2026-02-10"),
         article("why", "Why we hold money on your card", BRAND_REWRITE, updated_at="2026-10-22"),
     )
-    assert "150 GBP" in ev["facts"] and "300 GBP" in ev["facts"]
+    assert ev["matched_by"] == "facts, whole articles"

@@ -165,8 +165,8 @@ def judge(
             continue
         agreed_on: dict[tuple[str, str], int] = {}  # (kind, unit) -> closest agreement
         found: list[tuple[int, Sides, Claim, Claim]] = []
-        stated: set[int] = set()  # this sentence's values the article itself states
-        for i, ct in enumerate(t.claims):
+        stated: set[int] = set()  # ids of this sentence's values the article itself states
+        for ct in t.claims:
             if ct.qualifier == "not":
                 continue  # the value said not to hold: the old one, not the ticket's
             if ct.kind in _NUMERIC and _CUSTOMER_STATE.search(text):
@@ -187,13 +187,13 @@ def judge(
                             key = (ct.kind, ct.unit)
                             agreed_on[key] = max(agreed_on.get(key, 0), strength)
                             if ct.kind in _NUMERIC:
-                                stated.add(i)
+                                stated.add(id(ct))
                     else:
                         found.append((strength, a, ca, ct))
         # a value the article states itself, about a related thing, is that statement's: "a
         # locker costs €8" restates the article's €8 day locker, it does not contradict its
         # €12 heated one, however many words the €12 sentence shares
-        found = [f for f in found if not any(f[3] is t.claims[i] for i in stated)]
+        found = [f for f in found if id(f[3]) not in stated]
         for (kind, _), strength in agreed_on.items():
             out.agreed[(text, kind)] = max(out.agreed.get((text, kind), 0), strength)
         if agreed_on:

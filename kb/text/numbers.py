@@ -153,6 +153,8 @@ _HUNDREDS: dict[str, dict[str, int]] = {
 }  # fmt: skip
 _HUNDRED_REST = {"es": " ", "pt": " e ", "it": "", "pl": " ", "tr": " "}  # before the rest
 _HUNDRED_ONE = {"es": "ciento", "pt": "cento", "it": "cento", "pl": "sto", "tr": "yüz"}
+# "one" inside a compound ("ventuno", "dwadzieścia jeden", "on bir"), though never alone
+_ONE_IN_COMPOUNDS = {"it": "uno", "pl": "jeden", "tr": "bir"}
 LANGUAGES = tuple(_UNITS)
 
 
@@ -160,12 +162,8 @@ def _compounds(lang: str) -> dict[str, int]:
     """21-99 written out: "twenty-four", "treinta y cuatro", "vierundzwanzig", ..."""
     out: dict[str, int] = {}
     units = dict(_UNITS[lang])
-    if lang == "it":
-        units["uno"] = 1
-    if lang == "pl":
-        units["jeden"] = 1  # "dwadzieścia jeden"
-    if lang == "tr":
-        units["bir"] = 1  # "on bir", "yirmi bir"
+    if lang in _ONE_IN_COMPOUNDS:
+        units[_ONE_IN_COMPOUNDS[lang]] = 1
     for tens_word, tens in _TENS[lang].items():
         for unit_word, unit in units.items():
             if lang == "it":  # "ventuno", "ventotto" drop the vowel; "ventitré" takes an accent
@@ -198,6 +196,7 @@ def _below_hundred(lang: str) -> dict[str, int]:
     out.pop("zero", None)
     out.pop("zéro", None)
     out.pop("cero", None)
+    out.pop("sıfır", None)
     if lang == "it":
         out["uno"] = 1
     return out
