@@ -18,7 +18,7 @@ def test_number_words_read_as_digits_in_every_language() -> None:
 def test_fold_and_stopwords_are_shared() -> None:
     assert fold("Grüße, Días") == "grusse, dias"
     assert {"the", "el", "der", "le", "o", "il", "het"} <= STOPWORDS
-    assert content_terms("El reembolso de la tienda") == {"reembolso", "tienda"}
+    assert content_terms("El reembolso de la tienda") == {"reembols", "tiend"}  # stems
     assert content_terms("not without") == set()  # negations tie no two sentences to a topic
 
 
@@ -54,3 +54,40 @@ def test_polish_and_turkish_number_words_are_read() -> None:
     (price,) = extract_claims("Liman vergisi artık on beş euro.")
     assert price.value == "15 EUR/"
     assert [c.kind for c in extract_claims("Turn it on twice a day.")] == []
+
+
+def test_dutch_number_words_are_read_and_its_articles_are_not() -> None:
+    from kb.text import parse_number
+
+    for text, value in {"vijfentwintig": 25, "tweeëntwintig": 22, "eenentwintig": 21,
+                        "honderdvijftig": 150, "tweehonderd": 200, "twaalf": 12,
+                        "één": 1}.items():  # fmt: skip
+        assert parse_number(text) == value, text
+    assert parse_number("een") is None  # also "a"
+
+
+def test_durations_prices_and_percentages_in_dutch_polish_turkish_and_russian() -> None:
+    from kb.flags.claims import extract_claims
+
+    def values(text: str) -> list[tuple[str, str]]:
+        return [(c.kind, c.value) for c in extract_claims(text)]
+
+    assert values("Je krijgt je geld binnen 14 dagen terug.") == [("duration", "14 day")]
+    assert values("Zwrot trwa 5 dni roboczych.") == [("duration", "5 day")]
+    assert extract_claims("Zwrot trwa 5 dni roboczych.")[0].unit == "business"
+    assert extract_claims("İade 5 iş günü içinde yapılır.")[0].unit == "business"
+    assert values("Bilet 7 günlük geçerlidir.") == [("duration", "7 day")]
+    assert values("Возврат занимает 3 дня.") == [("duration", "3 day")]
+    assert values("Opłata wynosi 80 zł.") == [("price", "80 PLN/")]
+    assert values("Ücret 150 TL.") == [("price", "150 TRY/")]
+    assert values("Yüzde 20 indirim, ya da %15 kupon.") == [("percent", "20%"), ("percent", "15%")]
+    assert values("De korting is 10 procent.") == [("percent", "10%")]
+
+
+def test_a_time_of_day_is_not_a_number_of_hours() -> None:
+    from kb.flags.claims import extract_claims
+
+    assert [c.kind for c in extract_claims("De kassa is open tot 18.00 uur.")] == []
+    assert [c.kind for c in extract_claims("Doors open at 19:30 h sharp.")] == []
+    (wait,) = extract_claims("Binnen 24 uur krijg je antwoord.")
+    assert wait.value == "24 hour"

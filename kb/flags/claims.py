@@ -15,6 +15,7 @@ from kb.flags.text import content_terms, stem, words
 from kb.text import (
     BUSINESS_AFTER,
     BUSINESS_BEFORE,
+    CALENDAR_BEFORE,
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
     DURATION_UNITS,
@@ -55,17 +56,19 @@ def _words_alt(words: Iterable[str]) -> str:
 
 
 _DURATION = re.compile(
-    rf"(?<![\w.]){_RANGE}[\s-]*(?:(business|working|calendar)[\s-]+)?"
+    rf"(?<![\w.]){_RANGE}[\s-]*(?:({_words_alt((*BUSINESS_BEFORE, *CALENDAR_BEFORE))})[\s-]+)?"
     rf"({_words_alt(DURATION_UNITS)})\.?(?!\w)(?:\s+({_words_alt(BUSINESS_AFTER)})(?!\w))?",
     re.IGNORECASE,
 )
 # a person's age, not how long something takes: "your 7-year-old", "5 Jahre alt", "aged 3"
 _AGE_AFTER = re.compile(r"[\s-]*+(?:old|alt|oud|de edad|d'âge|di età)(?!\w)", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"(?<!\w)(?:aged|im alter von|âgée?s? de)\s*+$", re.IGNORECASE)
+# a time of day, not a number of hours: "18:00 h", "tot 18.00 uur" (Dutch "uur" is o'clock too)
+_CLOCK = re.compile(r"\d:\d{2}(?!\d)|\d\.\d{2}(?=\s*+uur\b)", re.IGNORECASE)
 _MEASURE = re.compile(
     rf"(?<![\w.$€£/:-]){_RANGE}\s?({_words_alt(MEASURE_UNITS)})(?!\w)", re.IGNORECASE
 )
-_SYMBOL = r"R\$|[$€£]"
+_SYMBOL = r"R\$|[$€£₺₽]"
 _CURRENCY_WORD = _words_alt(CURRENCY_WORDS)
 _PERIOD = (
     r"(?:\s*+(?:/|per|a|an|each|al|por|pro|im|par|ao|cada|je)\s*+"
@@ -77,7 +80,8 @@ _PRICE = re.compile(
 )
 _PERCENT = re.compile(
     rf"(?<![\w.])({_NUM})\s?(?:%|percent\b|per cent\b|por ciento\b|prozent\b|pour cent\b"
-    r"|por cento\b)",
+    r"|por cento\b|per cento\b|percento\b|procent\b|процент\w*)"
+    rf"|(?:(?<![\w.])%|\byüzde\s)\s?({_NUM})(?![\w.,]?\d)",  # Turkish: "%20", "yüzde 20"
     re.IGNORECASE,
 )
 _QUANTITY = re.compile(
@@ -227,7 +231,7 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
         take(m.span())
     for m in _PERCENT.finditer(plain):
         if free(*m.span()):
-            value = _number(m.group(1))
+            value = _number(m.group(1) or m.group(2))
             claims.append(
                 Claim(
                     "percent",
@@ -249,6 +253,13 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
             take(m.span())  # an age: neither a duration nor a count
             continue
         unit = duration_unit(m.group(2))
+        if (
+            unit is not None
+            and unit.name == "hour"
+            and _CLOCK.search(plain, max(0, m.start() - 3), m.end())
+        ):
+            take(m.span())
+            continue
         number = re.match(_RANGE, m.group(0), re.IGNORECASE)
         if unit is None or number is None:
             continue

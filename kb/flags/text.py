@@ -11,15 +11,17 @@ import re
 from dataclasses import dataclass
 
 from kb.text.sentences import split_segments
+from kb.text.units import CURRENCY_WORDS
 from kb.text.words import NEGATIONS, STOPWORDS, fold
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
-# Words that never tie two sentences to one topic: function words and negations (a negation
-# changes what a sentence says, not what it is about).
-TOPICLESS = STOPWORDS | NEGATIONS
+# Words that never tie two sentences to one topic: function words, negations (a negation
+# changes what a sentence says, not what it is about) and currency words (what a price is
+# counted in: "35 złotych" and "25 zł" are not about one thing for saying "zł").
+TOPICLESS = STOPWORDS | NEGATIONS | frozenset(fold(w) for w in CURRENCY_WORDS)
 # Words too common in help content to tie two sentences to the same topic.
 GENERIC = frozenset(
     """account add article button change choose click customer customers disable edit enable
@@ -97,6 +99,10 @@ def stem(word: str) -> str:
                 word = word[: -len(suffix)]
                 break
     if word.endswith("ll") and len(word) > 5:  # "cancelled" meets "cancel", "installs" "install"
+        return word[:-1]
+    if len(word) >= 6 and word[-1] in "aiouy":
+        # a final vowel of a longer word is mostly an inflection: "biglietto"/"biglietti",
+        # "rower"/"roweru"/"rowery", "pedido"/"pedidos", "delivery"/"deliver"
         return word[:-1]
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 

@@ -32,6 +32,7 @@ from kb.text.sentences import Segment, plain_text, split_prose, split_segments, 
 from kb.text.units import (
     BUSINESS_AFTER,
     BUSINESS_BEFORE,
+    CALENDAR_BEFORE,
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
     DURATION_UNITS,
@@ -49,6 +50,7 @@ from kb.text.words import NEGATIONS, NUMBER_WORDS, STOPWORDS, content_set, conte
 __all__ = [
     "BUSINESS_AFTER",
     "BUSINESS_BEFORE",
+    "CALENDAR_BEFORE",
     "CALENDAR_WORDS",
     "CHANGE_CUES",
     "CURRENCY_SYMBOLS",

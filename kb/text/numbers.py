@@ -1,12 +1,14 @@
-"""Numbers as help content writes them, in en/es/de/fr/pt/it/pl/tr: digits with either decimal
+"""Numbers as help content writes them, in en/es/de/fr/pt/it/nl/pl/tr: digits with either decimal
 mark ("1,5" / "1.5", "1.000" / "1,000") and number words up to 999 ("thirty", "treinta y
 cinco", "vierundzwanzig", "vingt-quatre", "vinte e quatro", "doscientos cuarenta y nueve",
-"trecentocinquanta", "two hundred and fifty", "dwadzieścia pięć", "on beş"), parsed to a float.
+"trecentocinquanta", "two hundred and fifty", "vijfentwintig", "dwadzieścia pięć", "on beş"),
+parsed to a float.
 
 Indefinite articles that double as "one" (un/una/uno/ein/une/um/uma) are left out on purpose:
 "una caja" is not a claim about the number one; so are words that are also common English
 (Spanish "once", German "null", French "cent", a bare "sept" and Italian "due", Turkish
-"on" and "bin"); Polish "jeden" and Turkish "bir" are "one" and "a" at once, and left out too.
+"on" and "bin"); Dutch "een", Polish "jeden" and Turkish "bir" are "one" and "a" at
+once, and left out too (Dutch "één", written with its accents, is "one" only).
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ _UNITS: dict[str, dict[str, int]] = {
         "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
         "nove": 9,
     },  # "uno/una/un" is also the article
+    "nl": {
+        "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
+    },
     "pl": {
         "dwa": 2, "dwie": 2, "trzy": 3, "cztery": 4, "pięć": 5, "sześć": 6, "siedem": 7,
         "osiem": 8, "dziewięć": 9,
@@ -78,6 +83,10 @@ _TEENS: dict[str, dict[str, int]] = {
         "zero": 0, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14,
         "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
     },
+    "nl": {
+        "nul": 0, "één": 1, "tien": 10, "twaalf": 12, "dertien": 13, "veertien": 14,
+        "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19,
+    },  # "elf" (11) is German's too
     "pl": {
         "zero": 0, "dziesięć": 10, "jedenaście": 11, "dwanaście": 12, "trzynaście": 13,
         "czternaście": 14, "piętnaście": 15, "szesnaście": 16, "siedemnaście": 17,
@@ -107,6 +116,10 @@ _TENS: dict[str, dict[str, int]] = {
         "venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60,
         "settanta": 70, "ottanta": 80, "novanta": 90,
     },
+    "nl": {
+        "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60,
+        "zeventig": 70, "tachtig": 80, "negentig": 90,
+    },
     "pl": {
         "dwadzieścia": 20, "trzydzieści": 30, "czterdzieści": 40, "pięćdziesiąt": 50,
         "sześćdziesiąt": 60, "siedemdziesiąt": 70, "osiemdziesiąt": 80, "dziewięćdziesiąt": 90,
@@ -123,6 +136,7 @@ _BIG: dict[str, dict[str, int]] = {
     "fr": {"mille": 1000},  # "cent" alone reads as the English coin
     "pt": {"cem": 100, "mil": 1000},
     "it": {"cento": 100, "mille": 1000},
+    "nl": {"honderd": 100, "duizend": 1000},
     "pl": {"sto": 100, "tysiąc": 1000},
     "tr": {"yüz": 100},  # "bin" (1000) is an English word
 }
@@ -154,7 +168,7 @@ _HUNDREDS: dict[str, dict[str, int]] = {
 _HUNDRED_REST = {"es": " ", "pt": " e ", "it": "", "pl": " ", "tr": " "}  # before the rest
 _HUNDRED_ONE = {"es": "ciento", "pt": "cento", "it": "cento", "pl": "sto", "tr": "yüz"}
 # "one" inside a compound ("ventuno", "dwadzieścia jeden", "on bir"), though never alone
-_ONE_IN_COMPOUNDS = {"it": "uno", "pl": "jeden", "tr": "bir"}
+_ONE_IN_COMPOUNDS = {"it": "uno", "nl": "een", "pl": "jeden", "tr": "bir"}
 LANGUAGES = tuple(_UNITS)
 
 
@@ -179,6 +193,10 @@ def _compounds(lang: str) -> dict[str, int]:
             elif lang == "de":
                 stem = "ein" if unit == 1 else unit_word
                 out[f"{stem}und{tens_word}"] = tens + unit
+            elif lang == "nl":  # "vijfentwintig", "tweeëntwintig" (or without the diaeresis)
+                out[f"{unit_word}en{tens_word}"] = tens + unit
+                if unit_word.endswith("e"):
+                    out[f"{unit_word}ën{tens_word}"] = tens + unit
             elif lang == "fr":
                 out[f"{tens_word}-{unit_word}"] = tens + unit
             elif lang == "pt":
@@ -197,6 +215,7 @@ def _below_hundred(lang: str) -> dict[str, int]:
     out.pop("zéro", None)
     out.pop("cero", None)
     out.pop("sıfır", None)
+    out.pop("nul", None)
     if lang == "it":
         out["uno"] = 1
     return out
@@ -227,6 +246,11 @@ def _hundreds(lang: str) -> dict[str, int]:
             out[f"{head_word}hundert"] = times * 100
             for word, n in rest.items():
                 out[f"{head_word}hundert{'eins' if n == 1 else word}"] = times * 100 + n
+    elif lang == "nl":  # "honderdvijftig", "tweehonderd", "driehonderdtwintig"
+        for head_word, times in [("", 1), *units]:
+            out[f"{head_word}honderd"] = times * 100
+            for word, n in rest.items():
+                out[f"{head_word}honderd{word}"] = times * 100 + n
     elif lang == "fr":
         for head_word, times in [("", 1), *units]:
             lead = f"{head_word} cent" if head_word else "cent"

@@ -1,7 +1,9 @@
 """Stopword lists, one place for every layer: three lists because three uses differ.
 
-- `STOPWORDS` (en/es/de/fr/it/pt/nl): what content words drop in answers and flags (the
+- `STOPWORDS` (en/es/de/fr/it/pt/nl/pl/tr): what content words drop in answers and flags (the
   support check, claims, duplicate topics); negations are separate (`kb.text.words.NEGATIONS`).
+  Polish and Turkish are written folded, as the flags compare them, and leave out the ones
+  that are English words or numbers ("ten", "ben", "var").
 - `KEYWORD_STOPWORDS`: what a keyword query drops before FTS5 / PostgreSQL full-text search;
   short on purpose and keeps negations ("not", "nicht"), which can be what a query is about.
 - `DECISION_STOPWORDS`: function words and generic request words ("need", "possible") the
@@ -38,6 +40,11 @@ abbiamo avete hanno posso puoi può essere anche molto ma se quando dove
 o os as um uma e do da dos das em no na nos nas com por para que como ola obrigado
 de het een en of maar als dan op uit bij met naar van voor te is zijn was waren je jij u we wij
 ik hij zij ze mijn jouw hoe wat
+i w z na do to sie jest sa czy jak za od po ze dla ale lub oraz przy przez jako juz tylko
+bardzo mozna moze te tego tej tym jego jej ich mnie mi ci nam wam gdy gdzie kiedy dobry prosze
+pani
+ve bir bu su o da de ile icin mi mı mu mü ne cok daha ama veya ya gibi olarak ise her hem sonra
+kadar icinde merhaba tesekkurler lutfen siz sizin biz bizim benim bey hanım
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 

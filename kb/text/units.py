@@ -1,7 +1,12 @@
 # ruff: noqa: SIM905  (word tables read best as one string per language)
-"""Units in en/es/de/fr/pt/it: durations (to minutes, with business-day families), data sizes
-(to MB), weights (to kg), lengths (to cm), currencies and billing periods, so "30 kg" and
-"35 kilogramos", or "5 días hábiles" and "10 business days", compare value for value.
+"""Units in en/es/de/fr/pt/it (durations also in nl/pl/tr/ru): durations (to minutes, with
+business-day families), data sizes (to MB), weights (to kg), lengths (to cm), currencies and
+billing periods, so "30 kg" and "35 kilogramos", or "5 días hábiles" and "10 business days",
+compare value for value.
+
+Turkish adds its suffixes to the unit ("7 günlük", "24 saatte"): the forms a help center
+writes after a number are listed. Dutch "uur" is also o'clock ("18.00 uur"): a clock time is
+not a duration (kb.flags.claims reads it so).
 """
 
 from __future__ import annotations
@@ -25,26 +30,36 @@ def _table(family: str, factor: float, name: str, words: str) -> dict[str, Unit]
 
 DURATION_UNITS: dict[str, Unit] = {
     **_table("time", 1 / 60, "second", "second seconds sec secs s segundo segundos "
-             "sekunde sekunden sek seconde secondes secondo secondi"),
-    **_table("time", 1, "minute", "minute minutes min mins minuto minutos minuten minuti"),
+             "sekunde sekunden sek seconde secondes secondo secondi seconden sekunda sekundy "
+             "sekund saniye saniyede секунда секунды секунд"),
+    **_table("time", 1, "minute", "minute minutes min mins minuto minutos minuten minuti "
+             "minuut minuta minuty minut dakika dakikada dakikalık dakikası минута минуты "
+             "минут минуту мин"),
     **_table("time", 60, "hour", "hour hours hr hrs h hora horas stunde stunden std heure "
-             "heures ora ore"),
+             "heures ora ore uur uren godzina godziny godzin godzinę saat saatte saatlik "
+             "saati час часа часов"),
     **_table("time", 1440, "day", "day days día días dia dias tag tage tagen jour jours "
-             "giorno giorni"),
+             "giorno giorni dag dagen dzień dni dnia gün günü günde günlük günden gündür "
+             "день дня дней сутки суток"),
     **_table("time", 10080, "week", "week weeks semana semanas woche wochen semaine semaines "
-             "settimana settimane"),
+             "settimana settimane weken tydzień tygodnie tygodni tygodnia hafta haftada "
+             "haftalık неделя недели недель неделю"),
     **_table("time", 43200, "month", "month months mes meses monat monate monaten mois mês "
-             "mese mesi"),
+             "mese mesi maand maanden miesiąc miesiące miesięcy miesiąca ay ayda aylık ayı "
+             "месяц месяца месяцев"),
     **_table("time", 525600, "year", "year years año años jahr jahre jahren an ans année "
-             "années ano anos anno anni"),
+             "années ano anos anno anni jaar jaren rok lata lat roku yıl yıllık yılda sene "
+             "год года лет"),
     **_table("business", 1440, "day", "werktag werktage werktagen arbeitstag arbeitstage "
-             "arbeitstagen"),
+             "arbeitstagen werkdag werkdagen"),
 }  # fmt: skip
-# "business" before the unit (en) or after it (es/fr/pt): "5 business days", "5 días hábiles".
-BUSINESS_BEFORE = ("business", "working")
+# "business" before the unit (en/tr/ru) or after it (es/fr/pt/it/pl): "5 business days",
+# "5 iş günü", "5 рабочих дней", "5 días hábiles", "5 dni roboczych".
+BUSINESS_BEFORE = ("business", "working", "iş", "рабочих", "рабочий", "рабочие", "рабочего")
 CALENDAR_BEFORE = ("calendar",)
 BUSINESS_AFTER = ("hábiles", "habiles", "laborables", "ouvrés", "ouvres", "ouvrables", "úteis",
-                  "uteis", "lavorativi", "lavorativo")  # fmt: skip
+                  "uteis", "lavorativi", "lavorativo", "roboczych", "robocze", "roboczy",
+                  "roboczego")  # fmt: skip
 
 MEASURE_UNITS: dict[str, Unit] = {
     **_table("weight", 0.001, "g", "g gram grams gramo gramos gramm gramme grammes grama "
@@ -70,11 +85,14 @@ MEASURE_UNITS: dict[str, Unit] = {
 # French data units ("To", "Go", "Mo", "Ko") are English words in lower case: capitalised only.
 CAPITALISED_ONLY = frozenset({"to", "go", "mo", "ko"})
 
-CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "r$": "BRL"}
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "r$": "BRL", "₺": "TRY", "₽": "RUB"}
 CURRENCY_WORDS = {
     "usd": "USD", "eur": "EUR", "gbp": "GBP", "brl": "BRL", "euro": "EUR", "euros": "EUR",
     "dollar": "USD", "dollars": "USD", "dólar": "USD", "dólares": "USD", "reais": "BRL",
     "real": "BRL", "pound": "GBP", "pounds": "GBP", "sterling": "GBP",
+    "chf": "CHF", "pln": "PLN", "zł": "PLN", "złoty": "PLN", "złote": "PLN", "złotych": "PLN",
+    "tl": "TRY", "lira": "TRY", "lirası": "TRY", "руб": "RUB", "рубль": "RUB",
+    "рубля": "RUB", "рублей": "RUB",
 }  # fmt: skip
 # Billing periods after a price: "/month", "per month", "al mes", "pro Monat", "par mois".
 PERIOD_WORDS = {
