@@ -91,3 +91,26 @@ def test_a_gap_without_a_how_to_question_is_titled_by_its_most_typical_one() -> 
     ]
     assert suggest_title(questions, ["contract"]) == "Selling the house."
     assert suggest_title(["How do I add a waitlist to an event?"], []).startswith("How to")
+
+
+def test_a_question_in_another_language_joins_a_formed_group_just_under_the_cut() -> None:
+    """A cross-lingual model scores one topic asked in two languages lower than two wordings
+    in one: an item left alone joins a group of other languages at 0.05 under the cluster
+    cosine, never a group that already has its language, and never further off."""
+    import numpy as np
+
+    from kb.flags.clusters import centroid_clusters
+
+    first = np.array([1.0, 0, 0, 0, 0, 0])
+    second = np.array([0.6, 0.8, 0, 0, 0, 0])  # cosine 0.6 with the first: one group
+    centroid = (first + second) / np.linalg.norm(first + second)
+
+    def at(cosine: float, axis: int) -> np.ndarray:
+        out = np.zeros(6)
+        out[axis] = 1.0
+        return cosine * centroid + np.sqrt(1 - cosine**2) * out
+
+    vecs = np.stack([first, second, at(0.52, 2), at(0.52, 3), at(0.40, 4)])
+    langs: list[str | None] = ["en", "de", "fr", "en", "it"]
+    assert centroid_clusters(vecs, 0.55) == [[0, 1], [2], [3], [4]]
+    assert centroid_clusters(vecs, 0.55, attach=(0.50, langs)) == [[0, 1, 2], [3], [4]]

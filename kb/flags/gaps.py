@@ -29,11 +29,13 @@ from kb.flags.answer_check import (
     cluster_answered,
     default_check,
 )
+from kb.flags.clusters import centroid_clusters
 from kb.flags.corpus import embedding_family, nearest_articles, parse_time, tickets
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import GENERIC, content_terms, stem, words
 from kb.store import KnowledgeBase
 from kb.text import CALENDAR_WORDS, DURATION_UNITS, fold
+from kb.text.language import text_language
 from kb.text.sentences import split_sentences
 from kb.text.stopwords import DECISION_STOPWORDS
 
@@ -41,6 +43,7 @@ GAP_REASONS = ("no_relevant_article", "low_confidence")
 # (cover, cluster) cosines by how the store's model scores (kb.flags.corpus.embedding_family)
 _GAP_COSINES = {"hashing": (0.15, 0.35), "cross-lingual": (0.45, 0.55), "sentence": (0.45, 0.6)}
 _REPLY_CHARS = 1000
+_ATTACH_MARGIN = 0.05  # how much lower a lone question may join a formed group (centroid_clusters)
 # Words that say how or when something is asked, never what about: request words ("puedo",
 # "kann"), weekdays and months, and duration units ("Woche", "semana"). A help center may
 # never use one of them, but questions sharing it are not about one missing topic.
@@ -172,7 +175,12 @@ def find_gaps(
     for members in groups:
         grouped.update(members)
     rest = [n for n in keep if n not in grouped and _uncovered(items[n], cover)]
-    for members in _cluster(vecs[rest], cluster_at) if rest else []:
+    languages = kb.catalog.article_languages()
+    # a help center of one language has no cross-lingual cosines to make up for
+    multilingual = len(languages) > 1
+    rest_langs = [text_language(items[n].text, languages) if multilingual else None for n in rest]
+    attach = (cluster_at - _ATTACH_MARGIN, rest_langs)
+    for members in centroid_clusters(vecs[rest], cluster_at, attach=attach) if rest else []:
         if len(members) >= cfg.min_size:
             groups.append([rest[m] for m in members])
     checker = checker or default_check(kb, cfg.answer_check)
@@ -259,30 +267,12 @@ def _group_by_unknown(
         free = [m for m in members if m not in taken]
         if len(free) < min_size or asked[term] < 2:
             continue
-        for part in _cluster(vecs[free], cohesion):
+        for part in centroid_clusters(vecs[free], cohesion):
             if len(part) >= min_size:
                 chosen = [free[i] for i in part]
                 groups.append(chosen)
                 taken.update(chosen)
     return groups
-
-
-def _cluster(vecs: np.ndarray, threshold: float) -> list[list[int]]:
-    """Greedy single pass against running centroids (items x clusters, not all pairs)."""
-    centroids: list[np.ndarray] = []
-    members: list[list[int]] = []
-    for i, v in enumerate(vecs):
-        if centroids:
-            sims = np.asarray(centroids) @ v
-            best = int(np.argmax(sims))
-            if sims[best] >= threshold:
-                members[best].append(i)
-                c = vecs[members[best]].mean(axis=0)
-                centroids[best] = c / (np.linalg.norm(c) or 1.0)
-                continue
-        centroids.append(v.copy())
-        members.append([i])
-    return members
 
 
 def suggest_title(questions: Sequence[str], terms: Sequence[str]) -> str:
