@@ -175,3 +175,22 @@ def test_a_doubled_l_is_one_stem() -> None:
 
     assert stem("cancelled") == stem("cancel") == stem("cancelling")
     assert stem("installed") == stem("install") and stem("called") == stem("call") == "call"
+
+
+def test_a_whole_number_of_months_or_years_is_one_value_however_written() -> None:
+    from kb.flags.duplicate_facts import fingerprint
+
+    (months,) = extract_claims("Gift cards are valid for 24 months.")
+    (years,) = extract_claims("Your card lasts two years.")
+    (year,) = extract_claims("Credit is valid for 1 year.")
+    (weeks,) = extract_claims("Credit is valid for 6 weeks.")
+    assert not conflicts(months, years) and conflicts(months, year)
+    assert conflicts(year, weeks)
+    assert set(fingerprint("Valid for 24 months.")) == set(fingerprint("Valid for two years."))
+    assert set(fingerprint("Valid for 12 months.")) == set(fingerprint("Valid for 365 days."))
+
+
+def test_a_question_set_in_bold_is_a_heading_not_a_label() -> None:
+    assert extract_claims("**How long does it last?** Two years.")[0].kind == "duration"
+    assert [c.kind for c in extract_claims("**¿Cuánto dura?**")] == []
+    assert [c.value for c in extract_claims("Tap **Add gift card**.")] == ["Add gift card"]

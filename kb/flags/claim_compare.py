@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from kb.flags.claims import Claim
 from kb.flags.text import content_terms, stem, words
+from kb.text import whole_months
+
+_MONTH_MINUTES = 525600 / 12  # a whole number of months, on one scale with a year
 
 
 def comparable(a: Claim, b: Claim) -> bool:
@@ -43,12 +46,20 @@ def calendar_span(c: Claim, other: Claim) -> tuple[float, float]:
     """`c`'s (low, high) on `other`'s scale: N business days, read against a calendar
     duration, last N calendar days or longer by the weekends they may span (two days per
     five), so "3 working days" disagrees with "48 hours" but "5 business days" agrees with
-    "a week"."""
+    "a week"; a whole number of months or years counts in months ("24 months" is "two
+    years")."""
     assert c.low is not None and c.high is not None
     if c.unit == "business" and other.unit == "time":
         weekends = 2 * -(-c.high // (5 * 1440)) * 1440
         return c.low, c.high + weekends
+    if c.kind == "duration" and c.unit == "time":
+        return _in_months(c.low), _in_months(c.high)
     return c.low, c.high
+
+
+def _in_months(minutes: float) -> float:
+    months = whole_months(minutes)
+    return minutes if months is None else months * _MONTH_MINUTES
 
 
 def conflicts(a: Claim, b: Claim) -> bool:

@@ -408,6 +408,8 @@ def _paths_and_labels(sentence: str) -> list[Claim]:
             continue
         if any(c.isdigit() for c in label) or not any(c.isalpha() for c in label):
             continue
+        if label.endswith(("?", "？")) or label.startswith("¿"):
+            continue  # a question set in bold is an FAQ's heading, not a control
         seen.add(label.lower())
         out.append(
             Claim(

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from kb.flags.claims import Claim, extract_claims
 from kb.flags.text import sentences, stem, strip_inline, words
-from kb.text import HOW_MANY, MONTHS, fold, number_pattern, parse_number, trie_pattern
+from kb.text import (
+    HOW_MANY,
+    MONTHS,
+    fold,
+    number_pattern,
+    parse_number,
+    trie_pattern,
+    whole_months,
+)
 
 _NAMED = ("path", "label")  # facts that name a control; the others state a value
 MAX_SENTENCES = 60  # read per article (a help article's length): a long page costs no more
@@ -42,6 +50,10 @@ def _key(claim: Claim) -> str:
         return f"date:{_MONTH_STEMS[claim.unit]}-{claim.low:g}"  # "16 Dec" is "16 December"
     if claim.kind in ("path", "label"):
         return f"{claim.kind}:{' '.join(stem(w) for w in words(claim.value))}"
+    if claim.kind == "duration" and claim.unit == "time" and claim.low is not None:
+        low, high = whole_months(claim.low), whole_months(claim.high or claim.low)
+        if low is not None and high is not None:  # "24 months" is "two years"
+            return f"duration:{low}-{high}:months"
     if claim.low is not None and claim.high is not None:
         return f"{claim.kind}:{claim.low:g}-{claim.high:g}:{claim.unit}"
     return f"{claim.kind}:{claim.value.lower()}"

@@ -43,6 +43,7 @@ from kb.text.units import (
     Unit,
     duration_unit,
     measure_unit,
+    whole_months,
 )
 from kb.text.unspaced import segment_unspaced, unspaced_terms
 from kb.text.words import NEGATIONS, NUMBER_WORDS, STOPWORDS, content_set, content_words, fold
@@ -94,4 +95,5 @@ __all__ = [
     "split_sentences",
     "trie_pattern",
     "unspaced_terms",
+    "whole_months",
 ]

@@ -117,6 +117,22 @@ PERIOD_LEADS = ("per", "a", "an", "each", "/", "al", "por", "pro", "im", "par", 
 
 
 _FOLDED_DURATIONS = {fold(k): v for k, v in DURATION_UNITS.items()}
+_MONTH = 43200  # minutes in the table's month (30 days); its year is 365 days
+_MONTH_TOLERANCE = 0.02  # 12 months (360 days) vs a year (365): 1.4%
+
+
+def whole_months(minutes: float) -> int | None:
+    """The number of months a duration of four weeks or more is, when it is a whole number
+    of months or years however written ("24 months", "two years", "365 days", "30 days"), so
+    that "12 months" and "1 year" are one value although the table's month is 30 days and
+    its year 365; None for other durations ("6 weeks")."""
+    if minutes < 28 * 1440:
+        return None
+    for months in (minutes / 525600 * 12, minutes / _MONTH):
+        n = round(months)
+        if n and abs(months - n) <= _MONTH_TOLERANCE * n:
+            return n
+    return None
 
 
 def duration_unit(word: str) -> Unit | None:
