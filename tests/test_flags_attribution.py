@@ -147,3 +147,33 @@ def test_an_age_is_not_a_duration() -> None:
     for text in ages:
         assert [c for c in extract_claims(text) if c.kind == "duration"] == [], text
     assert [c.value for c in extract_claims("Refunds take 7 days.")] == ["7 day"]
+
+
+def test_a_sentence_with_nothing_specific_is_about_its_articles_title() -> None:
+    """A sentence like "Your order has to be over £150." names only a word every page uses:
+    it is about the article's subject, so a ticket on instalments saying £100 contradicts it,
+    and one on delivery fees does not. A sentence with another value ("One week: €35") is
+    not."""
+    from datetime import UTC, datetime
+
+    from kb.flags.claim_match import judge, sides_of
+    from kb.flags.corpus import Article, Ticket
+
+    def page(title: str, body: str) -> Article:
+        return Article("a", title, body, "en", None, None, (), None, None, {}, "", "")
+
+    def reply(text: str) -> Ticket:
+        return Ticket("T-1", "question", "", text, datetime(2026, 10, 1, tzinfo=UTC), "en")
+
+    def values(art: Article, text: str) -> list[str]:
+        t = reply(text)
+        weak = {"order", "pay", "week"}
+        found = judge(art, t, sides_of(art.body), sides_of(t.resolution), weak).found
+        return [item["ticket_value"] for _, _, item in found]
+
+    spread = page("Pay in instalments", "Spread the cost. Your order has to be over £150.")
+    instalments = "Your order needs to be over a hundred pounds to pay in 3 instalments."
+    assert values(spread, instalments) == ["100 GBP/"]
+    assert values(spread, "Delivery of your order is £100 for the crate.") == []
+    lockers = page("Lockers", "One week: €35.")
+    assert values(lockers, "The new heated lockers cost €12 at the gondola.") == []

@@ -61,7 +61,7 @@ def test_dutch_number_words_are_read_and_its_articles_are_not() -> None:
 
     for text, value in {"vijfentwintig": 25, "tweeëntwintig": 22, "eenentwintig": 21,
                         "honderdvijftig": 150, "tweehonderd": 200, "twaalf": 12,
-                        "één": 1}.items():  # fmt: skip
+                        "één": 1, "Eén": 1}.items():  # fmt: skip
         assert parse_number(text) == value, text
     assert parse_number("een") is None  # also "a"
 

@@ -87,8 +87,17 @@ class Thread:
     change: bool = False
 
 
-def _topic_match(a: Sides, t: Sides, ca: Claim, ct: Claim, weak: set[str], thread: Thread) -> int:
-    """How strongly two claims are about the same thing (0: not at all)."""
+def _topic_match(
+    a: Sides,
+    t: Sides,
+    ca: Claim,
+    ct: Claim,
+    weak: set[str],
+    thread: Thread,
+    subject: frozenset[str] = frozenset(),
+) -> int:
+    """How strongly two claims are about the same thing (0: not at all). `subject`: the
+    article's title terms, what a sentence with no specific word of its own is about."""
     near = (ca.context & ct.context) - GENERIC - weak
     shared = (a.terms & t.terms) - weak
     cue = bool(CHANGE_CUE.search(t.sentence.text))
@@ -107,6 +116,12 @@ def _topic_match(a: Sides, t: Sides, ca: Claim, ct: Claim, weak: set[str], threa
     if ca.kind == "quantity":  # the counted noun already anchors the claim
         anchor = (ca.context & ct.context) | (a.terms & t.terms)
         return len(anchor) if anchor - {ca.unit} else 0
+    if len(a.claims) == 1 and not ca.context - GENERIC - weak and not a.terms - GENERIC - weak:
+        # "Your order has to be over £150.": a sentence saying nothing specific of its own,
+        # nor another value to say what it is of ("One week: €35"), is about what its
+        # article is ("Pay in instalments")
+        shared = set(subject & t.terms) - GENERIC
+        near = frozenset(shared)
     if ca.unit != ct.unit and len(near) < 2:
         return 0  # business days read against hours: only when clearly about one thing
     return len(near) + len(shared) if near and shared else 0
@@ -153,6 +168,7 @@ def judge(
     article: Article, ticket: Ticket, a_sides: list[Sides], t_sides: list[Sides], weak: set[str]
 ) -> Judgement:
     article_text = article.body.lower()
+    subject = frozenset(content_terms(article.title) - weak)
     out = Judgement()
     seen: set[tuple[str, str]] = set()
     thread = Thread(
@@ -179,7 +195,7 @@ def judge(
                 for ca in a.claims:
                     if ca.qualifier == "not" or not _comparable(ca, ct, thread):
                         continue
-                    strength = _topic_match(a, t, ca, ct, weak, thread)
+                    strength = _topic_match(a, t, ca, ct, weak, thread, subject)
                     if strength <= 0:
                         continue
                     if _agrees(ca, ct):

@@ -156,6 +156,10 @@ CHANGE_CUES = (
     "agora", "já não", "passou", "passou a", "mudou", "renomeado", "novo", "nova",
     "ora", "adesso", "non più", "rinominato", "rinominata", "spostato", "spostata", "nuovo",
     "nuova", "si chiama", "da quando", "cambiato", "aggiornato", "dal",
+    "in the current app", "in the current version", "in the latest version", "in the new app",
+    "nu", "niet meer", "hernoemd", "verplaatst", "sinds", "nieuwe", "heet nu", "veranderd",
+    "teraz", "już nie", "zmieniono", "przeniesiono", "nowa nazwa", "obecnie",
+    "artık", "yeni", "değişti", "taşındı", "şimdi",
 )  # fmt: skip
 # A resolution granting an exception says nothing about how the product works.
 EXCEPTION_CUES = (
@@ -169,6 +173,9 @@ EXCEPTION_CUES = (
     "como exceção", "excecionalmente", "excepcionalmente", "desta vez", "como cortesia",
     "in via eccezionale", "eccezionalmente", "per questa volta", "come gesto", "per cortesia",
     "a titolo di cortesia",
+    "eenmalig", "bij wijze van uitzondering", "uitzonderlijk", "uit coulance",
+    "wyjątkowo", "jednorazowo", "w drodze wyjątku",
+    "istisnai olarak", "bir defaya mahsus", "jest olarak",
 )  # fmt: skip
 
 

@@ -8,7 +8,8 @@ Indefinite articles that double as "one" (un/una/uno/ein/une/um/uma) are left ou
 "una caja" is not a claim about the number one; so are words that are also common English
 (Spanish "once", German "null", French "cent", a bare "sept" and Italian "due", Turkish
 "on" and "bin"); Dutch "een", Polish "jeden" and Turkish "bir" are "one" and "a" at
-once, and left out too (Dutch "één", written with its accents, is "one" only).
+once, and left out too (Dutch "één", written with its accents, "Eén" at a sentence start, is
+"one" only).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ _TEENS: dict[str, dict[str, int]] = {
         "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
     },
     "nl": {
-        "nul": 0, "één": 1, "tien": 10, "twaalf": 12, "dertien": 13, "veertien": 14,
+        "nul": 0, "één": 1, "eén": 1, "tien": 10, "twaalf": 12, "dertien": 13, "veertien": 14,
         "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19,
     },  # "elf" (11) is German's too
     "pl": {
