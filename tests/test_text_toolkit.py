@@ -91,3 +91,19 @@ def test_a_time_of_day_is_not_a_number_of_hours() -> None:
     assert [c.kind for c in extract_claims("Doors open at 19:30 h sharp.")] == []
     (wait,) = extract_claims("Binnen 24 uur krijg je antwoord.")
     assert wait.value == "24 hour"
+
+
+def test_a_fraction_of_an_hour_in_words_is_a_duration() -> None:
+    from kb.flags.claim_compare import conflicts
+    from kb.flags.claims import extract_claims
+
+    def minutes(text: str) -> list[float | None]:
+        return [c.low for c in extract_claims(text) if c.kind == "duration"]
+
+    assert minutes("Je hebt een kwartier om te betalen.") == [15.0]
+    assert minutes("Sie haben eine Viertelstunde Zeit.") == [15.0]
+    assert minutes("Comptez une demi-heure.") == [30.0]
+    assert minutes("in einer Dreiviertelstunde") == [45.0]
+    (quarter,) = extract_claims("You have a quarter of an hour to pay.")
+    (fifteen,) = extract_claims("You have 15 minutes to pay.")
+    assert not conflicts(quarter, fifteen)

@@ -18,6 +18,7 @@ from kb.text import (
     CALENDAR_BEFORE,
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
+    DURATION_PHRASES,
     DURATION_UNITS,
     LABEL_STOPS,
     LEAD_VERB,
@@ -65,6 +66,10 @@ _AGE_AFTER = re.compile(r"[\s-]*+(?:old|alt|oud|de edad|d'âge|di età)(?!\w)", 
 _AGE_BEFORE = re.compile(r"(?<!\w)(?:aged|im alter von|âgée?s? de)\s*+$", re.IGNORECASE)
 # a time of day, not a number of hours: "18:00 h", "tot 18.00 uur" (Dutch "uur" is o'clock too)
 _CLOCK = re.compile(r"\d:\d{2}(?!\d)|\d\.\d{2}(?=\s*+uur\b)", re.IGNORECASE)
+# "(a) half an hour", "een kwartier": a fraction of an hour in words, not after a number
+_DURATION_PHRASE = re.compile(
+    rf"(?<![\w'’])(?<!\d )({_words_alt(DURATION_PHRASES)})(?![\w'’])", re.IGNORECASE
+)
 _MEASURE = re.compile(
     rf"(?<![\w.$€£/:-]){_RANGE}\s?({_words_alt(MEASURE_UNITS)})(?!\w)", re.IGNORECASE
 )
@@ -278,6 +283,23 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
                 low * unit.factor,
                 high * unit.factor,
                 family,
+                _qualifier(plain, m.start()),
+                m.group(0),
+                _window(plain, m.start(), m.end()),
+            )
+        )
+        take(m.span())
+    for m in _DURATION_PHRASE.finditer(plain):
+        if not free(*m.span()):
+            continue
+        minutes = DURATION_PHRASES[m.group(1).lower()]
+        claims.append(
+            Claim(
+                "duration",
+                f"{minutes:g} minute",
+                minutes,
+                minutes,
+                "time",
                 _qualifier(plain, m.start()),
                 m.group(0),
                 _window(plain, m.start(), m.end()),

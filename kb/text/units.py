@@ -53,6 +53,24 @@ DURATION_UNITS: dict[str, Unit] = {
     **_table("business", 1440, "day", "werktag werktage werktagen arbeitstag arbeitstage "
              "arbeitstagen werkdag werkdagen"),
 }  # fmt: skip
+# Fractions of an hour written as words, in minutes: "half an hour", "eine Viertelstunde",
+# "een kwartier", "une demi-heure", "mezz'ora" (a number before them is not read).
+DURATION_PHRASES: dict[str, float] = {
+    **dict.fromkeys(("quarter of an hour", "quarter-hour", "quarter hour", "viertelstunde",
+                     "kwartier", "quart d'heure", "cuarto de hora", "quarto d'ora",
+                     "quarto de hora", "kwadrans"), 15.0),
+    **dict.fromkeys(("half an hour", "half-hour", "half hour", "halbe stunde", "halben stunde",
+                     "half uur", "halfuur", "demi-heure", "demi heure", "media hora",
+                     "mezz'ora", "mezzora", "mezza ora", "meia hora", "pół godziny",
+                     "yarım saat", "полчаса"), 30.0),
+    **dict.fromkeys(("three quarters of an hour", "dreiviertelstunde", "drie kwartier",
+                     "trois quarts d'heure", "tres cuartos de hora", "tre quarti d'ora",
+                     "três quartos de hora"), 45.0),
+    **dict.fromkeys(("an hour and a half", "one and a half hours", "anderthalb stunden",
+                     "eineinhalb stunden", "anderhalf uur", "une heure et demie",
+                     "una hora y media", "un'ora e mezza", "uma hora e meia",
+                     "półtorej godziny", "bir buçuk saat", "полтора часа"), 90.0),
+}  # fmt: skip
 # "business" before the unit (en/tr/ru) or after it (es/fr/pt/it/pl): "5 business days",
 # "5 iş günü", "5 рабочих дней", "5 días hábiles", "5 dni roboczych".
 BUSINESS_BEFORE = ("business", "working", "iş", "рабочих", "рабочий", "рабочие", "рабочего")
