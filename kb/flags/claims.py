@@ -214,6 +214,16 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
     def take(span: tuple[int, int]) -> None:
         covered[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
 
+    def add(
+        m: re.Match[str], kind: ClaimKind, shown: str, low: float, high: float, unit: str
+    ) -> None:
+        """A value claim where `m` stands, with what is around it; its span is taken."""
+        window = _window(plain, m.start(), m.end())
+        claims.append(
+            Claim(kind, shown, low, high, unit, _qualifier(plain, m.start()), m.group(0), window)
+        )
+        take(m.span())
+
     for m in _PRICE.finditer(plain):
         symbol = (m.group(1) or m.group(4) or "").lower()
         amount = _number(m.group(2) or m.group(3))
@@ -221,35 +231,11 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
             plain, m.start()
         )
         currency = CURRENCY_SYMBOLS.get(symbol) or CURRENCY_WORDS.get(symbol, symbol.upper())
-        claims.append(
-            Claim(
-                "price",
-                f"{amount:g} {currency}/{period}",
-                amount,
-                amount,
-                f"{currency}/{period}",
-                _qualifier(plain, m.start()),
-                m.group(0),
-                _window(plain, m.start(), m.end()),
-            )
-        )
-        take(m.span())
+        add(m, "price", f"{amount:g} {currency}/{period}", amount, amount, f"{currency}/{period}")
     for m in _PERCENT.finditer(plain):
         if free(*m.span()):
             value = _number(m.group(1) or m.group(2))
-            claims.append(
-                Claim(
-                    "percent",
-                    f"{value:g}%",
-                    value,
-                    value,
-                    "%",
-                    _qualifier(plain, m.start()),
-                    m.group(0),
-                    _window(plain, m.start(), m.end()),
-                )
-            )
-            take(m.span())
+            add(m, "percent", f"{value:g}%", value, value, "%")
     for m in _DURATION.finditer(plain):
         if not free(*m.span()):
             continue
@@ -276,36 +262,12 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
             else "time"
         )
         shown = f"{low:g}-{high:g} {unit.name}" if low != high else f"{low:g} {unit.name}"
-        claims.append(
-            Claim(
-                "duration",
-                shown,
-                low * unit.factor,
-                high * unit.factor,
-                family,
-                _qualifier(plain, m.start()),
-                m.group(0),
-                _window(plain, m.start(), m.end()),
-            )
-        )
-        take(m.span())
+        add(m, "duration", shown, low * unit.factor, high * unit.factor, family)
     for m in _DURATION_PHRASE.finditer(plain):
         if not free(*m.span()):
             continue
         minutes = DURATION_PHRASES[m.group(1).lower()]
-        claims.append(
-            Claim(
-                "duration",
-                f"{minutes:g} minute",
-                minutes,
-                minutes,
-                "time",
-                _qualifier(plain, m.start()),
-                m.group(0),
-                _window(plain, m.start(), m.end()),
-            )
-        )
-        take(m.span())
+        add(m, "duration", f"{minutes:g} minute", minutes, minutes, "time")
     for m in _MEASURE.finditer(plain):
         measure = measure_unit(m.group(1))
         number = re.match(_RANGE, m.group(0), re.IGNORECASE)
@@ -313,19 +275,7 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
             continue
         low, high = _range(number.group(0))
         shown = f"{low:g}-{high:g} {measure.name}" if low != high else f"{low:g} {measure.name}"
-        claims.append(
-            Claim(
-                "quantity",
-                shown,
-                low * measure.factor,
-                high * measure.factor,
-                measure.family,
-                _qualifier(plain, m.start()),
-                m.group(0),
-                _window(plain, m.start(), m.end()),
-            )
-        )
-        take(m.span())
+        add(m, "quantity", shown, low * measure.factor, high * measure.factor, measure.family)
     for m in _VERSION.finditer(plain):
         if free(*m.span()):
             product = m.group(1).lower()
