@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from kb.flags.claims import Claim
 from kb.flags.text import content_terms, stem, words
-from kb.text import whole_months
-
-_MONTH_MINUTES = 525600 / 12  # a whole number of months, on one scale with a year
+from kb.text import on_month_scale
 
 
 def comparable(a: Claim, b: Claim) -> bool:
@@ -53,13 +51,8 @@ def calendar_span(c: Claim, other: Claim) -> tuple[float, float]:
         weekends = 2 * -(-c.high // (5 * 1440)) * 1440
         return c.low, c.high + weekends
     if c.kind == "duration" and c.unit == "time":
-        return _in_months(c.low), _in_months(c.high)
+        return on_month_scale(c.low), on_month_scale(c.high)
     return c.low, c.high
-
-
-def _in_months(minutes: float) -> float:
-    months = whole_months(minutes)
-    return minutes if months is None else months * _MONTH_MINUTES
 
 
 def conflicts(a: Claim, b: Claim) -> bool:

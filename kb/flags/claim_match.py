@@ -120,8 +120,8 @@ def _topic_match(
         # "Your order has to be over £150.": a sentence saying nothing specific of its own,
         # nor another value to say what it is of ("One week: €35"), is about what its
         # article is ("Pay in instalments")
-        shared = set(subject & t.terms) - GENERIC
-        near = frozenset(shared)
+        near = (subject & t.terms) - GENERIC
+        shared = set(near)
     if ca.unit != ct.unit and len(near) < 2:
         return 0  # business days read against hours: only when clearly about one thing
     return len(near) + len(shared) if near and shared else 0

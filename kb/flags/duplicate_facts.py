@@ -50,11 +50,11 @@ def _key(claim: Claim) -> str:
         return f"date:{_MONTH_STEMS[claim.unit]}-{claim.low:g}"  # "16 Dec" is "16 December"
     if claim.kind in ("path", "label"):
         return f"{claim.kind}:{' '.join(stem(w) for w in words(claim.value))}"
-    if claim.kind == "duration" and claim.unit == "time" and claim.low is not None:
-        low, high = whole_months(claim.low), whole_months(claim.high or claim.low)
-        if low is not None and high is not None:  # "24 months" is "two years"
-            return f"duration:{low}-{high}:months"
     if claim.low is not None and claim.high is not None:
+        if claim.kind == "duration" and claim.unit == "time":
+            low, high = whole_months(claim.low), whole_months(claim.high)
+            if low is not None and high is not None:  # "24 months" is "two years"
+                return f"duration:{low}-{high}:months"
         return f"{claim.kind}:{claim.low:g}-{claim.high:g}:{claim.unit}"
     return f"{claim.kind}:{claim.value.lower()}"
 

@@ -44,6 +44,7 @@ from kb.text.units import (
     Unit,
     duration_unit,
     measure_unit,
+    on_month_scale,
     whole_months,
 )
 from kb.text.unspaced import segment_unspaced, unspaced_terms
@@ -87,6 +88,7 @@ __all__ = [
     "measure_unit",
     "number_pattern",
     "number_words",
+    "on_month_scale",
     "parse_number",
     "phrase_pattern",
     "plain_text",

@@ -212,11 +212,7 @@ def _compounds(lang: str) -> dict[str, int]:
 
 def _below_hundred(lang: str) -> dict[str, int]:
     out = {**_UNITS[lang], **_TEENS[lang], **_TENS[lang], **_compounds(lang)}
-    out.pop("zero", None)
-    out.pop("zéro", None)
-    out.pop("cero", None)
-    out.pop("sıfır", None)
-    out.pop("nul", None)
+    out = {w: v for w, v in out.items() if v}  # no zero inside a compound
     if lang == "it":
         out["uno"] = 1
     return out

@@ -135,7 +135,8 @@ PERIOD_LEADS = ("per", "a", "an", "each", "/", "al", "por", "pro", "im", "par", 
 
 
 _FOLDED_DURATIONS = {fold(k): v for k, v in DURATION_UNITS.items()}
-_MONTH = 43200  # minutes in the table's month (30 days); its year is 365 days
+_MONTH = DURATION_UNITS["month"].factor  # 30 days
+_YEAR = DURATION_UNITS["year"].factor  # 365 days
 _MONTH_TOLERANCE = 0.02  # 12 months (360 days) vs a year (365): 1.4%
 
 
@@ -146,11 +147,18 @@ def whole_months(minutes: float) -> int | None:
     its year 365; None for other durations ("6 weeks")."""
     if minutes < 28 * 1440:
         return None
-    for months in (minutes / 525600 * 12, minutes / _MONTH):
+    for months in (minutes / _YEAR * 12, minutes / _MONTH):
         n = round(months)
         if n and abs(months - n) <= _MONTH_TOLERANCE * n:
             return n
     return None
+
+
+def on_month_scale(minutes: float) -> float:
+    """`minutes`, with a whole number of months or years (`whole_months`) counted as that
+    many twelfths of a year, so that "12 months" and "1 year" compare equal."""
+    months = whole_months(minutes)
+    return minutes if months is None else months * _YEAR / 12
 
 
 def duration_unit(word: str) -> Unit | None:
