@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from kb.flags.corpus import Article, document_vectors, nearest_articles
 from kb.flags.duplicate_facts import FactsConfig
+from kb.flags.duplicates_drifted import forgotten_copies
 from kb.flags.duplicates_semantic import (
     NAMES_DIFFER,
     MeaningConfig,
@@ -147,8 +148,11 @@ def find_duplicates(
     *,
     cfg: DuplicateConfig | None = None,
     only: Iterable[str] | None = None,
+    overdue: Callable[[Article], bool] | None = None,
 ) -> DuplicateResult:
-    """Near-duplicate article pairs; with `only`, just the pairs involving those articles."""
+    """Near-duplicate article pairs; with `only`, just the pairs involving those articles.
+    With `overdue` (past its review date?), the pairs rejected for their values are read
+    once more for an older copy left behind (`duplicates_drifted`)."""
     cfg = cfg or DuplicateConfig()
     result = DuplicateResult()
     langs = {ext: (a.lang or "") for ext, a in articles_by_id.items()}
@@ -211,6 +215,7 @@ def find_duplicates(
     for match in found.values():
         match.hits = sorted(match.hits, key=lambda h: -h[2])[:keep]
     texts = _chunk_texts(kb, {c for m in found.values() for h in m.hits for c in h[:2]})
+    rejected: list[tuple[str, str]] = []  # pairs whose values, or too few facts, disagree
     for (da, db), match in found.items():
         finding = _finding(articles_by_id[da], articles_by_id[db], match, cfg, texts)
         if isinstance(finding, Finding):
@@ -221,8 +226,14 @@ def find_duplicates(
             unmatched.append((da, db))
         else:
             result.rejected_by_facts += 1
+            if finding == "values":
+                rejected.append((da, db))
     if unmatched:
-        _read_whole(kb, unmatched, wholes, eligible, cfg, texts, result)
+        rejected += _read_whole(kb, unmatched, wholes, eligible, cfg, texts, result)
+    if overdue is not None and rejected:
+        result.findings += forgotten_copies(
+            kb, rejected, articles_by_id, overdue, eligible, cfg.meaning.min_name_overlap
+        )
     return result
 
 
@@ -234,11 +245,12 @@ def _read_whole(
     cfg: DuplicateConfig,
     texts: dict[int, str],
     result: DuplicateResult,
-) -> None:
+) -> list[tuple[str, str]]:
     """Pairs no passage matched, and pairs whose matched passages disagree, read whole: the
     articles' facts and names decide. A passage's few capitalised words ("tap **Reservar**")
     or values read without their subject (two plans' speeds in one list) may disagree where
-    the whole articles state the same facts and name the same things."""
+    the whole articles state the same facts and name the same things. Returns the pairs
+    rejected."""
     docs = load_doc_chunks(kb, {d for pair in pairs for d in pair}, eligible)
     matches = wholes.decide([p for p in pairs if p[0] in docs and p[1] in docs], docs)
     result.rejected_by_facts += len(pairs) - len(matches)
@@ -250,6 +262,7 @@ def _read_whole(
         finding = _finding(wholes.articles[da], wholes.articles[db], match, cfg, texts)
         assert isinstance(finding, Finding)  # checked whole: never rejected by passages
         result.findings.append(finding)
+    return [p for p in pairs if p not in matches]
 
 
 def _enough(share_a: float, share_b: float, cfg: DuplicateConfig) -> bool:

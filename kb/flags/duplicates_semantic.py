@@ -217,7 +217,7 @@ def name_mentions(text: str) -> list[str]:
     return [w for w in found if w not in STOPWORDS and w not in CALENDAR_WORDS and w not in MONTHS]
 
 
-def _wording_overlap(text_a: str, text_b: str) -> float:
+def wording_overlap(text_a: str, text_b: str) -> float:
     a, b = content_terms(text_a), content_terms(text_b)
     return len(a & b) / len(a | b) if a | b else 1.0
 
@@ -245,7 +245,7 @@ def names_differ(
     names: a paraphrase says "Manometer" where its twin says "Druckanzeige". There the
     names are compared only between texts worded alike (a template filled in twice),
     which is where different names mean different things."""
-    if lang in NOUNS_CAPITALISED and _wording_overlap(text_a, text_b) < TEMPLATE_OVERLAP:
+    if lang in NOUNS_CAPITALISED and wording_overlap(text_a, text_b) < TEMPLATE_OVERLAP:
         return None
     return differing_names(names(text_a), names(text_b), min_name_overlap)
 

@@ -47,6 +47,26 @@ def subject_names(article: Article, own: frozenset[str]) -> set[str]:
     return {n for n, c in counts.items() if n not in own and (c >= 2 or n in title)}
 
 
+def name_other_things(
+    a: Article,
+    b: Article,
+    own: frozenset[str],
+    min_overlap: float,
+    named: dict[str, set[str]] | None = None,
+) -> bool:
+    """Whether two articles are about different things by the names they are about (a
+    template filled in for another place or plan). In a language that capitalises every
+    noun the passages' names are compared, as `names_differ` does; `named` caches
+    `subject_names` per article."""
+    if a.lang in NOUNS_CAPITALISED:
+        return names_differ(a.body, b.body, min_overlap, a.lang) is not None
+    named = {} if named is None else named
+    for art in (a, b):
+        if art.external_id not in named:
+            named[art.external_id] = subject_names(art, own)
+    return differing_names(named[a.external_id], named[b.external_id], min_overlap) is not None
+
+
 def cosine(a: DocChunks, b: DocChunks) -> float:
     """Cosine of the two articles' mean chunk vectors."""
     mean_a, mean_b = a.vectors.mean(axis=0), b.vectors.mean(axis=0)
@@ -104,16 +124,8 @@ class WholeFacts:
             if cosine(docs[da], docs[db]) < self.min_cosine:
                 continue
             # cheap, so first: a template filled in for another place or plan
-            if a.lang in NOUNS_CAPITALISED:
-                if names_differ(a.body, b.body, self.min_name_overlap, a.lang):
-                    continue
-            else:
-                for ext in (da, db):
-                    if ext not in named:
-                        named[ext] = subject_names(self.articles[ext], own)
-                if differing_names(named[da], named[db], self.min_name_overlap):
-                    continue
-            close.append((da, db))
+            if not name_other_things(a, b, own, self.min_name_overlap, named):
+                close.append((da, db))
         facts = {ext: fingerprint(self.articles[ext].body) for pair in close for ext in pair}
 
         def lang_of(ext: str) -> str:

@@ -61,6 +61,13 @@ def last_reviewed(article: Article) -> datetime | None:
     return parse_time(article.meta.get("reviewed_at")) or parse_time(article.updated_at)
 
 
+def overdue(article: Article, policy: ReviewPolicy, now: datetime) -> bool:
+    """Whether the article is past its review date under `policy` (unknown age: no)."""
+    rule = policy.rule_for(article)
+    reviewed = last_reviewed(article)
+    return rule is not None and reviewed is not None and (now - reviewed).days > rule[0]
+
+
 def find_review_due(
     articles: Iterable[Article], policy: ReviewPolicy, *, now: datetime
 ) -> list[Finding]:
@@ -68,14 +75,12 @@ def find_review_due(
     for article in articles:
         rule = policy.rule_for(article)
         reviewed = last_reviewed(article)
-        if rule is None or reviewed is None:
+        if rule is None or reviewed is None or not overdue(article, policy, now):
             continue
         max_days, which = rule
         age = (now - reviewed).days
-        if age <= max_days:
-            continue
-        overdue = age - max_days
-        severity = "high" if overdue >= max_days else "medium" if overdue >= max_days / 2 else "low"
+        late = age - max_days
+        severity = "high" if late >= max_days else "medium" if late >= max_days / 2 else "low"
         due = (reviewed + timedelta(days=max_days)).date().isoformat()
         findings.append(
             Finding(
@@ -90,7 +95,7 @@ def find_review_due(
                     "policy_rule": which,
                     "max_age_days": max_days,
                     "due_since": due,
-                    "overdue_days": overdue,
+                    "overdue_days": late,
                     "article_title": article.title,
                 },
                 key=evidence_key(article.external_id, reviewed.date().isoformat(), max_days),

@@ -22,7 +22,7 @@ from kb.flags.feedback import FeedbackConfig, find_unhelpful
 from kb.flags.gaps import GapConfig, covered, find_gaps
 from kb.flags.links import LinkIndex, find_broken_links
 from kb.flags.model import REASONS, Finding, Flag
-from kb.flags.review import ReviewPolicy, find_review_due
+from kb.flags.review import ReviewPolicy, find_review_due, overdue
 from kb.flags.translations import find_outdated_translations
 from kb.storage.flags import ApplyCounts, FlagStore
 from kb.store import KnowledgeBase
@@ -145,7 +145,13 @@ def detect(
         return result.findings
 
     def duplicates() -> list[Finding]:
-        result = find_duplicates(kb, by_id, cfg=cfg.duplicates, only=only_ids)
+        result = find_duplicates(
+            kb,
+            by_id,
+            cfg=cfg.duplicates,
+            only=only_ids,
+            overdue=lambda article: overdue(article, cfg.review, now),
+        )
         summary.details["duplicates"] = {
             "chunks": result.chunks,
             "candidate_pairs": result.candidate_pairs,
