@@ -24,10 +24,11 @@ from kb.flags.duplicates_semantic import (
     differing_names,
     facts_agree,
     load_doc_chunks,
-    wording_overlap,
+    term_overlap,
 )
 from kb.flags.duplicates_whole import best_matches, name_other_things, own_names, subject_names
 from kb.flags.model import Finding, evidence_key
+from kb.flags.text import content_terms
 from kb.store import KnowledgeBase
 
 _SHOWN = 3  # matched passage pairs shown, those whose values drifted first
@@ -45,10 +46,13 @@ def forgotten_copies(
     """A finding for each pair that is an older copy left behind (see the module's text)."""
     own = own_names(articles.values())
     named: dict[str, set[str]] = {}
+    terms: dict[str, set[str]] = {}  # each article's content words, read once
     candidates = []
     for da, db in pairs:
         a, b = articles[da], articles[db]
-        if overdue(a) == overdue(b) or wording_overlap(a.body, b.body) < TEMPLATE_OVERLAP:
+        if overdue(a) == overdue(b):  # first: cheap, and most pairs (or dateless corpora) stop
+            continue
+        if _overlap(terms, a, b) < TEMPLATE_OVERLAP:
             continue
         differ = name_other_things(a, b, own, min_name_overlap, named)
         if a.lang in NOUNS_CAPITALISED and not differ:  # nouns hide a German template's cities
@@ -84,6 +88,14 @@ def forgotten_copies(
             whys = [why for _, why in drifted]
             findings.append(_finding(articles[da], articles[db], overdue, shown, texts, whys))
     return findings
+
+
+def _overlap(terms: dict[str, set[str]], a: Article, b: Article) -> float:
+    """Content-word Jaccard of the two whole articles (as `wording_overlap`), cached."""
+    for art in (a, b):
+        if art.external_id not in terms:
+            terms[art.external_id] = content_terms(art.body)
+    return term_overlap(terms[a.external_id], terms[b.external_id])
 
 
 def _finding(

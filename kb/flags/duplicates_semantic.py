@@ -218,7 +218,11 @@ def name_mentions(text: str) -> list[str]:
 
 
 def wording_overlap(text_a: str, text_b: str) -> float:
-    a, b = content_terms(text_a), content_terms(text_b)
+    return term_overlap(content_terms(text_a), content_terms(text_b))
+
+
+def term_overlap(a: set[str], b: set[str]) -> float:
+    """Jaccard of two texts' content words (`content_terms`); two empty texts are alike."""
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
