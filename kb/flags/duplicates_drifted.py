@@ -48,6 +48,7 @@ def forgotten_copies(
     named: dict[str, set[str]] = {}
     terms: dict[str, set[str]] = {}  # each article's content words, read once
     candidates = []
+    old: set[str] = set()  # the overdue one of each candidate pair
     for da, db in pairs:
         a, b = articles[da], articles[db]
         if overdue(a) == overdue(b):  # first: cheap, and most pairs (or dateless corpora) stop
@@ -61,6 +62,7 @@ def forgotten_copies(
             )
         if not differ:
             candidates.append((da, db))
+            old.add(da if overdue(a) else db)
     if not candidates:
         return []
     docs = load_doc_chunks(kb, {d for pair in candidates for d in pair}, eligible)
@@ -86,7 +88,7 @@ def forgotten_copies(
         if drifted:
             shown = ([h for h, _ in drifted] + same)[:_SHOWN]
             whys = [why for _, why in drifted]
-            findings.append(_finding(articles[da], articles[db], overdue, shown, texts, whys))
+            findings.append(_finding(articles[da], articles[db], da in old, shown, texts, whys))
     return findings
 
 
@@ -101,12 +103,12 @@ def _overlap(terms: dict[str, set[str]], a: Article, b: Article) -> float:
 def _finding(
     a: Article,
     b: Article,
-    overdue: Callable[[Article], bool],
+    a_is_older: bool,
     hits: list[tuple[int, int, float]],
     texts: dict[int, str],
     drifted: list[str],
 ) -> Finding:
-    older, newer = (a, b) if overdue(a) else (b, a)
+    older, newer = (a, b) if a_is_older else (b, a)
     passages = []
     for ca, cb, score in hits:
         this, other = (ca, cb) if older is a else (cb, ca)

@@ -61,11 +61,21 @@ def last_reviewed(article: Article) -> datetime | None:
     return parse_time(article.meta.get("reviewed_at")) or parse_time(article.updated_at)
 
 
-def overdue(article: Article, policy: ReviewPolicy, now: datetime) -> bool:
-    """Whether the article is past its review date under `policy` (unknown age: no)."""
+def _past_due(
+    article: Article, policy: ReviewPolicy, now: datetime
+) -> tuple[int, str, datetime, int] | None:
+    """(max age in days, which rule, last reviewed, age in days) when the article is past its
+    review date under `policy`; None when it is not, or its age or rule is unknown."""
     rule = policy.rule_for(article)
     reviewed = last_reviewed(article)
-    return rule is not None and reviewed is not None and (now - reviewed).days > rule[0]
+    if rule is None or reviewed is None or (now - reviewed).days <= rule[0]:
+        return None
+    return rule[0], rule[1], reviewed, (now - reviewed).days
+
+
+def overdue(article: Article, policy: ReviewPolicy, now: datetime) -> bool:
+    """Whether the article is past its review date under `policy` (unknown age: no)."""
+    return _past_due(article, policy, now) is not None
 
 
 def find_review_due(
@@ -73,12 +83,10 @@ def find_review_due(
 ) -> list[Finding]:
     findings = []
     for article in articles:
-        rule = policy.rule_for(article)
-        reviewed = last_reviewed(article)
-        if rule is None or reviewed is None or not overdue(article, policy, now):
+        due_now = _past_due(article, policy, now)
+        if due_now is None:
             continue
-        max_days, which = rule
-        age = (now - reviewed).days
+        max_days, which, reviewed, age = due_now
         late = age - max_days
         severity = "high" if late >= max_days else "medium" if late >= max_days / 2 else "low"
         due = (reviewed + timedelta(days=max_days)).date().isoformat()
