@@ -31,6 +31,7 @@ from kb.flags.answer_check import (
 )
 from kb.flags.clusters import centroid_clusters
 from kb.flags.corpus import embedding_family, nearest_articles, parse_time, tickets
+from kb.flags.gap_words import group_by_unknown, word_concepts
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import GENERIC, content_terms, stem, words
 from kb.store import KnowledgeBase
@@ -92,6 +93,7 @@ class _Item:
     ask: str = ""  # the question as the answer check reads it
     reply: str = ""  # a ticket's whole resolution (bounded): it may name the topic
     linked: frozenset[str] = frozenset()  # unknown words, plus reply words others asked with
+    concepts: frozenset[str] = frozenset()  # `linked`, each word read as its concept
 
 
 @dataclass(frozen=True)
@@ -170,14 +172,21 @@ def find_gaps(
             keep.append(n)
     result.uncovered = len(keep)
     _link_through_replies(items, keep, vocabulary)
-    grouped: set[int] = set()
-    groups = _group_by_unknown(items, keep, vecs, cfg.min_size, cluster_at * 0.75)
-    for members in groups:
-        grouped.update(members)
-    rest = [n for n in keep if n not in grouped and _uncovered(items[n], cover)]
     languages = kb.catalog.article_languages()
     # a help center of one language has no cross-lingual cosines to make up for
     multilingual = len(languages) > 1
+    concept: dict[str, str] = {}
+    if multilingual and embedding_family(kb.model_id) == "cross-lingual":
+        concept = word_concepts(kb.embedder.embed, _surfaces(items, keep))
+    for n in keep:
+        items[n].concepts = frozenset(concept.get(t, t) for t in items[n].linked)
+    terms = {n: items[n].concepts for n in keep}
+    asked = {n: frozenset(concept.get(t, t) for t in items[n].unknown) for n in keep}
+    grouped: set[int] = set()
+    groups = group_by_unknown(keep, terms, asked, vecs, cfg.min_size, cluster_at * 0.75)
+    for members in groups:
+        grouped.update(members)
+    rest = [n for n in keep if n not in grouped and _uncovered(items[n], cover)]
     rest_langs = [text_language(items[n].text, languages) if multilingual else None for n in rest]
     attach = (cluster_at - _ATTACH_MARGIN, rest_langs)
     for members in centroid_clusters(vecs[rest], cluster_at, attach=attach) if rest else []:
@@ -235,6 +244,21 @@ def _link_through_replies(items: list[_Item], candidates: list[int], vocabulary:
         item.linked = item.unknown | bridged
 
 
+def _surfaces(items: list[_Item], candidates: list[int]) -> dict[str, str]:
+    """Each unknown term's word as a candidate question wrote it (folded), for its vector."""
+    out: dict[str, str] = {}
+    for n in candidates:
+        item = items[n]
+        for word in words(f"{item.text} {item.reply}"):
+            w = fold(word).split("'", 1)[0]
+            t = stem(w)
+            if t in item.linked:
+                out.setdefault(t, w)
+        for t in item.linked:
+            out.setdefault(t, t)
+    return out
+
+
 def _names(text: str) -> set[str]:
     """Content terms of the words written capitalised after a sentence's first word."""
     out: set[str] = set()
@@ -243,36 +267,6 @@ def _names(text: str) -> set[str]:
             if m.start() > 0 and m.group(0)[0].isupper() and not m.group(0).isupper():
                 out |= content_terms(m.group(0), drop_generic=True)
     return out
-
-
-def _group_by_unknown(
-    items: list[_Item], candidates: list[int], vecs: np.ndarray, min_size: int, cohesion: float
-) -> list[list[int]]:
-    """Items sharing a word the help center never uses and close to each other, biggest first.
-
-    The word alone is not enough ("client" may simply be a word the articles avoid): each
-    group is split by cosine and only coherent parts of `min_size` or more are kept.
-    """
-    by_term: dict[str, list[int]] = {}
-    asked: Counter[str] = Counter()
-    for n in candidates:
-        asked.update(items[n].unknown)
-        for term in items[n].linked or items[n].unknown:
-            by_term.setdefault(term, []).append(n)
-    groups: list[list[int]] = []
-    taken: set[int] = set()
-    # a word only a reply adds extends a group; the questions' own words rank and found it
-    ranked = sorted(by_term.items(), key=lambda kv: (-asked[kv[0]], -len(kv[1]), kv[0]))
-    for term, members in ranked:
-        free = [m for m in members if m not in taken]
-        if len(free) < min_size or asked[term] < 2:
-            continue
-        for part in centroid_clusters(vecs[free], cohesion):
-            if len(part) >= min_size:
-                chosen = [free[i] for i in part]
-                groups.append(chosen)
-                taken.update(chosen)
-    return groups
 
 
 def suggest_title(questions: Sequence[str], terms: Sequence[str]) -> str:
@@ -327,7 +321,7 @@ def _finding(
     outline += [f"Known fix: {i.resolution}" for i in ordered if i.resolution][:2]
     size = len(cluster)
     nearest = ordered[0].best_article
-    shared_unknown = frozenset.intersection(*(i.linked or i.unknown for i in cluster))
+    shared_unknown = frozenset.intersection(*(i.concepts or i.linked for i in cluster))
     key_terms = sorted(shared_unknown)[:3] or sorted(terms[:3]) or [questions[0][:40]]
     evidence: dict[str, Any] = {
         "summary": f"{size} unanswered questions about {', '.join(terms[:3]) or questions[0]!r}",
