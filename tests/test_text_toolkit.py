@@ -107,3 +107,32 @@ def test_a_fraction_of_an_hour_in_words_is_a_duration() -> None:
     (quarter,) = extract_claims("You have a quarter of an hour to pay.")
     (fifteen,) = extract_claims("You have 15 minutes to pay.")
     assert not conflicts(quarter, fifteen)
+
+
+def test_french_numbers_past_seventy_count_on_from_sixty_and_eighty() -> None:
+    from kb.text import parse_number
+
+    for text, value in {"soixante et onze": 71, "soixante-douze": 72, "soixante-dix-sept": 77,
+                        "cent quatre-vingt-dix-neuf": 199,
+                        "quatre-vingt-un": 81, "quatre-vingt-cinq": 85, "quatre-vingt-onze": 91,
+                        "quatre-vingt-dix-neuf": 99}.items():  # fmt: skip
+        assert parse_number(text) == value, text
+
+
+def test_a_price_said_aloud_keeps_its_cents() -> None:
+    from kb.flags.claims import extract_claims
+
+    def values(text: str) -> list[tuple[str, str]]:
+        return [(c.kind, c.value) for c in extract_claims(text)]
+
+    assert values("The seven euros fifty is our late payment fee.") == [("price", "7.5 EUR/")]
+    assert values("Plus is three pounds ninety-nine a month.") == [("price", "3.99 GBP/month")]
+    assert values("Ça coûte cinq euros quatre-vingt-dix.") == [("price", "5.9 EUR/")]
+    assert values("Costa sette euro e cinquanta al mese.") == [("price", "7.5 EUR/month")]
+    assert values("Es kostet sieben Euro fünfzig pro Monat.") == [("price", "7.5 EUR/month")]
+    # a number that goes on to a unit or a noun is not cents
+    assert values("You pay 10 euros 30 days after the order.") == [
+        ("price", "10 EUR/"),
+        ("duration", "30 day"),
+    ]
+    assert values("Ten euros and two for delivery.")[0] == ("price", "10 EUR/")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from kb.flags.claim_labels import paths_and_labels
 from kb.flags.text import content_terms, stem, words
 from kb.text import (
     BUSINESS_AFTER,
@@ -20,16 +21,11 @@ from kb.text import (
     CURRENCY_WORDS,
     DURATION_PHRASES,
     DURATION_UNITS,
-    LABEL_STOPS,
-    LEAD_VERB,
     MEASURE_UNITS,
-    MENU_LEAD_VERBS,
-    PATH_CONNECTORS,
     PERIOD_ADJECTIVES,
     PERIOD_LEADS,
     PERIOD_WORDS,
-    PRESS_VERBS,
-    SEQUENCE_WORDS,
+    cents_after,
     duration_unit,
     measure_unit,
     number_pattern,
@@ -79,6 +75,7 @@ _PERIOD = (
     r"(?:\s*+(?:/|per|a|an|each|al|por|pro|im|par|ao|cada|je)\s*+"
     rf"({_words_alt(PERIOD_WORDS)})(?!\w))?"
 )
+_PERIOD_AFTER = re.compile(_PERIOD, re.IGNORECASE)
 _PRICE = re.compile(
     rf"(?:({_SYMBOL})\s?({_NUM})|(?<!\d)({_NUM})\s?({_SYMBOL}|{_CURRENCY_WORD})(?!\w)){_PERIOD}",
     re.IGNORECASE,
@@ -97,31 +94,6 @@ _VERSION = re.compile(
     r"versión|versão|Version|v)\s*v?(\d+(?:\.\d+){0,3})\b",
     re.IGNORECASE,
 )
-_BOLD = re.compile(r"\*\*([^*\n]{1,80})\*\*|__([^_\n]{1,80})__")
-_QUOTED = re.compile(r"[\"“«„]([^\"”»“\n]{2,60})[\"”»“]|`([^`\n]{2,60})`")
-_PATH_SEP = re.compile(r"(?<!\s)\s*+(?:>|→|»|›)\s*+")
-# bold labels chained by "then" words, a lead verb allowed after it: a path written out
-_THEN = _words_alt(SEQUENCE_WORDS)
-_LEAD = _words_alt(v.lower() for v in MENU_LEAD_VERBS)
-_BOLD_SEQUENCE = re.compile(
-    rf"\*\*[^*\n]{{1,80}}\*\*(?:\s*+,?\s*+(?:{_THEN})\s++(?:(?:{_LEAD})\s++)?"
-    rf"\*\*[^*\n]{{1,80}}\*\*)+",
-    re.IGNORECASE,
-)
-_UPPER = "A-ZÀ-ÖØ-Þ"
-# a control named plainly after a press verb: a capitalised word and up to three more
-_PLAIN_LABEL = re.compile(
-    rf"(?<![\w*])(?i:{_words_alt(PRESS_VERBS)})\s+(?!\*)"
-    rf"([{_UPPER}][\w'’-]*+(?:\s(?!(?i:{_words_alt(LABEL_STOPS)})\b)[\w'’-]++){{0,3}})"
-)
-_CONNECT = "|".join(re.escape(c) for c in PATH_CONNECTORS)
-# a menu label: at most 8 capitalised words of at most 61 characters, 3 connectors in a row
-_LABEL_WORD = rf"[{_UPPER}][\w&'’/-]{{0,60}}+"
-_SEGMENT = rf"{_LABEL_WORD}(?: (?:(?:{_CONNECT}) ){{0,3}}(?:&|{_LABEL_WORD})){{0,7}}"
-# a step followed by another may go on in lower case ("Account > Connected services > Google
-# Photos"): the last step may not, or it would run into the sentence ("... and tap Save")
-_INNER = rf"{_SEGMENT}(?:(?: [^\W\d_{_UPPER}][\w&'’/-]{{0,60}}+){{1,3}}(?=\s*+(?:>|→|»|›)))?"
-_PATH = re.compile(rf"(?<![{_UPPER}]){_INNER}(?:\s*+(?:>|→|»|›)\s*+{_INNER})+")
 _UNIT_SKIP = (
     STOPWORDS
     | {
@@ -215,23 +187,39 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
         covered[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
 
     def add(
-        m: re.Match[str], kind: ClaimKind, shown: str, low: float, high: float, unit: str
+        m: re.Match[str],
+        kind: ClaimKind,
+        shown: str,
+        low: float,
+        high: float,
+        unit: str,
+        end: int | None = None,
     ) -> None:
-        """A value claim where `m` stands, with what is around it; its span is taken."""
-        window = _window(plain, m.start(), m.end())
+        """A value claim where `m` stands (to `end`, if it reads on), with what is around
+        it; its span is taken."""
+        start, end = m.start(), end or m.end()
+        window = _window(plain, start, end)
         claims.append(
-            Claim(kind, shown, low, high, unit, _qualifier(plain, m.start()), m.group(0), window)
+            Claim(kind, shown, low, high, unit, _qualifier(plain, start), plain[start:end], window)
         )
-        take(m.span())
+        take((start, end))
 
     for m in _PRICE.finditer(plain):
         symbol = (m.group(1) or m.group(4) or "").lower()
         amount = _number(m.group(2) or m.group(3))
-        period = PERIOD_WORDS.get((m.group(5) or "").lower(), "") or _period_before(
+        period_word, end = m.group(5), m.end()
+        said = cents_after(plain, end) if m.group(3) and not period_word else None
+        if said is not None and amount.is_integer():
+            # "seven euros fifty", "three pounds ninety-nine a month"
+            amount, end = amount + said[0] / 100, said[1]
+            if (after := _PERIOD_AFTER.match(plain, end)) and after.group(1):
+                period_word, end = after.group(1), after.end()
+        period = PERIOD_WORDS.get((period_word or "").lower(), "") or _period_before(
             plain, m.start()
         )
         currency = CURRENCY_SYMBOLS.get(symbol) or CURRENCY_WORDS.get(symbol, symbol.upper())
-        add(m, "price", f"{amount:g} {currency}/{period}", amount, amount, f"{currency}/{period}")
+        per = f"{currency}/{period}"
+        add(m, "price", f"{amount:g} {per}", amount, amount, per, end)
     for m in _PERCENT.finditer(plain):
         if free(*m.span()):
             value = _number(m.group(1) or m.group(2))
@@ -315,7 +303,10 @@ def extract_claims(sentence: str, *, numbers_only: bool = False) -> list[Claim]:
         )
         take(m.span())
     if not numbers_only:
-        claims.extend(_paths_and_labels(sentence))
+        claims.extend(
+            Claim(c.kind, c.value, unit=c.kind, span=c.span, context=c.context)
+            for c in paths_and_labels(sentence)
+        )
     return claims
 
 
@@ -333,67 +324,3 @@ def _unit(first: str, second: str | None) -> str:
 
 def _nouns(first: str, second: str | None) -> frozenset[str]:
     return frozenset(stem(w.lower()) for w in (first, second) if w and w.lower() not in _UNIT_SKIP)
-
-
-def _paths_and_labels(sentence: str) -> list[Claim]:
-    out: list[Claim] = []
-    seen: set[str] = set()
-    sentence_terms: set[str] | None = None
-
-    def terms_of_sentence() -> set[str]:
-        nonlocal sentence_terms
-        if sentence_terms is None:
-            sentence_terms = content_terms(sentence)
-        return sentence_terms
-
-    texts = [m.group(1) or m.group(2) or "" for m in _BOLD.finditer(sentence)]
-    bold_paths = [t for t in texts if _PATH_SEP.search(t)]
-    plain = _BOLD.sub(" ", sentence)
-    chained = [
-        " > ".join(m.group(1) or m.group(2) or "" for m in _BOLD.finditer(seq.group(0)))
-        for seq in _BOLD_SEQUENCE.finditer(sentence)
-    ]
-    paths = [(t, True) for t in chained] + [
-        (t, False) for t in [*bold_paths, *(m.group(0) for m in _PATH.finditer(plain))]
-    ]
-    for text, is_chain in paths:
-        parts = [p.strip(" .,'\"`") for p in _PATH_SEP.split(text) if p.strip()]
-        if parts and not is_chain:  # a chain's steps are bold labels, no lead verb
-            parts[0] = LEAD_VERB.sub("", parts[0])
-        if len(parts) >= 2 and " > ".join(parts) not in seen:
-            seen.add(" > ".join(parts))
-            out.append(
-                Claim(
-                    "path",
-                    " > ".join(parts),
-                    unit="path",
-                    span=text,
-                    context=frozenset(terms_of_sentence() - _terms(parts)),
-                )
-            )
-            if not is_chain:  # a chain's labels stay labels too: a renamed one is still read
-                seen.update(p.lower() for p in parts)
-    plain_labels = _PLAIN_LABEL.finditer(_BOLD.sub(" ", _QUOTED.sub(" ", sentence)))
-    for m in [*_BOLD.finditer(sentence), *_QUOTED.finditer(sentence), *plain_labels]:
-        label = (m.group(1) or m.group(m.lastindex or 1) or "").strip(" .,:")
-        if not label or _PATH_SEP.search(label) or label.lower() in seen:
-            continue
-        if any(c.isdigit() for c in label) or not any(c.isalpha() for c in label):
-            continue
-        if label.endswith(("?", "？")) or label.startswith("¿"):
-            continue  # a question set in bold is an FAQ's heading, not a control
-        seen.add(label.lower())
-        out.append(
-            Claim(
-                "label",
-                label,
-                unit="label",
-                span=m.group(0),
-                context=frozenset(terms_of_sentence() - _terms([label])),
-            )
-        )
-    return out
-
-
-def _terms(parts: list[str]) -> set[str]:
-    return set().union(*(content_terms(p) for p in parts)) if parts else set()

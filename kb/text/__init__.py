@@ -27,7 +27,14 @@ from kb.text.lexicon import (
     phrase_pattern,
     qualifier,
 )
-from kb.text.numbers import LANGUAGES, number_pattern, number_words, parse_number, trie_pattern
+from kb.text.numbers import (
+    LANGUAGES,
+    cents_after,
+    number_pattern,
+    number_words,
+    parse_number,
+    trie_pattern,
+)
 from kb.text.sentences import Segment, plain_text, split_prose, split_segments, split_sentences
 from kb.text.units import (
     BUSINESS_AFTER,
@@ -79,6 +86,7 @@ __all__ = [
     "STOPWORDS",
     "Segment",
     "Unit",
+    "cents_after",
     "content_set",
     "content_words",
     "cue_language",

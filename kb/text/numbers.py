@@ -207,6 +207,16 @@ def _compounds(lang: str) -> dict[str, int]:
         if lang == "fr":
             out[f"{tens_word} et un"] = tens + 1
             out[f"{tens_word}-et-un"] = tens + 1
+    if (
+        lang == "fr"
+    ):  # 71-79 and 81-99 count on from 60 and 80: "soixante-douze", "quatre-vingt-dix-neuf"
+        for word, n in _TEENS["fr"].items():
+            if 11 <= n <= 19:
+                out[f"soixante-{word}"] = 60 + n
+                out[f"quatre-vingt-{word}"] = 80 + n
+        out["soixante et onze"] = out["soixante-et-onze"] = 71
+        for unit_word, unit in {**_UNITS["fr"], "un": 1}.items():
+            out[f"quatre-vingt-{unit_word}"] = 80 + unit
     return out
 
 
@@ -320,3 +330,29 @@ def parse_number(text: str) -> float | None:
         return float(t.replace(",", "."))
     except ValueError:
         return None
+
+
+# the cents of an amount said the way it is spoken, after its currency: "seven euros fifty",
+# "three pounds ninety-nine", "cinq euros quatre-vingt-dix", "sette euro e cinquanta",
+# "siete euros con cincuenta", "sieben Euro fünfzig" — whole cents only, and only where
+# the sentence, a billing period, a conjunction or a verb "to be" follows ("10 euros 30 days"
+# is not €10.30)
+_CENTS = re.compile(
+    r"\s++(?:(?:and|e|y|con|et|und|en|i|ve)\s++)?"
+    r"(?P<cents>\d{2}(?!\d)|[^\W\d_][\w-]*+)"
+    r"(?:\s++(?:cents?|céntimos?|centimes?|centesimi|cêntimos?|pence|groszy|kuruş))?"
+    r"(?=\s*+(?:$|[^\w\s]|(?:a|an|per|each|al|por|pro|im|par|ao|cada|je|and|y|et|e|und|en|"
+    r"or|o|ou|oder|of|de|di|is|are|was|es|est|ist|è|é|era|son|sont|sind|sono|são|zijn)(?!\w)))",
+    re.IGNORECASE,
+)
+
+
+def cents_after(text: str, pos: int) -> tuple[int, int] | None:
+    """(cents, end) of whole cents said right after a currency ending at `pos`, else None."""
+    m = _CENTS.match(text, pos)
+    if m is None:
+        return None
+    value = parse_number(m.group("cents"))
+    if value is None or not value.is_integer() or not 1 <= value <= 99:
+        return None
+    return int(value), m.end()
