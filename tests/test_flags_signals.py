@@ -146,6 +146,8 @@ def test_contradiction_from_a_recent_ticket_with_evidence(store: KnowledgeBase) 
         ("As a one-off, I've extended your trial by 7 days.", "2026-10-01T10:00:00Z"),  # exception
         ("New workspaces get a 30-day trial now.", "2026-01-05T10:00:00Z"),  # before the edit
         ("New workspaces get a 30-day trial now.", "2025-10-01T10:00:00Z"),  # outside the window
+        # 2 years is 52 times 14 days: another quantity (an account's age), not the trial changed
+        ("The Team plan trial needs an account open for 2 years.", "2026-10-01T10:00:00Z"),
     ],
 )
 def test_no_contradiction_when_ticket_agrees_or_does_not_apply(

@@ -39,6 +39,7 @@ CHANGE_CUE = phrase_pattern(CHANGE_CUES)
 _NUMERIC = frozenset({"quantity", "price", "duration", "percent"})
 _QUESTION_MARK = re.compile(r"\?\s*$")
 _TABLE_CELLS = " | "  # how kb.text joins a table row's cells
+_FAR = 20  # durations this many times apart are not one limit changed (_far_apart)
 
 
 @dataclass
@@ -132,11 +133,21 @@ def _comparable(ca: Claim, ct: Claim, thread: Thread) -> bool:
     says has changed ("there's no Payment methods under Account anymore" / "the payment
     settings moved: go to Profile > Wallet")."""
     if comparable(ca, ct):
-        return True
+        return not _far_apart(ca, ct)
     if ca.kind == ct.kind == "path" and thread.change:
         wanted = destination(ca)
         return bool(wanted) and wanted <= thread.asked
     return False
+
+
+def _far_apart(ca: Claim, ct: Claim) -> bool:
+    """Two durations more than `_FAR` times apart measure different things (a child's age of
+    18 months against a 48-hour booking notice, 8 years against 3 weeks): a changed rule
+    moves a limit by a few times (the largest change in the 16 labelled flag sets: 2 hours
+    to 24)."""
+    if ca.kind != "duration" or not (ca.low and ct.low and ca.high and ct.high):
+        return False
+    return max(ca.low, ct.low) > _FAR * min(ca.high, ct.high)
 
 
 def _agrees(ca: Claim, ct: Claim) -> bool:
