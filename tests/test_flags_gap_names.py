@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kb.flags.gaps import GapConfig, _names, find_gaps
+from kb.flags.gap_words import capitalised_names
+from kb.flags.gaps import GapConfig, find_gaps
 from kb.store import KnowledgeBase
 from tests.test_flags_answer_check import FixedCheck
 from tests.test_flags_signals import NOW, add, article, store, ticket  # noqa: F401
@@ -50,12 +51,12 @@ def test_ordinary_reply_words_and_signatures_link_nothing(store: KnowledgeBase) 
 
 
 def test_names_are_capitalised_inside_a_sentence() -> None:
-    assert _names("Since Monday we ship to Canarias. Thanks, Pablo") == {
+    assert capitalised_names("Since Monday we ship to Canarias. Thanks, Pablo") == {
         "monda",
         "canari",
         "pablo",
     }
-    assert _names("Sessions are free.") == set()
+    assert capitalised_names("Sessions are free.") == set()
 
 
 def test_one_gap_asked_in_three_languages_is_one_cluster(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from kb.flags.gap_words import word_concepts
 from kb.flags.gaps import GapConfig, find_gaps
@@ -35,32 +36,53 @@ def test_words_close_to_every_word_of_a_concept_join_it() -> None:
     assert concept["z"] == "z"
 
 
-def test_one_gap_in_two_languages_shares_no_word_but_one_concept(tmp_path: Path) -> None:
+def _renting(kb: KnowledgeBase) -> None:
+    add(
+        kb,
+        article("t-1", "Install the thermostat", "Switch off the boiler and mount the plate."),
+        article("t-1-es", "Instalar el termostato", "Apaga la caldera y monta.", lang="es"),
+        article("t-1-nl", "Thermostaat installeren", "Zet de ketel uit.", lang="nl"),
+    )
+    for n, question in enumerate(
+        [
+            "I rent my flat, may I put in your thermostat?",
+            "Vivo de alquiler, ¿puedo poner vuestro termostato?",
+            "we are renting the house, can we fit the thermostat ourselves?",
+        ]
+    ):
+        _ask(kb, question, days_ago=n + 1)
+
+
+# the cosine pass set too strict to group anything on its own
+_STRICT = GapConfig(cover_threshold=1.01, cluster_threshold=0.9)
+
+
+def test_one_gap_in_two_languages_shares_no_word_but_one_concept(use_kb: KnowledgeBase) -> None:
     """Renting asked twice in English and once in Spanish: the word no article uses is
     "rent" twice and "alquiler" once, two short of a group each, so only reading them as
-    one concept groups the three (the cosine pass is set too strict here to group
-    anything on its own)."""
+    one concept groups the three."""
+    _renting(use_kb)
+    result = find_gaps(use_kb, now=NOW, cfg=_STRICT, checker=FixedCheck(answered=False))
+    assert [f.evidence["cluster_size"] for f in result.findings] == [3]
+    assert result.findings[0].evidence["words_no_article_uses"]
+
+
+def test_asked_in_two_languages_with_a_word_no_article_uses_stays_a_gap(
+    use_kb: KnowledgeBase,
+) -> None:
+    """The installation article is close in topic and the check says it answers; none of
+    the articles names renting, so the group stays a gap and says why."""
+    _renting(use_kb)
+    result = find_gaps(use_kb, now=NOW, cfg=_STRICT, checker=FixedCheck(answered=True))
+    (gap,) = result.findings
+    assert gap.evidence["why_not_answered"].startswith("no article uses")
+    assert result.answered == []
+
+
+@pytest.fixture
+def use_kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
     from kb.embedders.factory import get_embedder
 
     kb = KnowledgeBase(tmp_path / "use", get_embedder("use-multilingual"))
-    try:
-        add(
-            kb,
-            article("t-1", "Install the thermostat", "Switch off the boiler and mount the plate."),
-            article("t-1-es", "Instalar el termostato", "Apaga la caldera y monta.", lang="es"),
-            article("t-1-nl", "Thermostaat installeren", "Zet de ketel uit.", lang="nl"),
-        )
-        for n, question in enumerate(
-            [
-                "I rent my flat, may I put in your thermostat?",
-                "Vivo de alquiler, ¿puedo poner vuestro termostato?",
-                "we are renting the house, can we fit the thermostat ourselves?",
-            ]
-        ):
-            _ask(kb, question, days_ago=n + 1)
-        cfg = GapConfig(cover_threshold=1.01, cluster_threshold=0.9)
-        result = find_gaps(kb, now=NOW, cfg=cfg, checker=FixedCheck(answered=False))
-        assert [f.evidence["cluster_size"] for f in result.findings] == [3]
-        assert result.findings[0].evidence["words_no_article_uses"]
-    finally:
-        kb.database.close()
+    yield kb
+    kb.database.close()

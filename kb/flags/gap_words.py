@@ -10,13 +10,17 @@ answer check, so a concept only proposes questions; it never makes a gap by itse
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from kb.flags.clusters import centroid_clusters
+from kb.flags.text import content_terms
+from kb.text.sentences import split_sentences
 
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
 MAX_WORDS = 400  # pairwise cosines of at most this many distinct words per scan
 # How close two words' vectors must be to stand for one concept (USE multilingual), read
 # on a probe of common words: translations score 0.8-0.95 (rent/alquiler 0.86, tariff/
@@ -94,3 +98,13 @@ def group_by_unknown(
                 groups.append(chosen)
                 taken.update(chosen)
     return groups
+
+
+def capitalised_names(text: str) -> set[str]:
+    """Content terms of the words written capitalised after a sentence's first word."""
+    out: set[str] = set()
+    for sentence in split_sentences(text):
+        for m in _WORD.finditer(sentence):
+            if m.start() > 0 and m.group(0)[0].isupper() and not m.group(0).isupper():
+                out |= content_terms(m.group(0), drop_generic=True)
+    return out

@@ -3,9 +3,12 @@
 Items are customer questions that ended in a hand-off for lack of content (or a
 low-confidence answer), and recently resolved tickets that use a word no article uses
 ("waitlist", "zapier") or that no article comes close to by embedding. Items are grouped
-by shared unknown words first (embedder-independent), the rest greedily by cosine. A group
-of at least `min_size` becomes a flag only if the answer check (`answer_check.AnswerCheck`)
-says no article answers its questions; a group an article does answer is reported back
+by shared unknown words first (embedder-independent; read across languages by
+kb.flags.gap_words), the rest greedily by cosine. A group of at least `min_size` grouped by
+cosine becomes a flag only if the answer check (`answer_check.AnswerCheck`) says no article
+answers its questions (a group asked in several languages with a word no article uses is
+flagged whatever it says: no article answers what none names); a group an article answers is
+reported back
 (`GapResult.answered`) so its tickets can count as evidence against that article instead.
 The flag shows example questions, size, trend, the nearest article with why it does not
 answer, and a suggested title/outline.
@@ -31,7 +34,7 @@ from kb.flags.answer_check import (
 )
 from kb.flags.clusters import centroid_clusters
 from kb.flags.corpus import embedding_family, nearest_articles, parse_time, tickets
-from kb.flags.gap_words import group_by_unknown, word_concepts
+from kb.flags.gap_words import capitalised_names, group_by_unknown, word_concepts
 from kb.flags.model import Finding, evidence_key
 from kb.flags.text import GENERIC, content_terms, stem, words
 from kb.store import KnowledgeBase
@@ -51,7 +54,6 @@ _ATTACH_MARGIN = 0.05  # how much lower a lone question may join a formed group 
 _SCAFFOLD = frozenset(
     stem(fold(w)) for w in (*DECISION_STOPWORDS, *CALENDAR_WORDS, *DURATION_UNITS)
 )
-_WORD = re.compile(r"[^\W\d_][\w'-]*")
 _HOW = re.compile(
     r"^(?:how (?:do|can|should) (?:i|we|you)|how to|can (?:i|we|you)|is (?:it|there) "
     r"(?:possible|a way) to|is there a way to|where (?:do|can) (?:i|we) (?:find|see)|"
@@ -184,6 +186,7 @@ def find_gaps(
     asked = {n: frozenset(concept.get(t, t) for t in items[n].unknown) for n in keep}
     grouped: set[int] = set()
     groups = group_by_unknown(keep, terms, asked, vecs, cfg.min_size, cluster_at * 0.75)
+    named = len(groups)  # groups[:named] share a word no article uses
     for members in groups:
         grouped.update(members)
     rest = [n for n in keep if n not in grouped and _uncovered(items[n], cover)]
@@ -193,11 +196,17 @@ def find_gaps(
         if len(members) >= cfg.min_size:
             groups.append([rest[m] for m in members])
     checker = checker or default_check(kb, cfg.answer_check)
-    for members in groups:
+    for g, members in enumerate(groups):
         cluster = [items[m] for m in members]
         verdicts = checker.check([i.ask or i.text for i in cluster])
         answered, article = cluster_answered(verdicts)
-        if answered and article is not None:
+        # no article answers what none of them names: customers asking in several languages
+        # with one word (or its translations) no article uses stay a gap whatever a
+        # topically close article scores (the decision reads "about the same topic" as an
+        # answer: issue 11). In one language a shared unknown word may be the customers'
+        # name for a thing the articles call otherwise ("PDF" for "file"): the check decides.
+        spoken = {text_language(i.text, languages) for i in cluster} if multilingual else set()
+        if answered and article is not None and not (g < named and len(spoken - {None}) > 1):
             result.answered.append(
                 AnsweredCluster(
                     article,
@@ -239,33 +248,25 @@ def _link_through_replies(items: list[_Item], candidates: list[int], vocabulary:
         item = items[n]
         bridged: set[str] = set()
         if item.reply:
-            named = _names(item.reply) - vocabulary - _SCAFFOLD
+            named = capitalised_names(item.reply) - vocabulary - _SCAFFOLD
             bridged = {t for t in named - item.unknown if asked[t] and len(t) > 2}
         item.linked = item.unknown | bridged
 
 
 def _surfaces(items: list[_Item], candidates: list[int]) -> dict[str, str]:
-    """Each unknown term's word as a candidate question wrote it (folded), for its vector."""
+    """Each unknown term's word as a candidate question wrote it, for its vector: lower
+    case with its accents, which the embedder reads ("coréen" is "Korean" at 0.87,
+    "coreen" at 0.64)."""
     out: dict[str, str] = {}
     for n in candidates:
         item = items[n]
         for word in words(f"{item.text} {item.reply}"):
-            w = fold(word).split("'", 1)[0]
-            t = stem(w)
+            w = word.lower().split("'", 1)[0].split("’", 1)[0]
+            t = stem(fold(w))
             if t in item.linked:
                 out.setdefault(t, w)
         for t in item.linked:
             out.setdefault(t, t)
-    return out
-
-
-def _names(text: str) -> set[str]:
-    """Content terms of the words written capitalised after a sentence's first word."""
-    out: set[str] = set()
-    for sentence in split_sentences(text):
-        for m in _WORD.finditer(sentence):
-            if m.start() > 0 and m.group(0)[0].isupper() and not m.group(0).isupper():
-                out |= content_terms(m.group(0), drop_generic=True)
     return out
 
 
@@ -338,7 +339,7 @@ def _finding(
         "suggested_outline": outline,
         "terms": terms,
         "nearest_article": _nearest(typical, nearest),
-        "why_not_answered": typical.why,
+        "why_not_answered": _why(typical, shared_unknown),
         "answer_check": [
             {"question": _question(v.question), "nearest": v.article_id, "coverage": v.coverage}
             for v in verdicts[:6]
@@ -353,6 +354,17 @@ def _finding(
         evidence=evidence,
         key=evidence_key("missing_article", key_terms, size.bit_length()),
         touches=size,
+    )
+
+
+def _why(verdict: AnswerVerdict, unnamed: frozenset[str]) -> str:
+    """Why the nearest article does not answer; for a check that said it does, the words the
+    questions share that no article uses (the group's own)."""
+    if not verdict.answered or not unnamed:
+        return verdict.why
+    return (
+        f"no article uses {', '.join(sorted(unnamed))!r}: {verdict.article_title!r} is close"
+        f" in topic (answerability {verdict.coverage:.2f}) but never names it"
     )
 
 
