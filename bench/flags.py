@@ -10,7 +10,7 @@
 (MiniLM for English only, else USE multilingual: kb.embedders.coverage).
 
 The dev set is examples/flags (articles, resolved tickets, answer log and feedback seeds,
-labels.json); examples/flags-holdout .. flags-holdout16 have the same layout and were each
+labels.json); examples/flags-holdout .. flags-holdout17 have the same layout and were each
 written before the detectors ran on them, scored once (bench/RESULTS.md) and then read: they
 are development sets now, and measuring again needs a new set written blind (`--brief` prints
 only the figures, for a first look at one). A
@@ -59,6 +59,7 @@ SETS = {
     "holdout14": EXAMPLES.parent / "flags-holdout14",
     "holdout15": EXAMPLES.parent / "flags-holdout15",
     "holdout16": EXAMPLES.parent / "flags-holdout16",
+    "holdout17": EXAMPLES.parent / "flags-holdout17",
 }
 
 
