@@ -6,7 +6,6 @@ plainly after a press verb), with the sentence's other terms as what each is abo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,7 +17,7 @@ from kb.text import (
     PATH_CONNECTORS,
     PRESS_VERBS,
     SEQUENCE_WORDS,
-    trie_pattern,
+    words_pattern,
 )
 
 
@@ -32,16 +31,12 @@ class Control:
     context: frozenset[str]
 
 
-def _words_alt(words: Iterable[str]) -> str:
-    return trie_pattern(sorted(set(words), key=len, reverse=True))
-
-
 _BOLD = re.compile(r"\*\*([^*\n]{1,80})\*\*|__([^_\n]{1,80})__")
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“\n]{2,60})[\"”»“]|`([^`\n]{2,60})`")
 _PATH_SEP = re.compile(r"(?<!\s)\s*+(?:>|→|»|›)\s*+")
 # bold labels chained by "then" words, a lead verb allowed after it: a path written out
-_THEN = _words_alt(SEQUENCE_WORDS)
-_LEAD = _words_alt(v.lower() for v in MENU_LEAD_VERBS)
+_THEN = words_pattern(SEQUENCE_WORDS)
+_LEAD = words_pattern(v.lower() for v in MENU_LEAD_VERBS)
 _BOLD_SEQUENCE = re.compile(
     rf"\*\*[^*\n]{{1,80}}\*\*(?:\s*+,?\s*+(?:{_THEN})\s++(?:(?:{_LEAD})\s++)?"
     rf"\*\*[^*\n]{{1,80}}\*\*)+",
@@ -50,8 +45,8 @@ _BOLD_SEQUENCE = re.compile(
 _UPPER = "A-ZÀ-ÖØ-Þ"
 # a control named plainly after a press verb: a capitalised word and up to three more
 _PLAIN_LABEL = re.compile(
-    rf"(?<![\w*])(?i:{_words_alt(PRESS_VERBS)})\s+(?!\*)"
-    rf"([{_UPPER}][\w'’-]*+(?:\s(?!(?i:{_words_alt(LABEL_STOPS)})\b)[\w'’-]++){{0,3}})"
+    rf"(?<![\w*])(?i:{words_pattern(PRESS_VERBS)})\s+(?!\*)"
+    rf"([{_UPPER}][\w'’-]*+(?:\s(?!(?i:{words_pattern(LABEL_STOPS)})\b)[\w'’-]++){{0,3}})"
 )
 _CONNECT = "|".join(re.escape(c) for c in PATH_CONNECTORS)
 # a menu label: at most 8 capitalised words of at most 61 characters, 3 connectors in a row

@@ -7,7 +7,6 @@ sentences' claims can be compared value for value, in every language `kb.text` r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -31,7 +30,7 @@ from kb.text import (
     number_pattern,
     parse_number,
     qualifier,
-    trie_pattern,
+    words_pattern,
 )
 from kb.text.words import STOPWORDS
 
@@ -48,13 +47,9 @@ _RANGE_SPLIT = re.compile(
 )
 
 
-def _words_alt(words: Iterable[str]) -> str:
-    return trie_pattern(sorted(set(words), key=len, reverse=True))
-
-
 _DURATION = re.compile(
-    rf"(?<![\w.]){_RANGE}[\s-]*(?:({_words_alt((*BUSINESS_BEFORE, *CALENDAR_BEFORE))})[\s-]+)?"
-    rf"({_words_alt(DURATION_UNITS)})\.?(?!\w)(?:\s+({_words_alt(BUSINESS_AFTER)})(?!\w))?",
+    rf"(?<![\w.]){_RANGE}[\s-]*(?:({words_pattern((*BUSINESS_BEFORE, *CALENDAR_BEFORE))})[\s-]+)?"
+    rf"({words_pattern(DURATION_UNITS)})\.?(?!\w)(?:\s+({words_pattern(BUSINESS_AFTER)})(?!\w))?",
     re.IGNORECASE,
 )
 # a person's age, not how long something takes: "your 7-year-old", "5 Jahre alt", "aged 3"
@@ -64,16 +59,16 @@ _AGE_BEFORE = re.compile(r"(?<!\w)(?:aged|im alter von|âgée?s? de)\s*+$", re.I
 _CLOCK = re.compile(r"\d:\d{2}(?!\d)|\d\.\d{2}(?=\s*+uur\b)", re.IGNORECASE)
 # "(a) half an hour", "een kwartier": a fraction of an hour in words, not after a number
 _DURATION_PHRASE = re.compile(
-    rf"(?<![\w'’])(?<!\d )({_words_alt(DURATION_PHRASES)})(?![\w'’])", re.IGNORECASE
+    rf"(?<![\w'’])(?<!\d )({words_pattern(DURATION_PHRASES)})(?![\w'’])", re.IGNORECASE
 )
 _MEASURE = re.compile(
-    rf"(?<![\w.$€£/:-]){_RANGE}\s?({_words_alt(MEASURE_UNITS)})(?!\w)", re.IGNORECASE
+    rf"(?<![\w.$€£/:-]){_RANGE}\s?({words_pattern(MEASURE_UNITS)})(?!\w)", re.IGNORECASE
 )
 _SYMBOL = r"R\$|[$€£₺₽]"
-_CURRENCY_WORD = _words_alt(CURRENCY_WORDS)
+_CURRENCY_WORD = words_pattern(CURRENCY_WORDS)
 _PERIOD = (
     r"(?:\s*+(?:/|per|a|an|each|al|por|pro|im|par|ao|cada|je)\s*+"
-    rf"({_words_alt(PERIOD_WORDS)})(?!\w))?"
+    rf"({words_pattern(PERIOD_WORDS)})(?!\w))?"
 )
 _PERIOD_AFTER = re.compile(_PERIOD, re.IGNORECASE)
 _PRICE = re.compile(

@@ -4,8 +4,8 @@ A topic missing from a help center in three languages is named in three words ("
 "huur", "rent"): questions sharing a word the articles never use group it in one language
 only. A cross-lingual embedder places a word near its translations, so each unknown word
 stands for the words it embeds close to (complete linkage: every pair in a concept close).
-Grouping by those concepts still splits each group by the questions' own cosine and asks the
-answer check, so a concept only proposes questions; it never makes a gap by itself.
+Grouping by those concepts still splits each group by the questions' own cosine, so a concept
+only proposes questions; kb.flags.gaps decides which groups are gaps.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ by shared unknown words first (embedder-independent; read across languages by
 kb.flags.gap_words), the rest greedily by cosine. A group of at least `min_size` grouped by
 cosine becomes a flag only if the answer check (`answer_check.AnswerCheck`) says no article
 answers its questions (a group asked in several languages with a word no article uses is
-flagged whatever it says: no article answers what none names); a group an article answers is
-reported back
-(`GapResult.answered`) so its tickets can count as evidence against that article instead.
+flagged whatever it says: no article answers what none names); a group an article answers
+is reported back (`GapResult.answered`) so its tickets can count as evidence against that
+article instead.
 The flag shows example questions, size, trend, the nearest article with why it does not
 answer, and a suggested title/outline.
 """
@@ -200,13 +200,11 @@ def find_gaps(
         cluster = [items[m] for m in members]
         verdicts = checker.check([i.ask or i.text for i in cluster])
         answered, article = cluster_answered(verdicts)
-        # no article answers what none of them names: customers asking in several languages
-        # with one word (or its translations) no article uses stay a gap whatever a
-        # topically close article scores (the decision reads "about the same topic" as an
-        # answer: issue 11). In one language a shared unknown word may be the customers'
-        # name for a thing the articles call otherwise ("PDF" for "file"): the check decides.
-        spoken = {text_language(i.text, languages) for i in cluster} if multilingual else set()
-        if answered and article is not None and not (g < named and len(spoken - {None}) > 1):
+        # asked in several languages with a word (or its translations) no article uses: no
+        # article answers it, whatever a topically close one scores; in one language the
+        # word may be the customers' name for what articles call otherwise ("PDF", "file")
+        unnamed = g < named and multilingual and _languages(cluster, languages) > 1
+        if answered and article is not None and not unnamed:
             result.answered.append(
                 AnsweredCluster(
                     article,
@@ -219,6 +217,11 @@ def find_gaps(
             continue
         result.findings.append(_finding(cluster, vecs[members], now, verdicts))
     return result
+
+
+def _languages(cluster: list[_Item], languages: set[str]) -> int:
+    """How many of the help center's languages a group's questions are written in."""
+    return len({text_language(i.text, languages) for i in cluster} - {None})
 
 
 def _uncovered(item: _Item, cover: float) -> bool:

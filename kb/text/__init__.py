@@ -53,6 +53,7 @@ from kb.text.units import (
     measure_unit,
     on_month_scale,
     whole_months,
+    words_pattern,
 )
 from kb.text.unspaced import segment_unspaced, unspaced_terms
 from kb.text.words import NEGATIONS, NUMBER_WORDS, STOPWORDS, content_set, content_words, fold
@@ -108,4 +109,5 @@ __all__ = [
     "trie_pattern",
     "unspaced_terms",
     "whole_months",
+    "words_pattern",
 ]

@@ -11,6 +11,7 @@ not a duration (kb.flags.claims reads it so).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kb.text.numbers import trie_pattern
@@ -175,6 +176,6 @@ def measure_unit(word: str) -> Unit | None:
     return MEASURE_UNITS.get(w.lower())
 
 
-def unit_pattern(words: list[str]) -> str:
-    """Regex source matching any of `words` (whole words, trie-factored)."""
+def words_pattern(words: Iterable[str]) -> str:
+    """Regex source matching any of `words`, longest first (trie-factored)."""
     return trie_pattern(sorted(set(words), key=len, reverse=True))
