@@ -5,7 +5,8 @@
   Polish and Turkish are written folded, as the flags compare them, and leave out the ones
   that are English words or numbers ("ten", "ben", "var").
 - `KEYWORD_STOPWORDS`: what a keyword query drops before FTS5 / PostgreSQL full-text search;
-  short on purpose and keeps negations ("not", "nicht"), which can be what a query is about.
+  short on purpose, en/es/de only (with "no", "not", "nicht"). Russian, Arabic, Chinese and
+  Japanese function words were tried and not kept: eval/RESULTS.md, issue 17.
 - `DECISION_STOPWORDS`: function words and generic request words ("need", "possible") the
   answerability decision neither counts as covered nor as missing.
 
