@@ -405,6 +405,9 @@ def main() -> int:
     from validate_multilingual import check as check_multilingual
 
     problems.extend(check_multilingual(articles, parse_front_matter))
+    from validate_answers_holdout import check as check_answers_holdout
+
+    problems.extend(check_answers_holdout(parse_front_matter))
     for message in problems:
         print(message, file=sys.stderr)
     if problems:
@@ -414,7 +417,7 @@ def main() -> int:
         f"ok: {len(articles)} articles, {len(tickets)} tickets, "
         f"{len(json.loads(PII_CASES.read_text(encoding='utf-8')))} PII cases, "
         f"{len(QUESTIONS.read_text(encoding='utf-8').splitlines())} questions, and the "
-        "multilingual set"
+        "multilingual and held-out answer sets"
     )
     return 0
 

@@ -1,0 +1,92 @@
+"""Checks of the held-out answer sets (`examples/answers-holdout*/`), run by validate.py.
+
+Articles: front matter complete, a unique id, public. Questions: the labelled-question fields
+(plus optional history of customer/agent turns), unique ids, an answerable question with gold
+documents that exist in the set's own help center, an unanswerable one with none, and at
+least MIN_UNANSWERABLE unanswerable questions (the set exists to measure hand-off).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MIN_UNANSWERABLE = 20
+REQUIRED_FM = ("id", "title", "url", "lang", "visibility", "updated_at", "owner", "product",
+               "tags")  # fmt: skip
+QUESTION_KEYS = {"id", "question", "gold_doc_ids", "gold_answer", "lang", "channel", "answerable"}
+CHANNELS = {"chat", "email", "web"}
+
+ParseFrontMatter = Callable[[str, str], "tuple[dict[str, object], str] | None"]
+
+
+def _articles(root: Path, parse: ParseFrontMatter, problems: list[str]) -> set[str]:
+    ids: set[str] = set()
+    for path in sorted((root / "help-center").rglob("*.md")):
+        where = str(path.relative_to(root.parent))
+        parsed = parse(path.read_text(encoding="utf-8"), where)
+        if parsed is None:
+            problems.append(f"{where}: no front matter")
+            continue
+        meta, body = parsed
+        missing = [key for key in REQUIRED_FM if key not in meta]
+        if missing or not body.strip():
+            problems.append(f"{where}: missing front matter keys {missing} or an empty body")
+            continue
+        if meta["id"] in ids or meta["visibility"] != "public":
+            problems.append(f"{where}: duplicate id {meta['id']} or not public")
+        ids.add(str(meta["id"]))
+    if not ids:
+        problems.append(f"{root.name}: no articles")
+    return ids
+
+
+def _history_ok(history: object) -> bool:
+    return isinstance(history, list) and bool(history) and all(
+        isinstance(h, dict) and set(h) == {"role", "text"} and h["role"] in {"customer", "agent"}
+        for h in history
+    )
+
+
+def _questions(root: Path, articles: set[str], problems: list[str]) -> None:
+    seen: set[str] = set()
+    unanswerable = 0
+    path = root / "questions.jsonl"
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        where = f"{root.name}/questions.jsonl:{lineno}"
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{where}: invalid JSON: {exc}")
+            continue
+        if not isinstance(q, dict) or not QUESTION_KEYS <= set(q) or set(q) - QUESTION_KEYS - {
+            "history"
+        }:
+            problems.append(f"{where}: keys must be {sorted(QUESTION_KEYS)} plus optional history")
+            continue
+        if q["id"] in seen or q["channel"] not in CHANNELS or not str(q["question"]).strip():
+            problems.append(f"{where}: duplicate id, unknown channel or empty question")
+        seen.add(q["id"])
+        if "history" in q and not _history_ok(q["history"]):
+            problems.append(f"{where}: history must be a list of {{role, text}} turns")
+        gold = q["gold_doc_ids"]
+        if q["answerable"] is False:
+            unanswerable += 1
+            if gold:
+                problems.append(f"{where}: an unanswerable question must have no gold_doc_ids")
+        elif q["answerable"] is not True or not gold:
+            problems.append(f"{where}: an answerable question needs gold_doc_ids")
+        problems.extend(f"{where}: gold doc {d} does not exist" for d in gold if d not in articles)
+    if unanswerable < MIN_UNANSWERABLE:
+        problems.append(f"{root.name}: {unanswerable} unanswerable, expected {MIN_UNANSWERABLE}+")
+
+
+def check(parse: ParseFrontMatter, here: Path = HERE) -> list[str]:
+    """Problems found in every `answers-holdout*` folder of `here`; `parse` is validate.py's
+    front-matter parser."""
+    problems: list[str] = []
+    for root in sorted(here.glob("answers-holdout*")):
+        _questions(root, _articles(root, parse, problems), problems)
+    return problems
