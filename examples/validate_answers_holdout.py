@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from validate_multilingual import articles_with_front_matter
+
 HERE = Path(__file__).resolve().parent
 MIN_UNANSWERABLE = 20
 REQUIRED_FM = ("id", "title", "url", "lang", "visibility", "updated_at", "owner", "product",
@@ -24,17 +26,11 @@ ParseFrontMatter = Callable[[str, str], "tuple[dict[str, object], str] | None"]
 
 def _articles(root: Path, parse: ParseFrontMatter, problems: list[str]) -> set[str]:
     ids: set[str] = set()
-    for path in sorted((root / "help-center").rglob("*.md")):
-        where = str(path.relative_to(root.parent))
-        parsed = parse(path.read_text(encoding="utf-8"), where)
-        if parsed is None:
-            problems.append(f"{where}: no front matter")
-            continue
-        meta, body = parsed
-        missing = [key for key in REQUIRED_FM if key not in meta]
-        if missing or not body.strip():
-            problems.append(f"{where}: missing front matter keys {missing} or an empty body")
-            continue
+    for _, where, meta, body in articles_with_front_matter(
+        root / "help-center", parse, REQUIRED_FM, problems
+    ):
+        if not body.strip():
+            problems.append(f"{where}: empty body")
         if meta["id"] in ids or meta["visibility"] != "public":
             problems.append(f"{where}: duplicate id {meta['id']} or not public")
         ids.add(str(meta["id"]))

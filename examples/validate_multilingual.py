@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,23 +27,35 @@ QUESTION_KEYS = {"id", "question", "gold_doc_ids", "gold_answer", "lang", "chann
 ParseFrontMatter = Callable[[str, str], "tuple[dict[str, object], str] | None"]
 
 
+def articles_with_front_matter(
+    folder: Path, parse: ParseFrontMatter, required: tuple[str, ...], problems: list[str]
+) -> Iterator[tuple[Path, str, dict[str, object], str]]:
+    """(path, where, front matter, body) of each Markdown file under `folder` whose front
+    matter has every `required` key; the others are reported in `problems`."""
+    for path in sorted(folder.rglob("*.md")):
+        where = str(path.relative_to(folder.parent.parent))  # <set>/help-center/...
+        parsed = parse(path.read_text(encoding="utf-8"), where)
+        if parsed is None:
+            problems.append(f"{where}: no front matter")
+            continue
+        meta, body = parsed
+        missing = [k for k in required if k not in meta]
+        if missing:
+            problems.append(f"{where}: missing front matter keys {missing}")
+            continue
+        yield path, where, meta, body
+
+
 def check(articles: dict[str, dict[str, object]], parse: ParseFrontMatter) -> list[str]:
     """Problems found; `articles` are the main help center's (by id), `parse` its parser."""
     problems: list[str] = []
     if not ROOT.exists():
         return [f"{ROOT.name}/ is missing"]
     found = dict(articles)
-    for path in sorted((ROOT / "help-center").rglob("*.md")):
-        where = str(path.relative_to(HERE))
-        parsed = parse(path.read_text(encoding="utf-8"), where)
-        if parsed is None:
-            problems.append(f"{where}: no front matter")
-            continue
-        meta, body = parsed
-        missing = [k for k in REQUIRED_FM if k not in meta]
-        if missing:
-            problems.append(f"{where}: missing front matter keys {missing}")
-            continue
+    help_center = ROOT / "help-center"
+    for path, where, meta, body in articles_with_front_matter(
+        help_center, parse, REQUIRED_FM, problems
+    ):
         aid, lang, source_id = str(meta["id"]), str(meta["lang"]), str(meta["translation_of"])
         source = articles.get(source_id)
         if lang not in LANGS or path.parent.name != lang:
