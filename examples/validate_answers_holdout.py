@@ -9,19 +9,15 @@ least MIN_UNANSWERABLE unanswerable questions (the set exists to measure hand-of
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from validate_multilingual import articles_with_front_matter
+from validate_multilingual import QUESTION_KEYS, ParseFrontMatter, articles_with_front_matter
 
 HERE = Path(__file__).resolve().parent
 MIN_UNANSWERABLE = 20
 REQUIRED_FM = ("id", "title", "url", "lang", "visibility", "updated_at", "owner", "product",
                "tags")  # fmt: skip
-QUESTION_KEYS = {"id", "question", "gold_doc_ids", "gold_answer", "lang", "channel", "answerable"}
 CHANNELS = {"chat", "email", "web"}
-
-ParseFrontMatter = Callable[[str, str], "tuple[dict[str, object], str] | None"]
 
 
 def _articles(root: Path, parse: ParseFrontMatter, problems: list[str]) -> set[str]:
@@ -40,9 +36,15 @@ def _articles(root: Path, parse: ParseFrontMatter, problems: list[str]) -> set[s
 
 
 def _history_ok(history: object) -> bool:
-    return isinstance(history, list) and bool(history) and all(
-        isinstance(h, dict) and set(h) == {"role", "text"} and h["role"] in {"customer", "agent"}
-        for h in history
+    return (
+        isinstance(history, list)
+        and bool(history)
+        and all(
+            isinstance(h, dict)
+            and set(h) == {"role", "text"}
+            and h["role"] in {"customer", "agent"}
+            for h in history
+        )
     )
 
 
@@ -57,9 +59,11 @@ def _questions(root: Path, articles: set[str], problems: list[str]) -> None:
         except json.JSONDecodeError as exc:
             problems.append(f"{where}: invalid JSON: {exc}")
             continue
-        if not isinstance(q, dict) or not QUESTION_KEYS <= set(q) or set(q) - QUESTION_KEYS - {
-            "history"
-        }:
+        if (
+            not isinstance(q, dict)
+            or not QUESTION_KEYS <= set(q)
+            or set(q) - QUESTION_KEYS - {"history"}
+        ):
             problems.append(f"{where}: keys must be {sorted(QUESTION_KEYS)} plus optional history")
             continue
         if q["id"] in seen or q["channel"] not in CHANNELS or not str(q["question"]).strip():

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kb.text.lexicon import CALENDAR_WORDS
+from kb.text.stopwords import CONVERSATION_WORDS
 from kb.text.stopwords import DECISION_STOPWORDS as STOPWORDS
 from kb.text.unspaced import bigrams, pieces
 
@@ -23,12 +24,7 @@ PREFIX = 5  # terms of 5+ letters match on their first 5 (cancel / cancelling / 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _TECHNICAL = re.compile(r"\b\w+(?:\.\w+)+\b|\b(?=\w*\d)(?=\w*[^\W\d])\w{2,}\b", re.UNICODE)
-# When the customer is, and how they type, not what they ask: "on the 18th", "it's 11am now",
-# "since September", "we're", "dont". Neither covered nor missing, and never a named thing
-# (a capitalized month is not a product).
-_CONTEXT_WORDS = """today tonight tomorrow yesterday now ago re ve ll nt dont didnt doesnt cant
-wont isnt arent wasnt werent havent hasnt couldnt wouldnt shouldnt im ive youre theyre weve
-theres thats whats ok okay yeah yep hey guys""".split()  # noqa: SIM905
+# "on the 18th", "at 11am": when, not what is asked, and not a technical name either
 _CLOCK_OR_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|am|pm)")
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*)", re.UNICODE)
 
@@ -78,9 +74,7 @@ def terms(text: str) -> list[str]:
     seen: dict[str, None] = {}
     stop = _FOLDED_STOPWORDS
     for word in words(text):
-        if word in stop or (len(word) < 2 and not word.isdigit()) or word.isdigit():
-            continue
-        if _CLOCK_OR_ORDINAL.fullmatch(word):
+        if word in stop or len(word) < 2 or word.isdigit() or _CLOCK_OR_ORDINAL.fullmatch(word):
             continue
         seen.setdefault(word, None)
         if len(seen) >= MAX_TERMS:
@@ -145,4 +139,5 @@ class TermIndex:
         return len(term) >= PREFIX and term[:PREFIX] in self.prefixes
 
 
-_FOLDED_STOPWORDS = frozenset(fold(w) for w in (*STOPWORDS, *CALENDAR_WORDS, *_CONTEXT_WORDS))
+# months and weekdays too: a capitalized "October" is not a product name
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in (*STOPWORDS, *CALENDAR_WORDS, *CONVERSATION_WORDS))

@@ -186,7 +186,7 @@ def find_gaps(
     asked = {n: frozenset(concept.get(t, t) for t in items[n].unknown) for n in keep}
     grouped: set[int] = set()
     groups = group_by_unknown(keep, terms, asked, vecs, cfg.min_size, cluster_at * 0.75)
-    named = len(groups)  # groups[:named] share a word no article uses
+    by_word = len(groups)  # groups[:by_word] share a word no article uses
     for members in groups:
         grouped.update(members)
     rest = [n for n in keep if n not in grouped and _uncovered(items[n], cover)]
@@ -203,7 +203,7 @@ def find_gaps(
         # asked in several languages with a word (or its translations) no article uses: no
         # article answers it, whatever a topically close one scores; in one language the
         # word may be the customers' name for what articles call otherwise ("PDF", "file")
-        unnamed = g < named and multilingual and _languages(cluster, languages) > 1
+        unnamed = g < by_word and multilingual and _languages(cluster, languages) > 1
         if answered and article is not None and not unnamed:
             result.answered.append(
                 AnsweredCluster(
