@@ -317,6 +317,8 @@ def check_pii_cases(tickets: dict[str, dict[str, object]]) -> None:
 
 
 def check_questions(articles: dict[str, dict[str, object]]) -> None:
+    from validate_multilingual import label_problems
+
     lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
     seen: set[str] = set()
     langs: Counter[str] = Counter()
@@ -340,22 +342,10 @@ def check_questions(articles: dict[str, dict[str, object]]) -> None:
         langs[q["lang"]] += 1
         if not q["question"].strip() or not q["gold_answer"].strip():
             problem(f"{where}: empty question or gold answer")
-        if "history" in q:
-            with_history += 1
-            hist = q["history"]
-            if not isinstance(hist, list) or not hist or any(
-                set(h) != {"role", "text"} or h["role"] not in {"customer", "agent"} for h in hist
-            ):
-                problem(f"{where}: history must be a list of {{role, text}} turns")
-        if q["answerable"] is False:
-            unanswerable += 1
-            if q["gold_doc_ids"]:
-                problem(f"{where}: an unanswerable question must have no gold_doc_ids")
-        elif q["answerable"] is True:
-            if not q["gold_doc_ids"]:
-                problem(f"{where}: an answerable question needs gold_doc_ids")
-        else:
-            problem(f"{where}: answerable must be true or false")
+        with_history += "history" in q
+        unanswerable += q["answerable"] is False
+        for message in label_problems(q):
+            problem(f"{where}: {message}")
         for doc_id in q["gold_doc_ids"]:
             article = articles.get(doc_id)
             if article is None:

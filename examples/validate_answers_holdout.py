@@ -11,7 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from validate_multilingual import QUESTION_KEYS, ParseFrontMatter, articles_with_front_matter
+from validate_multilingual import (
+    QUESTION_KEYS,
+    ParseFrontMatter,
+    articles_with_front_matter,
+    label_problems,
+)
 
 HERE = Path(__file__).resolve().parent
 MIN_UNANSWERABLE = 20
@@ -27,25 +32,14 @@ def _articles(root: Path, parse: ParseFrontMatter, problems: list[str]) -> set[s
     ):
         if not body.strip():
             problems.append(f"{where}: empty body")
-        if meta["id"] in ids or meta["visibility"] != "public":
-            problems.append(f"{where}: duplicate id {meta['id']} or not public")
+        if meta["id"] in ids:
+            problems.append(f"{where}: duplicate id {meta['id']}")
+        if meta["visibility"] != "public":
+            problems.append(f"{where}: not public")
         ids.add(str(meta["id"]))
     if not ids:
         problems.append(f"{root.name}: no articles")
     return ids
-
-
-def _history_ok(history: object) -> bool:
-    return (
-        isinstance(history, list)
-        and bool(history)
-        and all(
-            isinstance(h, dict)
-            and set(h) == {"role", "text"}
-            and h["role"] in {"customer", "agent"}
-            for h in history
-        )
-    )
 
 
 def _questions(root: Path, articles: set[str], problems: list[str]) -> None:
@@ -61,7 +55,7 @@ def _questions(root: Path, articles: set[str], problems: list[str]) -> None:
             continue
         if (
             not isinstance(q, dict)
-            or not QUESTION_KEYS <= set(q)
+            or not set(q) >= QUESTION_KEYS
             or set(q) - QUESTION_KEYS - {"history"}
         ):
             problems.append(f"{where}: keys must be {sorted(QUESTION_KEYS)} plus optional history")
@@ -69,16 +63,11 @@ def _questions(root: Path, articles: set[str], problems: list[str]) -> None:
         if q["id"] in seen or q["channel"] not in CHANNELS or not str(q["question"]).strip():
             problems.append(f"{where}: duplicate id, unknown channel or empty question")
         seen.add(q["id"])
-        if "history" in q and not _history_ok(q["history"]):
-            problems.append(f"{where}: history must be a list of {{role, text}} turns")
-        gold = q["gold_doc_ids"]
-        if q["answerable"] is False:
-            unanswerable += 1
-            if gold:
-                problems.append(f"{where}: an unanswerable question must have no gold_doc_ids")
-        elif q["answerable"] is not True or not gold:
-            problems.append(f"{where}: an answerable question needs gold_doc_ids")
-        problems.extend(f"{where}: gold doc {d} does not exist" for d in gold if d not in articles)
+        unanswerable += q["answerable"] is False
+        problems.extend(f"{where}: {message}" for message in label_problems(q))
+        problems.extend(
+            f"{where}: gold doc {d} does not exist" for d in q["gold_doc_ids"] if d not in articles
+        )
     if unanswerable < MIN_UNANSWERABLE:
         problems.append(f"{root.name}: {unanswerable} unanswerable, expected {MIN_UNANSWERABLE}+")
 

@@ -27,6 +27,32 @@ QUESTION_KEYS = {"id", "question", "gold_doc_ids", "gold_answer", "lang", "chann
 ParseFrontMatter = Callable[[str, str], "tuple[dict[str, object], str] | None"]
 
 
+def _turn_ok(turn: object) -> bool:
+    return (
+        isinstance(turn, dict)
+        and set(turn) == {"role", "text"}
+        and turn["role"] in {"customer", "agent"}
+    )
+
+
+def label_problems(q: dict[str, object]) -> list[str]:
+    """What is wrong with a labelled question's optional history and its answerable / gold
+    labels (the checks every labelled-question file shares)."""
+    problems: list[str] = []
+    if "history" in q:
+        hist = q["history"]
+        if not isinstance(hist, list) or not hist or not all(_turn_ok(h) for h in hist):
+            problems.append("history must be a list of {role, text} turns")
+    if q["answerable"] is False:
+        if q["gold_doc_ids"]:
+            problems.append("an unanswerable question must have no gold_doc_ids")
+    elif q["answerable"] is not True:
+        problems.append("answerable must be true or false")
+    elif not q["gold_doc_ids"]:
+        problems.append("an answerable question needs gold_doc_ids")
+    return problems
+
+
 def articles_with_front_matter(
     folder: Path, parse: ParseFrontMatter, required: tuple[str, ...], problems: list[str]
 ) -> Iterator[tuple[Path, str, dict[str, object], str]]:
