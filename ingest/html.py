@@ -51,10 +51,7 @@ def load_html_file(
     """Read one HTML page into a Document whose body is Markdown; SourceError on bad input."""
     soup = BeautifulSoup(read_text(path), "html.parser")
     fields = _head_fields(soup)
-    for tag in soup.find_all(list(DROPPED_TAGS)):
-        tag.decompose()
-    root_tag = soup.body or soup
-    body = html_to_markdown(root_tag)
+    body = _page_markdown(soup)
     return document_from_fields(
         fields,
         body,
@@ -100,6 +97,17 @@ def _page_date(value: str) -> str | None:
         return parsedate_to_datetime(value).isoformat()
     except (TypeError, ValueError):
         return None
+
+
+def fragment_to_markdown(html: str) -> str:
+    """An HTML body as a help-center export holds it (no <head>) as Markdown."""
+    return _page_markdown(BeautifulSoup(html, "html.parser"))
+
+
+def _page_markdown(soup: BeautifulSoup) -> str:
+    for tag in soup.find_all(list(DROPPED_TAGS)):
+        tag.decompose()
+    return html_to_markdown(soup.body or soup)
 
 
 def html_to_markdown(root: Tag) -> str:

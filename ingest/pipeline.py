@@ -7,6 +7,7 @@ most the batch in flight and never what was stored before.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from kb.text.language import detect_language, detectable_languages
 DEFAULT_CHUNK_TOKENS = 200  # leaves room for title + heading path in MiniLM's 256-token window
 BATCH_DOCUMENTS = 64
 DEFAULT_LANG = "en"  # what detection answers for a text too short to tell
+_RECORD_INDEX = re.compile(r"(.+)\[\d+\]")  # `path[index]`: a bad record of a JSON file
 
 
 @dataclass
@@ -246,7 +248,10 @@ def _ingest(
 
 
 def _source_file(source: str) -> str:
-    """`path:lineno` (a bad record) -> `path`; a plain path stays as it is."""
+    """`path:lineno` or `path[index]` (a bad record) -> `path`; a plain path stays as it is."""
+    indexed = _RECORD_INDEX.fullmatch(source)
+    if indexed:
+        return indexed.group(1)
     head, _, tail = source.rpartition(":")
     return head if head and tail.isdigit() else source
 

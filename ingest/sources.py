@@ -1,7 +1,8 @@
 """Stage 1, load: paths (files or folders) -> Documents, or Failures with reasons.
 
 File types by suffix; a folder is walked (hidden files skipped). Articles: Markdown,
-HTML, and the JSONL format of the shared data sets; tickets: JSON, JSONL, CSV.
+HTML, the JSONL format of the shared data sets, and Zendesk Guide or Intercom exports
+(`.json`, ingest/helpcenter_exports.py); tickets: JSON, JSONL, CSV.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ def _load_file(
             from ingest.jsonl_docs import iter_jsonl_documents
 
             yield from iter_jsonl_documents(file, kind=kind, visibility=visibility)
+        elif suffix == ".json":
+            from ingest.helpcenter_exports import iter_export_documents
+
+            yield from iter_export_documents(file, visibility=visibility)
         else:
             yield Failure(str(file), f"unsupported article file type {suffix or '(none)'!r}")
     except KBError as exc:
