@@ -6,7 +6,7 @@ The field normalisers are shared by every article loader (Markdown, HTML, JSONL)
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import yaml
@@ -82,6 +82,18 @@ def iso_date(value: object, field_name: str) -> str | None:
         raise SourceError(
             f"{field_name}: {text!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
         ) from exc
+
+
+def epoch_or_iso_date(value: object, field_name: str) -> str | None:
+    """A time as helpdesk APIs give it, Unix seconds (Intercom) or an ISO string, in ISO 8601."""
+    if isinstance(value, bool):
+        raise SourceError(f"{field_name}: {value!r} is not a time")
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC).isoformat()
+        except (OverflowError, OSError, ValueError) as exc:
+            raise SourceError(f"{field_name}: {value!r} is not a Unix time") from exc
+    return iso_date(value, field_name)
 
 
 def tag_list(value: object) -> tuple[str, ...]:

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ingest.files import Failure, read_text
-from ingest.frontmatter import iso_date, json_safe, tag_list
+from ingest.frontmatter import epoch_or_iso_date, iso_date, json_safe, tag_list
 from ingest.html import fragment_to_markdown
 from kb.errors import SourceError
 from kb.models import Document, Visibility
@@ -147,8 +146,8 @@ def _intercom(record: Record, source: str, visibility: Visibility) -> Iterator[D
             url=_str(content.get("url")) or None,
             lang=normalise_code(locale) if locale else None,
             owner=_str(content.get("author_id") or record.get("author_id")) or None,
-            created_at=_unix_or_iso(content.get("created_at"), "created_at"),
-            updated_at=_unix_or_iso(content.get("updated_at"), "updated_at"),
+            created_at=epoch_or_iso_date(content.get("created_at"), "created_at"),
+            updated_at=epoch_or_iso_date(content.get("updated_at"), "updated_at"),
             translation_of=base if translated else None,
             source=source,
             meta=_meta(record, _INTERCOM_META, "intercom", article_id),
@@ -158,17 +157,6 @@ def _intercom(record: Record, source: str, visibility: Visibility) -> Iterator[D
 def _locales(contents: Record) -> dict[str, Record]:
     """The locale -> content entries of `translated_content` (its `type` key left out)."""
     return {k: v for k, v in contents.items() if k != "type" and isinstance(v, dict)}
-
-
-def _unix_or_iso(value: object, field_name: str) -> str | None:
-    if isinstance(value, bool):
-        raise SourceError(f"{field_name}: {value!r} is not a time")
-    if isinstance(value, int | float):
-        try:
-            return datetime.fromtimestamp(value, tz=UTC).isoformat()
-        except (OverflowError, OSError, ValueError) as exc:
-            raise SourceError(f"{field_name}: {value!r} is not a Unix time") from exc
-    return iso_date(value, field_name)
 
 
 # --- shared ----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Formats (by suffix):
 
-- `.json`: a list of tickets, or `{"tickets": [...]}`, or one ticket object.
+- `.json`: a list of tickets, or `{"tickets": [...]}`, or one ticket object (or one object
+  per line, as `.jsonl`).
 - `.jsonl` / `.jsonl.gz`: one ticket per line, streamed; a bad line is a Failure
   (`source="path:lineno"`) and the rest of the file still loads.
 - `.csv`, one of two layouts, chosen by the header (column names are case-insensitive):
@@ -16,7 +17,8 @@ Formats (by suffix):
 A ticket is `{"id", "subject", "channel", "status", "resolved_at", "tags": [...],
 "messages": [{"author": "customer"|"agent", "body", "created_at"?}]}`. Messages are
 cleaned (quoted history and signatures stripped, `clean_message`) and redacted
-(`ingest.pii.redact`) before they reach any Document field.
+(`ingest.pii.redact`) before they reach any Document field. Zendesk tickets with their
+comments are read too (ingest/helpdesk_tickets.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from ingest.files import Failure, read_text
+from ingest.helpdesk_tickets import from_helpdesk
 from ingest.pii import merge_counts, redact
 from kb.errors import SourceError
 from kb.models import Document
@@ -90,6 +93,10 @@ def ticket_to_document(
     `where` locates the record for failures ("path:lineno"); `source` is the file path.
     """
     where = where or source
+    try:
+        record = from_helpdesk(record)
+    except SourceError as exc:
+        return Failure(where, exc.message)
     checked = _check(record, where, only_resolved)
     if isinstance(checked, Failure):
         return checked
@@ -215,6 +222,10 @@ def _json_records(path: Path) -> Iterator[tuple[str, Record | Failure]]:
     try:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and exc.lineno > 1:
+            # one object per line under a .json name (Zendesk's full JSON export does this)
+            yield from _jsonl_records(path)
+            return
         where = f"line {exc.lineno}, column {exc.colno}"
         raise SourceError(f"invalid JSON: {exc.msg} ({where})") from exc
     if isinstance(data, dict) and isinstance(data.get("tickets"), list):

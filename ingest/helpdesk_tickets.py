@@ -1,0 +1,126 @@
+"""Resolved tickets as a helpdesk exports them, mapped onto the ticket record that
+ingest/tickets.py reads (`id`, `subject`, `channel`, `status`, `resolved_at`, `tags`,
+`messages` with an `author` role).
+
+**Zendesk**: a Support API ticket object with its comments under `comments`, the way the
+full JSON export and scripts over the Tickets and Ticket Comments APIs write them. A
+comment by the ticket's `requester_id` is the customer's; a comment by anyone else is the
+agent's. Private notes (`public: false`) are left out: the customer never saw them, and
+they hold what the team keeps to itself. The id becomes `zendesk-ticket-<id>`, so it cannot
+clash with an article id from a Guide export (`zendesk-<id>`). `resolved_at` is the
+ticket's `solved_at` (or its metric set's), else `updated_at` once it is solved or closed.
+
+**Intercom**: a conversation object (`"type": "conversation"`) with its
+`conversation_parts`. The opening message (`source`) and every part with a body are the
+thread; a part by a user, lead or contact is the customer's, by an admin or team the agent's;
+bots' parts and notes (part types with "note") are left out. Bodies are HTML, converted as
+article bodies are. A closed conversation counts as resolved (`resolved_at`: its
+`statistics.last_close_at`, else `updated_at`). The id becomes `intercom-conversation-<id>`.
+
+A record in any other shape passes through unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.frontmatter import epoch_or_iso_date
+from ingest.html import fragment_to_markdown
+
+CUSTOMER_AUTHORS = frozenset({"user", "lead", "contact"})
+AGENT_AUTHORS = frozenset({"admin", "team"})
+
+Record = dict[str, Any]
+
+
+def from_helpdesk(record: Any) -> Any:
+    """`record` in the generic ticket shape when it is a helpdesk's own; else as it is."""
+    if _is_zendesk(record):
+        return _zendesk(record)
+    if isinstance(record, dict) and record.get("type") == "conversation":
+        return _intercom(record)
+    return record
+
+
+def _is_zendesk(record: Any) -> bool:
+    return (
+        isinstance(record, dict)
+        and "messages" not in record
+        and "requester_id" in record
+        and isinstance(record.get("comments"), list)
+    )
+
+
+def _zendesk(ticket: Record) -> Record:
+    requester = ticket.get("requester_id")
+    messages: list[Any] = []
+    for comment in ticket["comments"]:
+        if not isinstance(comment, dict):
+            messages.append(comment)  # reported by the ticket check, with the ticket's id
+            continue
+        if comment.get("public") is False:
+            continue
+        author = "customer" if comment.get("author_id") == requester else "agent"
+        body = comment.get("plain_body") or comment.get("body") or ""
+        messages.append({"author": author, "body": body, "created_at": comment.get("created_at")})
+    via = ticket.get("via")
+    metrics = ticket.get("metric_set")
+    solved_at = ticket.get("solved_at") or (
+        metrics.get("solved_at") if isinstance(metrics, dict) else None
+    )
+    status = ticket.get("status")
+    if not solved_at and str(status).lower() in ("solved", "closed"):
+        solved_at = ticket.get("updated_at")
+    ticket_id = ticket.get("id")
+    return {
+        "id": None if ticket_id in (None, "") else f"zendesk-ticket-{ticket_id}",
+        "subject": ticket.get("subject") or ticket.get("raw_subject"),
+        "channel": via.get("channel") if isinstance(via, dict) else None,
+        "status": status,
+        "resolved_at": solved_at,
+        "tags": ticket.get("tags"),
+        "messages": messages,
+    }
+
+
+def _intercom(conversation: Record) -> Record:
+    parts = conversation.get("conversation_parts")
+    listed = parts.get("conversation_parts") if isinstance(parts, dict) else parts
+    thread = [conversation.get("source"), *(listed if isinstance(listed, list) else [])]
+    messages: list[Any] = []
+    for part in thread:
+        if not isinstance(part, dict):
+            if part is not None:
+                messages.append(part)  # reported by the ticket check
+            continue
+        if "note" in str(part.get("part_type") or ""):
+            continue
+        author = part.get("author")
+        kind = str(author.get("type") if isinstance(author, dict) else "").lower()
+        role = (
+            "customer" if kind in CUSTOMER_AUTHORS else "agent" if kind in AGENT_AUTHORS else None
+        )
+        body = part.get("body")
+        if role is None or not isinstance(body, str) or not body.strip():
+            continue
+        created = epoch_or_iso_date(part.get("created_at"), "created_at")
+        messages.append({"author": role, "body": fragment_to_markdown(body), "created_at": created})
+    state = str(conversation.get("state") or "").lower()
+    stats = conversation.get("statistics")
+    closed_at = stats.get("last_close_at") if isinstance(stats, dict) else None
+    if state == "closed" and not closed_at:
+        closed_at = conversation.get("updated_at")
+    tags = conversation.get("tags")
+    tag_items = tags.get("tags") if isinstance(tags, dict) else tags
+    source = conversation.get("source")
+    subject = source.get("subject") if isinstance(source, dict) else None
+    conversation_id = conversation.get("id")
+    return {
+        "id": None if conversation_id in (None, "") else f"intercom-conversation-{conversation_id}",
+        "subject": conversation.get("title") or subject,
+        "channel": source.get("delivered_as") if isinstance(source, dict) else None,
+        "status": state or None,
+        "resolved_at": epoch_or_iso_date(closed_at, "last_close_at"),
+        "tags": [t.get("name") if isinstance(t, dict) else t for t in tag_items or []],
+        "messages": messages,
+    }
