@@ -13,6 +13,8 @@ published article and language.
   (`intercom-<id>` in `default_locale`, `intercom-<id>-<locale>` for the others); an article
   without translated content is one document in its default locale. `created_at` and
   `updated_at` are Unix seconds there.
+- **Freshdesk**: the Solutions API's articles (a list of them, or one), `freshdesk-<id>`;
+  `status` 2 is published, 1 a draft; the body is `description` (HTML).
 
 Drafts (Zendesk `draft: true`, Intercom `state` other than `published`) are not loaded, so
 `kbc ingest --prune` removes an article that went back to draft. Bodies are HTML, converted
@@ -37,10 +39,13 @@ from kb.text.language import normalise_code
 
 SHAPES = (
     'Zendesk Guide {"articles": [...]} or {"article": {...}}; '
-    'Intercom {"type": "list", "data": [...]}, a list of articles, or one article'
+    'Intercom {"type": "list", "data": [...]}, a list of articles, or one article; '
+    "Freshdesk Solutions articles (a list, or one)"
 )
+FRESHDESK_PUBLISHED = 2
 _ZENDESK_META = ("section_id", "source_locale", "outdated", "promoted", "position")
 _INTERCOM_META = ("parent_id", "parent_type", "default_locale", "description")
+_FRESHDESK_META = ("category_id", "folder_id", "type")
 
 Record = dict[str, Any]
 
@@ -88,6 +93,10 @@ def _records(data: Any) -> tuple[list[Any], Any]:
         isinstance(a, dict) and a.get("type") == "article" for a in data
     ):
         return data, _intercom
+    if _is_freshdesk(data):
+        return [data], _freshdesk
+    if isinstance(data, list) and all(_is_freshdesk(a) for a in data):
+        return data, _freshdesk
     raise SourceError(f"not a help-center export this loader reads; expected {SHAPES}")
 
 
@@ -157,6 +166,34 @@ def _intercom(record: Record, source: str, visibility: Visibility) -> Iterator[D
 def _locales(contents: Record) -> dict[str, Record]:
     """The locale -> content entries of `translated_content` (its `type` key left out)."""
     return {k: v for k, v in contents.items() if k != "type" and isinstance(v, dict)}
+
+
+# --- Freshdesk -------------------------------------------------------------------------------
+
+
+def _is_freshdesk(article: Any) -> bool:
+    return isinstance(article, dict) and "folder_id" in article and "description" in article
+
+
+def _freshdesk(record: Record, source: str, visibility: Visibility) -> Iterator[Document]:
+    if record.get("status") != FRESHDESK_PUBLISHED:
+        return
+    article_id = _id(record)
+    language = _str(record.get("language"))
+    yield Document(
+        external_id=f"freshdesk-{article_id}",
+        title=_title(record, ""),
+        body=_body({"body": record.get("description")}),
+        visibility=visibility,
+        url=_str(record.get("url")) or None,
+        lang=normalise_code(language) if language else None,
+        tags=tag_list(record.get("tags")),
+        owner=_str(record.get("agent_id")) or None,
+        created_at=iso_date(record.get("created_at"), "created_at"),
+        updated_at=iso_date(record.get("updated_at"), "updated_at"),
+        source=source,
+        meta=_meta(record, _FRESHDESK_META, "freshdesk", article_id),
+    )
 
 
 # --- shared ----------------------------------------------------------------------------------

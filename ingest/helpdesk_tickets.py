@@ -17,6 +17,12 @@ bots' parts and notes (part types with "note") are left out. Bodies are HTML, co
 article bodies are. A closed conversation counts as resolved (`resolved_at`: its
 `statistics.last_close_at`, else `updated_at`). The id becomes `intercom-conversation-<id>`.
 
+**Freshdesk**: a ticket of the v2 API with its `conversations`. The ticket's `description`
+is the requester's first message; a conversation that is `incoming` (or by the requester) is
+the customer's, any other the agent's; `private` notes are left out. Status 4 (resolved) and
+5 (closed) count as resolved (`resolved_at`: `stats.resolved_at` or `stats.closed_at`, else
+`updated_at`). The id becomes `freshdesk-ticket-<id>`.
+
 A record in any other shape passes through unchanged.
 """
 
@@ -27,6 +33,8 @@ from typing import Any
 from ingest.frontmatter import epoch_or_iso_date
 from ingest.html import fragment_to_markdown
 
+FRESHDESK_STATUSES = {2: "open", 3: "pending", 4: "resolved", 5: "closed"}
+FRESHDESK_SOURCES = {1: "email", 2: "portal", 3: "phone", 7: "chat", 9: "widget", 10: "email"}
 CUSTOMER_AUTHORS = frozenset({"user", "lead", "contact"})
 AGENT_AUTHORS = frozenset({"admin", "team"})
 
@@ -35,19 +43,22 @@ Record = dict[str, Any]
 
 def from_helpdesk(record: Any) -> Any:
     """`record` in the generic ticket shape when it is a helpdesk's own; else as it is."""
-    if _is_zendesk(record):
+    if _has_thread(record, "comments"):
         return _zendesk(record)
     if isinstance(record, dict) and record.get("type") == "conversation":
         return _intercom(record)
+    if _has_thread(record, "conversations"):
+        return _freshdesk(record)
     return record
 
 
-def _is_zendesk(record: Any) -> bool:
+def _has_thread(record: Any, key: str) -> bool:
+    """A helpdesk ticket (it names its requester) with its thread under `key`."""
     return (
         isinstance(record, dict)
         and "messages" not in record
         and "requester_id" in record
-        and isinstance(record.get("comments"), list)
+        and isinstance(record.get(key), list)
     )
 
 
@@ -124,3 +135,52 @@ def _intercom(conversation: Record) -> Record:
         "tags": [t.get("name") if isinstance(t, dict) else t for t in tag_items or []],
         "messages": messages,
     }
+
+
+def _freshdesk(ticket: Record) -> Record:
+    requester = ticket.get("requester_id")
+    first = ticket.get("description_text") or ticket.get("description")
+    messages: list[Any] = []
+    if first:
+        messages.append({"author": "customer", "body": _freshdesk_text(first)})
+    for reply in ticket["conversations"]:
+        if not isinstance(reply, dict):
+            messages.append(reply)  # reported by the ticket check
+            continue
+        if reply.get("private") is True:
+            continue
+        incoming = reply.get("incoming") is True or reply.get("user_id") == requester
+        body = reply.get("body_text") or reply.get("body") or ""
+        messages.append(
+            {
+                "author": "customer" if incoming else "agent",
+                "body": _freshdesk_text(body),
+                "created_at": reply.get("created_at"),
+            }
+        )
+    code = ticket.get("status")
+    status = FRESHDESK_STATUSES.get(code, code) if isinstance(code, int) else code
+    stats = ticket.get("stats")
+    resolved_at = (
+        (stats.get("resolved_at") or stats.get("closed_at")) if isinstance(stats, dict) else None
+    )
+    if not resolved_at and status in ("resolved", "closed"):
+        resolved_at = ticket.get("updated_at")
+    source = ticket.get("source")
+    ticket_id = ticket.get("id")
+    return {
+        "id": None if ticket_id in (None, "") else f"freshdesk-ticket-{ticket_id}",
+        "subject": ticket.get("subject"),
+        "channel": FRESHDESK_SOURCES.get(source) if isinstance(source, int) else source,
+        "status": status,
+        "resolved_at": resolved_at,
+        "tags": ticket.get("tags"),
+        "messages": messages,
+    }
+
+
+def _freshdesk_text(body: Any) -> Any:
+    """`body_text` is plain; an HTML `body` (when that is all there is) is converted."""
+    if isinstance(body, str) and "<" in body and ">" in body:
+        return fragment_to_markdown(body)
+    return body

@@ -224,3 +224,30 @@ def test_ingested_export_serves_public_articles_only_and_prunes_drafts(
         assert kb.get_document("zendesk-3") is not None
     finally:
         kb.database.close()
+
+
+def test_freshdesk_solutions_articles(tmp_path: Path) -> None:
+    def article(article_id: int, status: int, title: str) -> dict[str, Any]:
+        return {
+            "id": article_id,
+            "type": 1,
+            "category_id": 5,
+            "folder_id": 6,
+            "title": title,
+            "description": f"<p>{title}: open <b>Admin &gt; Billing</b>.</p>",
+            "description_text": f"{title}: open Admin > Billing.",
+            "status": status,
+            "agent_id": 31,
+            "tags": ["billing"],
+            "created_at": "2026-01-05T10:00:00Z",
+            "updated_at": "2026-02-05T10:00:00Z",
+        }
+
+    data = [article(70, 2, "Change your plan"), article(71, 1, "Unfinished draft")]
+    docs, failures = loaded(write(tmp_path / "solutions.json", data))
+    assert failures == [] and list(docs) == ["freshdesk-70"]
+    doc = docs["freshdesk-70"]
+    assert doc.title == "Change your plan" and "**Admin > Billing**" in doc.body
+    assert doc.tags == ("billing",) and doc.meta["folder_id"] == 6
+    single, _ = loaded(write(tmp_path / "one.json", article(72, 2, "Invoices")))
+    assert list(single) == ["freshdesk-72"]

@@ -171,3 +171,41 @@ def test_intercom_conversation_keeps_customer_and_admin_parts(tmp_path: Path) ->
     assert list(docs) == ["intercom-conversation-501"]
     assert "not resolved (status 'open')" in failures[0].reason
     assert "last_close_at: 'yesterday' is not an ISO date" in failures[1].reason
+
+
+def test_freshdesk_ticket_with_conversations(tmp_path: Path) -> None:
+    def ticket(ticket_id: int, status: int) -> dict[str, Any]:
+        return {
+            "id": ticket_id,
+            "subject": "Cannot add a teammate",
+            "description": "<div>The invite button is grey. My number is 020 7946 0958.</div>",
+            "description_text": "The invite button is grey. My number is 020 7946 0958.",
+            "status": status,
+            "source": 2,
+            "requester_id": 5,
+            "tags": ["seats"],
+            "created_at": "2026-03-01T09:00:00Z",
+            "updated_at": "2026-03-02T09:00:00Z",
+            "stats": {"resolved_at": "2026-03-01T15:00:00Z", "closed_at": None},
+            "conversations": [
+                {"body_text": "Seat limit hit, upsell?", "private": True, "user_id": 9},
+                {
+                    "body": "<p>Your plan has no free seats; remove one under Team.</p>",
+                    "incoming": False,
+                    "private": False,
+                    "user_id": 9,
+                },
+                {"body_text": "That worked, thanks!", "incoming": True, "user_id": 5},
+            ],
+        }
+
+    path = tmp_path / "freshdesk.json"
+    path.write_text(json.dumps([ticket(880, 4), ticket(881, 3)]), encoding="utf-8")
+    docs, failures = loaded(path)
+    doc = docs["freshdesk-ticket-880"]
+    assert "invite button is grey" in doc.body and "7946" not in doc.body
+    assert "remove one under Team" in doc.body and "upsell" not in doc.body
+    assert doc.body.index("That worked") < doc.body.index("## Resolution")  # customer's
+    assert doc.meta["channel"] == "portal" and doc.meta["resolved_at"] == "2026-03-01T15:00:00Z"
+    assert list(docs) == ["freshdesk-ticket-880"]
+    assert "not resolved (status 'pending')" in failures[0].reason
