@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from copilot.cli import main
 from ingest.files import Failure
 from ingest.pipeline import run
 from ingest.sources import load
@@ -251,3 +254,32 @@ def test_freshdesk_solutions_articles(tmp_path: Path) -> None:
     assert doc.tags == ("billing",) and doc.meta["folder_id"] == 6
     single, _ = loaded(write(tmp_path / "one.json", article(72, 2, "Invoices")))
     assert list(single) == ["freshdesk-72"]
+
+
+def test_kbc_ingest_of_an_export_feeds_search_and_the_translation_flag(tmp_path: Path) -> None:
+    articles = [
+        zendesk(1, title="Reset your password", updated_at="2026-10-01T10:00:00Z", edited_at=None),
+        zendesk(
+            1,
+            "de",
+            title="Passwort zurücksetzen",
+            body="<p>Klicken Sie auf der Anmeldeseite auf Passwort vergessen.</p>",
+            updated_at="2026-09-01T10:00:00Z",
+            edited_at=None,
+        ),
+        zendesk(2, title="Partner discount codes", user_segment_id=5512),
+    ]
+    export = write(tmp_path / "articles.json", {"articles": articles, "next_page": None})
+    base = ["--data-dir", str(tmp_path / "store"), "--embedder", "hashing"]
+    runner = CliRunner()
+    ingested = runner.invoke(main, [*base, "ingest", str(export), "--json"])
+    assert ingested.exit_code == 0, ingested.output
+    assert json.loads(ingested.output)["added"] == 3
+    public = runner.invoke(
+        main, [*base, "search", "partner discount", "--visibility", "public", "--json"]
+    )
+    assert "zendesk-2" not in {hit["external_id"] for hit in json.loads(public.output)}
+    assert runner.invoke(main, [*base, "flags", "scan"]).exit_code == 0
+    flags = json.loads(runner.invoke(main, [*base, "flags", "list", "--json"]).output)
+    outdated = [f for f in flags if f["reason"] == "translation_outdated"]
+    assert [f["document_id"] for f in outdated] == ["zendesk-1-de"]
