@@ -1,5 +1,5 @@
-"""Help-center exports saved as JSON: Zendesk Guide and Intercom articles, one Document per
-published article and language.
+"""Help-center exports saved as JSON: Zendesk Guide, Intercom and Freshdesk articles, one
+Document per published article and language.
 
 - **Zendesk Guide**: what the Help Center API's article list returns (`{"articles": [...]}`:
   one page, or a list of pages), or one `{"article": {...}}`. Zendesk gives one object per
@@ -16,7 +16,8 @@ published article and language.
 - **Freshdesk**: the Solutions API's articles (a list of them, or one), `freshdesk-<id>`;
   `status` 2 is published, 1 a draft; the body is `description` (HTML).
 
-Drafts (Zendesk `draft: true`, Intercom `state` other than `published`) are not loaded, so
+Drafts (Zendesk `draft: true`, Intercom `state` other than `published`, Freshdesk `status`
+other than 2) are not loaded, so
 `kbc ingest --prune` removes an article that went back to draft. Bodies are HTML, converted
 to Markdown by the HTML loader. A record that cannot be read becomes a Failure
 (`path[index]`) and the rest of the file still loads; a file that is not one of these shapes
@@ -26,7 +27,7 @@ is a SourceError naming them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,11 @@ _INTERCOM_META = ("parent_id", "parent_type", "default_locale", "description")
 _FRESHDESK_META = ("category_id", "folder_id", "type")
 
 Record = dict[str, Any]
+Reader = Callable[[Record, str, Visibility], Iterator[Document]]  # one record -> its documents
 
 
 def iter_export_documents(path: Path, *, visibility: Visibility) -> Iterator[Document | Failure]:
-    """Every published article (per language) of a Zendesk or Intercom export file."""
+    """Every published article (per language) of a Zendesk, Intercom or Freshdesk export."""
     try:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
@@ -77,7 +79,7 @@ def iter_export_documents(path: Path, *, visibility: Visibility) -> Iterator[Doc
             yield doc
 
 
-def _records(data: Any) -> tuple[list[Any], Any]:
+def _records(data: Any) -> tuple[list[Any], Reader]:
     """The article records of an export and the function that reads one of them."""
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         return data["articles"], _zendesk
@@ -119,7 +121,7 @@ def _zendesk(record: Record, source: str, visibility: Visibility) -> Iterator[Do
     yield Document(
         external_id=f"{base}-{locale.lower()}" if translated else base,
         title=_title(record, _str(record.get("name"))),
-        body=_body(record),
+        body=_body(record.get("body")),
         visibility="internal" if restricted else visibility,
         url=_str(record.get("html_url")) or None,
         lang=normalise_code(locale) if locale else None,
@@ -150,7 +152,7 @@ def _intercom(record: Record, source: str, visibility: Visibility) -> Iterator[D
         yield Document(
             external_id=f"{base}-{locale.lower()}" if translated else base,
             title=_title(content, _str(record.get("title"))),
-            body=_body(content),
+            body=_body(content.get("body")),
             visibility=visibility,
             url=_str(content.get("url")) or None,
             lang=normalise_code(locale) if locale else None,
@@ -183,7 +185,7 @@ def _freshdesk(record: Record, source: str, visibility: Visibility) -> Iterator[
     yield Document(
         external_id=f"freshdesk-{article_id}",
         title=_title(record, ""),
-        body=_body({"body": record.get("description")}),
+        body=_body(record.get("description")),
         visibility=visibility,
         url=_str(record.get("url")) or None,
         lang=normalise_code(language) if language else None,
@@ -213,8 +215,8 @@ def _title(record: Record, fallback: str) -> str:
     return title
 
 
-def _body(record: Record) -> str:
-    body = record.get("body")
+def _body(body: object) -> str:
+    """An article's HTML body as Markdown."""
     if body is None or body == "":
         return ""  # the pipeline reports it: no text to index
     if not isinstance(body, str):

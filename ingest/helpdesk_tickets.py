@@ -123,6 +123,7 @@ def _intercom(conversation: Record) -> Record:
         closed_at = conversation.get("updated_at")
     tags = conversation.get("tags")
     tag_items = tags.get("tags") if isinstance(tags, dict) else tags
+    tag_items = tag_items if isinstance(tag_items, list) else []
     source = conversation.get("source")
     subject = source.get("subject") if isinstance(source, dict) else None
     conversation_id = conversation.get("id")
@@ -132,17 +133,17 @@ def _intercom(conversation: Record) -> Record:
         "channel": source.get("delivered_as") if isinstance(source, dict) else None,
         "status": state or None,
         "resolved_at": epoch_or_iso_date(closed_at, "last_close_at"),
-        "tags": [t.get("name") if isinstance(t, dict) else t for t in tag_items or []],
+        "tags": [t.get("name") if isinstance(t, dict) else t for t in tag_items],
         "messages": messages,
     }
 
 
 def _freshdesk(ticket: Record) -> Record:
     requester = ticket.get("requester_id")
-    first = ticket.get("description_text") or ticket.get("description")
     messages: list[Any] = []
+    first = _freshdesk_body(ticket, "description_text", "description")
     if first:
-        messages.append({"author": "customer", "body": _freshdesk_text(first)})
+        messages.append({"author": "customer", "body": first})
     for reply in ticket["conversations"]:
         if not isinstance(reply, dict):
             messages.append(reply)  # reported by the ticket check
@@ -150,11 +151,10 @@ def _freshdesk(ticket: Record) -> Record:
         if reply.get("private") is True:
             continue
         incoming = reply.get("incoming") is True or reply.get("user_id") == requester
-        body = reply.get("body_text") or reply.get("body") or ""
         messages.append(
             {
                 "author": "customer" if incoming else "agent",
-                "body": _freshdesk_text(body),
+                "body": _freshdesk_body(reply, "body_text", "body"),
                 "created_at": reply.get("created_at"),
             }
         )
@@ -179,8 +179,10 @@ def _freshdesk(ticket: Record) -> Record:
     }
 
 
-def _freshdesk_text(body: Any) -> Any:
-    """`body_text` is plain; an HTML `body` (when that is all there is) is converted."""
-    if isinstance(body, str) and "<" in body and ">" in body:
-        return fragment_to_markdown(body)
-    return body
+def _freshdesk_body(item: Record, text_key: str, html_key: str) -> Any:
+    """The plain-text field when the export has it, else the HTML one converted."""
+    text = item.get(text_key)
+    if text:
+        return text
+    html = item.get(html_key)
+    return fragment_to_markdown(html) if isinstance(html, str) and html.strip() else html

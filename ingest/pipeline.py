@@ -28,7 +28,7 @@ from kb.text.language import detect_language, detectable_languages
 DEFAULT_CHUNK_TOKENS = 200  # leaves room for title + heading path in MiniLM's 256-token window
 BATCH_DOCUMENTS = 64
 DEFAULT_LANG = "en"  # what detection answers for a text too short to tell
-_RECORD_INDEX = re.compile(r"(.+)\[\d+\]")  # `path[index]`: a bad record of a JSON file
+_BAD_RECORD = re.compile(r"(.+?)(?::\d+|\[\d+\])")  # `path:lineno`, `path[index]`
 
 
 @dataclass
@@ -249,11 +249,8 @@ def _ingest(
 
 def _source_file(source: str) -> str:
     """`path:lineno` or `path[index]` (a bad record) -> `path`; a plain path stays as it is."""
-    indexed = _RECORD_INDEX.fullmatch(source)
-    if indexed:
-        return indexed.group(1)
-    head, _, tail = source.rpartition(":")
-    return head if head and tail.isdigit() else source
+    record = _BAD_RECORD.fullmatch(source)
+    return record.group(1) if record else source
 
 
 def _prune(kb: KnowledgeBase, paths: list[Path], seen: dict[str, str], failed: set[str]) -> int:

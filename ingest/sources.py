@@ -1,8 +1,9 @@
 """Stage 1, load: paths (files or folders) -> Documents, or Failures with reasons.
 
 File types by suffix; a folder is walked (hidden files skipped). Articles: Markdown,
-HTML, the JSONL format of the shared data sets, and Zendesk Guide or Intercom exports
-(`.json`, ingest/helpcenter_exports.py); tickets: JSON, JSONL, CSV.
+HTML, the JSONL format of the shared data sets, and Zendesk Guide, Intercom or Freshdesk
+exports (`.json`, ingest/helpcenter_exports.py); tickets: JSON, JSONL, CSV, and the same
+helpdesks' ticket exports (ingest/helpdesk_tickets.py).
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ Formats (by suffix):
 A ticket is `{"id", "subject", "channel", "status", "resolved_at", "tags": [...],
 "messages": [{"author": "customer"|"agent", "body", "created_at"?}]}`. Messages are
 cleaned (quoted history and signatures stripped, `clean_message`) and redacted
-(`ingest.pii.redact`) before they reach any Document field. Zendesk tickets with their
-comments are read too (ingest/helpdesk_tickets.py).
+(`ingest.pii.redact`) before they reach any Document field. Zendesk tickets, Intercom
+conversations and Freshdesk tickets are mapped onto this shape first
+(ingest/helpdesk_tickets.py).
 """
 
 from __future__ import annotations

@@ -46,8 +46,8 @@ def ingest(
     prune: bool,
     as_json: bool,
 ) -> None:
-    """Ingest Markdown/HTML/JSONL articles, Zendesk or Intercom exports (JSON), or
-    JSON/JSONL/CSV resolved tickets."""
+    """Ingest Markdown/HTML/JSONL articles, Zendesk/Intercom/Freshdesk exports (JSON), or
+    resolved tickets (JSON/JSONL/CSV, or those helpdesks' exports)."""
     from ingest.languages import corpus_languages
     from ingest.pipeline import run
     from kb.embedders.coverage import reembed_hint
