@@ -1,8 +1,9 @@
 """Would another scale of the dense scores fuse better? Re-fuse each labelled question's
 candidates (one retrieval per question) with the dense cosines as they are (what hybrid
-search does), divided by the query's top cosine, min-max scaled, or z-scored with BM25, over
-the share grid, and print each scale's curve and best share. A research check for
-eval/RESULTS.md (issue 17), not a setting: nothing here changes retrieval.
+search does), divided by the query's top cosine, min-max scaled, or z-scored with BM25 — or
+the BM25 side over the question's ceiling (the sum of its terms' idf) when no match reaches
+it ("idf-cap") — over the share grid, and print each scale's curve and best share. A
+research check for eval/RESULTS.md (issue 17), not a setting: nothing here changes retrieval.
 
     python -m eval.fusion_scales --data-dir STORE QUESTIONS.jsonl [--in-language] [--lang zh]
 """
@@ -10,6 +11,7 @@ eval/RESULTS.md (issue 17), not a setting: nothing here changes retrieval.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,9 +24,11 @@ from eval.retrieval_metrics import ndcg_at_k
 from kb.maintenance import open_store
 from kb.models import SearchFilters
 from kb.retrieval import Retriever
+from kb.storage.sqlite_fts import index_form, query_terms
 
 Scored = list[tuple[int, float]]
 Scale = Callable[[Scored], tuple[dict[int, float], float]]  # scores, floor for the missing
+KeywordScale = Callable[[Scored, float], tuple[dict[int, float], float]]  # + the ceiling
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Pool:
     dense: Scored
     keyword: Scored
     doc: dict[int, str]  # chunk id -> document
+    ceiling: float = 1.0  # BM25 of each query term once in an average chunk's text (sum of idf)
 
 
 def _raw(scored: Scored) -> tuple[dict[int, float], float]:
@@ -59,18 +64,33 @@ def _z(scored: Scored) -> tuple[dict[int, float], float]:
     return {c: (s - mean) / spread for c, s in scored}, (min(values) - mean) / spread
 
 
-def _bm25_by_top(scored: Scored) -> tuple[dict[int, float], float]:
-    top = max((s for _, s in scored), default=1.0)
+def _bm25_by_top(scored: Scored, ceiling: float = 0.0) -> tuple[dict[int, float], float]:
+    """BM25 over the query's top BM25, or over its `ceiling` when no match reaches it."""
+    top = max(max((s for _, s in scored), default=1.0), ceiling)
     top = top if top > 0 else 1.0
     return {c: s / top for c, s in scored}, 0.0
 
 
+def _bm25_by_ceiling(scored: Scored, ceiling: float) -> tuple[dict[int, float], float]:
+    return _bm25_by_top(scored, ceiling)
+
+
+def _bm25_by_top_only(scored: Scored, _ceiling: float) -> tuple[dict[int, float], float]:
+    return _bm25_by_top(scored)
+
+
+def _z_keyword(scored: Scored, _ceiling: float) -> tuple[dict[int, float], float]:
+    return _z(scored)
+
+
 # name -> (dense scale, keyword scale); "raw" is what kb.retrieval's convex fusion does
-SCALES: dict[str, tuple[Scale, Scale]] = {
-    "raw": (_raw, _bm25_by_top),
-    "by-top": (_by_top, _bm25_by_top),
-    "min-max": (_min_max, _bm25_by_top),
-    "z-score": (_z, _z),
+# "idf-cap": BM25 over max(top BM25, the query's ceiling), so a weak best match weighs less
+SCALES: dict[str, tuple[Scale, KeywordScale]] = {
+    "raw": (_raw, _bm25_by_top_only),
+    "by-top": (_by_top, _bm25_by_top_only),
+    "min-max": (_min_max, _bm25_by_top_only),
+    "z-score": (_z, _z_keyword),
+    "idf-cap": (_raw, _bm25_by_ceiling),
 }
 
 
@@ -78,7 +98,7 @@ def ranking(pool: Pool, share: float, scale: str, k: int = 10) -> list[str]:
     """Documents by share x best scaled cosine + (1 - share) x best scaled BM25."""
     dense_scale, keyword_scale = SCALES[scale]
     dense, dense_floor = dense_scale(pool.dense)
-    keyword, keyword_floor = keyword_scale(pool.keyword)
+    keyword, keyword_floor = keyword_scale(pool.keyword, pool.ceiling)
     best_dense = _best_per_doc(dense, pool.doc)
     best_keyword = _best_per_doc(keyword, pool.doc)
     score = {
@@ -99,6 +119,7 @@ def _best_per_doc(scores: dict[int, float], doc: dict[int, str]) -> dict[str, fl
 def pools(data_dir: Path, questions: Path, in_language: bool) -> list[Pool]:
     out = []
     with open_store(data_dir) as kb:
+        n = kb.chunk_count()
         retriever = Retriever(kb)
         for t in load_tickets(questions, set(catalog(kb))).tickets:
             if not t.has_gold:
@@ -109,7 +130,12 @@ def pools(data_dir: Path, questions: Path, in_language: bool) -> list[Pool]:
             found = retriever.candidates(t.question, where, t.history_texts(HISTORY_ROLES["all"]))
             rows = kb.chunk_rows({c for c, _ in found.dense} | {c for c, _ in found.keyword})
             doc = {c: row.external_id for c, row in rows.items()}
-            out.append(Pool(t.lang, frozenset(t.gold_doc_ids), found.dense, found.keyword, doc))
+            # FTS5's idf per term of the question (history not counted), summed
+            df = kb.document_frequencies([index_form(t) for t in query_terms(found.question)])
+            ceiling = sum(max(math.log((n - f + 0.5) / (f + 0.5)), 1e-6) for f in df.values())
+            out.append(
+                Pool(t.lang, frozenset(t.gold_doc_ids), found.dense, found.keyword, doc, ceiling)
+            )
     return out
 
 

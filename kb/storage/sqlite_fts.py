@@ -54,7 +54,7 @@ def match_expression(query: str) -> str | None:
     return _any_of(terms) if terms else None
 
 
-def _fold(term: str) -> str:
+def index_form(term: str) -> str:
     """The form FTS5's `unicode61 remove_diacritics 2` indexes a term under (a bigram of
     kana, Hangul or Han as it is: NFKD would take が or a Hangul syllable apart)."""
     if has_unspaced(term):
@@ -75,7 +75,9 @@ def document_frequencies(db: Database, terms: list[str]) -> dict[str, int]:
     """Rows of the FTS index holding each term (fts5vocab, one indexed lookup per term)."""
     out = {}
     for term in terms:
-        row = db.execute("SELECT doc FROM temp.chunks_fts_terms WHERE term = ?", (_fold(term),))
+        row = db.execute(
+            "SELECT doc FROM temp.chunks_fts_terms WHERE term = ?", (index_form(term),)
+        )
         found = row.fetchone()
         out[term] = int(found[0]) if found else 0
     return out
