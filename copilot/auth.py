@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "feedback": frozenset({"widget", "agent", "admin"}),
     "documents": frozenset({"owner", "admin"}),
     "flags": frozenset({"owner", "admin"}),
+    "qa": frozenset({"agent", "owner", "admin"}),
 }
 INTERNAL_ROLES = frozenset({"agent", "owner", "admin"})
 MAX_FORWARDED_HOPS = 20  # X-Forwarded-For entries read from the right; the rest is ignored

@@ -22,6 +22,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "copilot.cli.flags_commands",
         "Stale, contradicted, duplicate and missing articles, with evidence.",
     ),
+    "qa": (
+        "copilot.cli.qa_commands",
+        "QA scorecards: score a reply an agent sent against the help center.",
+    ),
 }
 
 

@@ -1,0 +1,33 @@
+"""QA scorecards: an automatic, checkable first pass over replies agents sent (grounded,
+contradicts, language, answered every question, privacy), deterministic and LLM-free."""
+
+from __future__ import annotations
+
+from copilot.qa.scorecard import GROUNDED, ScorecardChecker, SourceFinder, criterion
+from copilot.qa.types import (
+    CRITERIA,
+    ArticleRef,
+    Contradiction,
+    Criterion,
+    CriterionName,
+    PiiFinding,
+    QuestionCheck,
+    Scorecard,
+    SentenceCheck,
+)
+
+__all__ = [
+    "CRITERIA",
+    "GROUNDED",
+    "ArticleRef",
+    "Contradiction",
+    "Criterion",
+    "CriterionName",
+    "PiiFinding",
+    "QuestionCheck",
+    "Scorecard",
+    "ScorecardChecker",
+    "SentenceCheck",
+    "SourceFinder",
+    "criterion",
+]
