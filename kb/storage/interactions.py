@@ -93,6 +93,13 @@ class Interactions:
                 "UPDATE answer_log SET created_at = ? WHERE id = ?", (created_at, answer_id)
             )
 
+    def date_draft(self, draft_id: int, created_at: str) -> None:
+        """Re-date a logged draft (seed data and tests, as `date_answer`)."""
+        with self.kb.transaction():
+            self.kb.database.execute(
+                "UPDATE drafts SET created_at = ? WHERE id = ?", (created_at, draft_id)
+            )
+
     def draft_text(self, draft_id: int) -> tuple[str, list[str]]:
         row = self.kb.database.execute(
             "SELECT draft, sources FROM drafts WHERE id = ?", (draft_id,)

@@ -254,7 +254,16 @@ def _m002_segmented_keywords() -> str:
         """
 
 
-MIGRATIONS: list[Callable[[], str]] = [_m001_store, _m002_segmented_keywords]
+def _m003_drafts_created() -> str:
+    """Drafts by date (analytics reads a window of them, never the whole table)."""
+    return "CREATE INDEX drafts_created ON drafts(created_at);"
+
+
+MIGRATIONS: list[Callable[[], str]] = [
+    _m001_store,
+    _m002_segmented_keywords,
+    _m003_drafts_created,
+]
 
 
 def migrate(con: Any) -> None:

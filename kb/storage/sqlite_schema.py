@@ -234,6 +234,11 @@ def _m006_segmented_keywords() -> str:
         """
 
 
+def _m007_drafts_created() -> str:
+    """Drafts by date (analytics reads a window of them, never the whole table)."""
+    return "CREATE INDEX drafts_created ON drafts(created_at);"
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_documents_chunks,
     _m002_keys_answers_feedback,
@@ -241,6 +246,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _m004_vote_clients,
     _m005_sensitive_flag,
     _m006_segmented_keywords,
+    _m007_drafts_created,
 ]
 
 
