@@ -82,9 +82,19 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     install_error_handlers(app)
 
     from copilot.pages.routes import router as pages_router
-    from copilot.routes import answers, documents, feedback, flags, qa, replies, search, summaries
+    from copilot.routes import (
+        analytics,
+        answers,
+        documents,
+        feedback,
+        flags,
+        qa,
+        replies,
+        search,
+        summaries,
+    )
 
-    for module in (replies, summaries, answers, search, documents, feedback, flags, qa):
+    for module in (replies, summaries, answers, search, documents, feedback, flags, analytics, qa):
         app.include_router(module.router)
     app.include_router(pages_router)
 

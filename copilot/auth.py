@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "documents": frozenset({"owner", "admin"}),
     "flags": frozenset({"owner", "admin"}),
     "qa": frozenset({"agent", "owner", "admin"}),
+    "analytics": frozenset({"owner", "admin"}),
 }
 INTERNAL_ROLES = frozenset({"agent", "owner", "admin"})
 MAX_FORWARDED_HOPS = 20  # X-Forwarded-For entries read from the right; the rest is ignored

@@ -18,6 +18,10 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 # shown by `kbc --help` lives here so listing commands imports nothing (tests/test_cli_startup.py
 # checks it matches the real command's).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "analytics": (
+        "copilot.cli.analytics_commands",
+        "Deflection, hand-offs, latency, cited articles, feedback and content gaps.",
+    ),
     "flags": (
         "copilot.cli.flags_commands",
         "Stale, contradicted, duplicate and missing articles, with evidence.",
