@@ -59,21 +59,29 @@ def iter_export_documents(path: Path, *, visibility: Visibility) -> Iterator[Doc
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise SourceError(f"invalid JSON: {exc.msg} ({where})") from exc
+    yield from export_documents(data, source=str(path), where=str(path), visibility=visibility)
+
+
+def export_documents(
+    data: Any, *, source: str, where: str, visibility: Visibility
+) -> Iterator[Document | Failure]:
+    """The documents of one decoded export (a file, or one page an API returned): `source`
+    goes on each document, `where[index]` names a record that fails."""
     records, read = _records(data)
     seen: set[str] = set()
     for index, record in enumerate(records):
-        where = f"{path}[{index}]"
+        at = f"{where}[{index}]"
         if not isinstance(record, dict):
-            yield Failure(where, f"expected an article object, got {type(record).__name__}")
+            yield Failure(at, f"expected an article object, got {type(record).__name__}")
             continue
         try:
-            documents = list(read(record, str(path), visibility))
+            documents = list(read(record, source, visibility))
         except SourceError as exc:
-            yield Failure(where, exc.message)
+            yield Failure(at, exc.message)
             continue
         for doc in documents:
             if doc.external_id in seen:
-                yield Failure(where, f"{doc.external_id} appears again; the first one was kept")
+                yield Failure(at, f"{doc.external_id} appears again; the first one was kept")
                 continue
             seen.add(doc.external_id)
             yield doc

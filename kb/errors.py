@@ -63,6 +63,14 @@ class StoreUnavailable(KBError):
     http_status = 503
 
 
+class RemoteUnavailable(KBError):
+    """A helpdesk's API could not be read (unreachable, refused the credentials, failed)."""
+
+    code = "remote_unavailable"
+    exit_code = 11
+    http_status = 502
+
+
 class DependencyMissing(KBError):
     """An optional dependency is needed for this feature; the message says what to install."""
 

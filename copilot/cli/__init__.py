@@ -26,6 +26,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "copilot.cli.flags_commands",
         "Stale, contradicted, duplicate and missing articles, with evidence.",
     ),
+    "sync": (
+        "copilot.cli.sync_commands",
+        "Sync a live Zendesk, Intercom or Freshdesk help center into the store.",
+    ),
     "qa": (
         "copilot.cli.qa_commands",
         "QA scorecards: score a reply an agent sent against the help center.",
