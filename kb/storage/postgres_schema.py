@@ -259,10 +259,19 @@ def _m003_drafts_created() -> str:
     return "CREATE INDEX drafts_created ON drafts(created_at);"
 
 
+def _m004_answer_days() -> str:
+    """Answers by (day, language, outcome, reason), as SQLite's migration 8."""
+    return """
+        CREATE INDEX answer_log_days
+            ON answer_log ((substr(created_at, 1, 10)), lang, outcome, reason, created_at);
+        """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_store,
     _m002_segmented_keywords,
     _m003_drafts_created,
+    _m004_answer_days,
 ]
 
 

@@ -239,6 +239,15 @@ def _m007_drafts_created() -> str:
     return "CREATE INDEX drafts_created ON drafts(created_at);"
 
 
+def _m008_answer_days() -> str:
+    """Answers by (day, language, outcome, reason): analytics counts a window from this
+    index alone, in its order, with no table reads and no sort."""
+    return """
+        CREATE INDEX answer_log_days
+            ON answer_log ((substr(created_at, 1, 10)), lang, outcome, reason, created_at);
+        """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_documents_chunks,
     _m002_keys_answers_feedback,
@@ -247,6 +256,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _m005_sensitive_flag,
     _m006_segmented_keywords,
     _m007_drafts_created,
+    _m008_answer_days,
 ]
 
 
