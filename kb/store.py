@@ -186,6 +186,14 @@ class KnowledgeBase:
         self._keeper.apply(removed, [])
         return deleted
 
+    def sync_cursor(self, source: str) -> str | None:
+        """Where the last sync of `source` (a connector's) stopped, to resume from there."""
+        return self.documents.meta(f"sync_cursor:{source}")
+
+    def set_sync_cursor(self, source: str, cursor: str) -> None:
+        with self.transaction():
+            self.documents.set_meta(f"sync_cursor:{source}", cursor)
+
     # -- vector index ---------------------------------------------------------------------
 
     @property

@@ -14,6 +14,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from kb.embedders import HashingEmbedder
 from kb.store import KnowledgeBase
+from tests.helpdesk_server import FakeHelpdesk
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -38,3 +39,11 @@ def kb(tmp_path: Path, embedder: HashingEmbedder) -> Iterator[KnowledgeBase]:
     store = KnowledgeBase(tmp_path / "store", embedder)
     yield store
     store.database.close()
+
+
+@pytest.fixture
+def desk() -> Iterator[FakeHelpdesk]:
+    """A helpdesk API on loopback (tests/helpdesk_server.py)."""
+    server = FakeHelpdesk()
+    yield server
+    server.close()

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -27,66 +23,8 @@ from kb.errors import InvalidInput, RemoteUnavailable
 from kb.models import SearchFilters
 from kb.retrieval import Retriever
 from kb.store import KnowledgeBase
+from tests.helpdesk_server import FakeHelpdesk
 from tests.test_helpcenter_exports import zendesk
-
-Reply = tuple[int, Any, dict[str, str]]
-
-
-class FakeHelpdesk:
-    """Routes path (and query) -> replies; a route with several replies gives them in turn
-    (the last one repeats). Records every request's path and headers."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, list[Reply]] = {}
-        self.seen: list[tuple[str, dict[str, str]]] = []
-        handler = self._handler()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def route(self, path: str, *replies: Reply | Any) -> None:
-        self.routes[path] = [r if isinstance(r, tuple) else (200, r, {}) for r in replies]
-
-    def _reply(self, target: str) -> Reply:
-        parts = urlsplit(target)
-        query = parse_qs(parts.query)
-        key = parts.path + (f"?page={query['page'][0]}" if "page" in query else "")
-        key = key + (f"&after={query['page[after]'][0]}" if "page[after]" in query else "")
-        replies = self.routes.get(key) or self.routes.get(parts.path)
-        if not replies:
-            return 404, {"error": "RecordNotFound"}, {}
-        return replies.pop(0) if len(replies) > 1 else replies[0]
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        helpdesk = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                helpdesk.seen.append((self.path, dict(self.headers)))
-                status, body, headers = helpdesk._reply(self.path)
-                raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        return Handler
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def desk() -> Iterator[FakeHelpdesk]:
-    server = FakeHelpdesk()
-    yield server
-    server.close()
 
 
 def zendesk_center(desk: FakeHelpdesk, en: list[dict[str, Any]]) -> None:
@@ -99,7 +37,7 @@ def zendesk_center(desk: FakeHelpdesk, en: list[dict[str, Any]]) -> None:
         {"articles": first, "meta": {"has_more": bool(rest)}, "links": {"next": next_link}},
     )
     desk.route(
-        "/api/v2/help_center/en-us/articles.json&after=c1",
+        "/api/v2/help_center/en-us/articles.json?page[after]=c1",
         {"articles": rest, "meta": {"has_more": False}, "links": {"next": None}},
     )
     german = zendesk(1, "de", title="Rückerstattungen", body="<p>Das Geld geht zurück.</p>")

@@ -58,8 +58,13 @@ class Connector(Protocol):
     def pages(self, visibility: Visibility) -> Iterator[Page]: ...
 
 
-def _basic(user: str, secret: str) -> str:
+def basic_auth(user: str, secret: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode("ascii")
+
+
+def zendesk_auth(token: str, email: str | None) -> str:
+    """An agent's email with an API token (Basic `email/token:token`), or an OAuth token."""
+    return basic_auth(f"{email}/token", token) if email else f"Bearer {token}"
 
 
 class _Budget:
@@ -80,8 +85,7 @@ class Zendesk:
     def __init__(
         self, url: str, token: str, email: str | None = None, max_pages: int = MAX_PAGES
     ) -> None:
-        auth = _basic(f"{email}/token", token) if email else f"Bearer {token}"
-        self.client = JsonClient(url, {"Authorization": auth})
+        self.client = JsonClient(url, {"Authorization": zendesk_auth(token, email)})
         self.source = f"zendesk:{self.client.base}/"
         self.max_pages = max_pages
 
@@ -144,7 +148,7 @@ class Freshdesk:
     system = "freshdesk"
 
     def __init__(self, url: str, api_key: str, max_pages: int = MAX_PAGES) -> None:
-        self.client = JsonClient(url, {"Authorization": _basic(api_key, "X")})
+        self.client = JsonClient(url, {"Authorization": basic_auth(api_key, "X")})
         self.source = f"freshdesk:{self.client.base}/"
         self.max_pages = max_pages
 
