@@ -210,7 +210,7 @@ def test_api_scorecard_shape(api: tuple[TestClient, dict[str, str]]) -> None:
             "invalid_input",
         ),
         ({**BODY, "messages": BODY["messages"] * 51}, 413, "payload_too_large"),
-        ({**BODY, "reply": "Word. " * 31}, 413, "payload_too_large"),
+        ({**BODY, "reply": "Word. " * 21}, 413, "payload_too_large"),
         ({**BODY, "reply": "a" * 6001}, 413, "payload_too_large"),
     ],
 )
@@ -240,3 +240,14 @@ def test_cli_scores_a_thread_file(store: Store, tmp_path: Path) -> None:
     broken.write_text('{"messages": []}')
     result = runner.invoke(main, [*base, str(broken)])
     assert result.exit_code == 2 and "messages" in result.output
+
+
+def test_eval_auc_youden_and_others_are_hand_checkable() -> None:
+    from eval.qa_scorecard_eval import auc, others, youden
+
+    assert auc([0.9, 0.8], [0.1, 0.2]) == 1.0
+    assert auc([0.5], [0.5]) == 0.5
+    assert auc([0.9, 0.1], [0.5]) == 0.5
+    assert youden([0.9, 0.8, 0.3], [0.1, 0.4]) == (0.8, 1.0)
+    pairs = others(50, seed=3)
+    assert all(j != i and 0 <= j < 50 for i, j in enumerate(pairs)) and pairs == others(50, 3)

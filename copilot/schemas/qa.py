@@ -25,7 +25,7 @@ class ScorecardIn(BaseModel):
     )
     reply: str = Field(
         min_length=1,
-        description="The reply the agent sent: at most 6,000 characters and 30 sentences (413)",
+        description="The reply the agent sent: at most 6,000 characters and 20 sentences (413)",
     )
 
 
