@@ -248,6 +248,6 @@ def test_eval_auc_youden_and_others_are_hand_checkable() -> None:
     assert auc([0.9, 0.8], [0.1, 0.2]) == 1.0
     assert auc([0.5], [0.5]) == 0.5
     assert auc([0.9, 0.1], [0.5]) == 0.5
-    assert youden([0.9, 0.8, 0.3], [0.1, 0.4]) == (0.8, 1.0)
+    assert youden([0.9, 0.8, 0.3], [0.1, 0.4]) == (0.8, 0.6667)  # TPR 2/3, FPR 0
     pairs = others(50, seed=3)
     assert all(j != i and 0 <= j < 50 for i, j in enumerate(pairs)) and pairs == others(50, 3)
