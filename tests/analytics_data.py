@@ -3,6 +3,7 @@
 The window under test is [2026-03-01, 2026-03-04). Five answers fall in it, one sits exactly
 on `until` (excluded) and one a second before `since` (excluded); two drafts fall in it, one
 after it. The expected figures in `check_march` are counted by hand from the rows below.
+`rollup_rows` and `recount_days` read the daily rollup and recount it from the answers.
 """
 
 from __future__ import annotations
@@ -75,6 +76,25 @@ def seed_march(kb: KnowledgeBase) -> tuple[list[int], list[int]]:
     log.add_feedback(draft_id=d[1], helpful=True, client="x")
     log.add_feedback(draft_id=d[2], final_reply="Other.", edit_distance=0.9, client="x")
     return answers, drafts
+
+
+def rollup_rows(kb: KnowledgeBase) -> list[tuple[str, str, str, str, int]]:
+    """Every `answer_days` row, in key order."""
+    rows = kb.database.execute(
+        "SELECT day, lang, outcome, reason, answers FROM answer_days "
+        "ORDER BY day, lang, outcome, reason"
+    ).fetchall()
+    return [(str(d), str(g), str(o), str(r), int(n)) for d, g, o, r, n in rows]
+
+
+def recount_days(kb: KnowledgeBase) -> list[tuple[str, str, str, str, int]]:
+    """What `answer_days` should hold, counted from every answer of `answer_log`."""
+    rows = kb.database.execute(
+        "SELECT substr(created_at, 1, 10), COALESCE(lang, ''), outcome, COALESCE(reason, ''), "
+        "COUNT(*) FROM answer_log GROUP BY substr(created_at, 1, 10), COALESCE(lang, ''), "
+        "outcome, COALESCE(reason, '')"
+    ).fetchall()
+    return sorted((str(d), str(g), str(o), str(r), int(n)) for d, g, o, r, n in rows)
 
 
 def check_march(r: Report) -> None:

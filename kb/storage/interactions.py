@@ -1,6 +1,8 @@
 """What customers and agents did with the copilot: answers, drafts and their feedback.
 
 The answer log feeds analytics and content-gap detection; feedback feeds article quality.
+Every write of `answer_log` moves its `answer_days` count (the daily rollup analytics reads)
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kb.errors import InvalidInput, NotFound
+from kb.storage.database import Database
 from kb.store import KnowledgeBase
 
 RECENT_COLUMNS = (
@@ -20,6 +23,44 @@ RECENT_COLUMNS = (
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+DayKey = tuple[str, str, str, str]
+
+
+def _day_key(created_at: str, lang: str | None, outcome: str, reason: str | None) -> DayKey:
+    """An answer's `answer_days` row: (day, language, outcome, reason), '' for no value."""
+    return created_at[:10], lang or "", outcome, reason or ""
+
+
+def _count_day(db: Database, key: DayKey, by: int) -> None:
+    """Move the `answer_days` count of `key` by `by`; a count that reaches zero goes (the
+    rollup holds only days with answers)."""
+    db.execute(
+        "INSERT INTO answer_days (day, lang, outcome, reason, answers) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (day, lang, outcome, reason) "
+        "DO UPDATE SET answers = answer_days.answers + excluded.answers",
+        (*key, by),
+    )
+    if by < 0:
+        db.execute(
+            "DELETE FROM answer_days WHERE day = ? AND lang = ? AND outcome = ? AND reason = ? "
+            "AND answers <= 0",
+            key,
+        )
+
+
+def rebuild_answer_days(db: Database) -> int:
+    """Recount `answer_days` from `answer_log` (a store copied in without it); returns the
+    rows written. A whole-table GROUP BY: for copies, never for requests."""
+    db.execute("DELETE FROM answer_days")
+    db.execute(
+        "INSERT INTO answer_days (day, lang, outcome, reason, answers) "
+        "SELECT substr(created_at, 1, 10), COALESCE(lang, ''), outcome, COALESCE(reason, ''), "
+        "COUNT(*) FROM answer_log GROUP BY substr(created_at, 1, 10), COALESCE(lang, ''), "
+        "outcome, COALESCE(reason, '')"
+    )
+    return int(db.execute("SELECT COUNT(*) FROM answer_days").fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -45,13 +86,14 @@ class Interactions:
 
     def log_answer(self, a: LoggedAnswer) -> int:
         db = self.kb.database
+        created_at = _now()
         with self.kb.transaction():
             row = db.execute(
                 "INSERT INTO answer_log (created_at, question, lang, outcome, reason, confidence, "
                 "sources, answer, latency_ms, generator, key_id, client) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
-                    _now(),
+                    created_at,
                     a.question,
                     a.lang,
                     a.outcome,
@@ -65,6 +107,7 @@ class Interactions:
                     a.client,
                 ),
             ).fetchone()
+            _count_day(db, _day_key(created_at, a.lang, a.outcome, a.reason), 1)
         return int(row[0])
 
     def log_draft(
@@ -87,11 +130,23 @@ class Interactions:
         return int(row[0])
 
     def date_answer(self, answer_id: int, created_at: str) -> None:
-        """Re-date a logged answer (seed data and tests: trends and windows need dates)."""
+        """Re-date a logged answer (seed data and tests: trends and windows need dates); its
+        count moves from the old day to the new one."""
+        db = self.kb.database
         with self.kb.transaction():
-            self.kb.database.execute(
-                "UPDATE answer_log SET created_at = ? WHERE id = ?", (created_at, answer_id)
-            )
+            old = db.execute(
+                "SELECT created_at, lang, outcome, reason FROM answer_log WHERE id = ?",
+                (answer_id,),
+            ).fetchone()
+            if old is None:
+                return
+            db.execute("UPDATE answer_log SET created_at = ? WHERE id = ?", (created_at, answer_id))
+            before = _day_key(str(old[0]), old[1], str(old[2]), old[3])
+            after = _day_key(created_at, old[1], str(old[2]), old[3])
+            if before != after:
+                # rows locked in key order: two re-datings never wait on each other in a cycle
+                for key, by in sorted([(before, -1), (after, 1)]):
+                    _count_day(db, key, by)
 
     def date_draft(self, draft_id: int, created_at: str) -> None:
         """Re-date a logged draft (seed data and tests, as `date_answer`)."""

@@ -267,11 +267,31 @@ def _m004_answer_days() -> str:
         """
 
 
+def _m005_answer_rollup() -> str:
+    """Answers per (day, language, outcome, reason), as SQLite's migration 9."""
+    return """
+        CREATE TABLE answer_days (
+            day TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            answers BIGINT NOT NULL,
+            PRIMARY KEY (day, lang, outcome, reason)
+        );
+        INSERT INTO answer_days (day, lang, outcome, reason, answers)
+            SELECT substr(created_at, 1, 10), COALESCE(lang, ''), outcome, COALESCE(reason, ''),
+                COUNT(*)
+            FROM answer_log
+            GROUP BY substr(created_at, 1, 10), COALESCE(lang, ''), outcome, COALESCE(reason, '');
+        """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_store,
     _m002_segmented_keywords,
     _m003_drafts_created,
     _m004_answer_days,
+    _m005_answer_rollup,
 ]
 
 

@@ -248,6 +248,28 @@ def _m008_answer_days() -> str:
         """
 
 
+def _m009_answer_rollup() -> str:
+    """Answers per (day, language, outcome, reason), kept in step by every write of
+    answer_log (kb/storage/interactions.py): analytics counts whole days from these rows,
+    not from the answers. No language or reason is stored as '' (a key cannot hold NULL).
+    Filled from the answers logged so far."""
+    return """
+        CREATE TABLE answer_days (
+            day TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            answers INTEGER NOT NULL,
+            PRIMARY KEY (day, lang, outcome, reason)
+        ) WITHOUT ROWID;
+        INSERT INTO answer_days (day, lang, outcome, reason, answers)
+            SELECT substr(created_at, 1, 10), COALESCE(lang, ''), outcome, COALESCE(reason, ''),
+                COUNT(*)
+            FROM answer_log
+            GROUP BY substr(created_at, 1, 10), COALESCE(lang, ''), outcome, COALESCE(reason, '');
+        """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _m001_documents_chunks,
     _m002_keys_answers_feedback,
@@ -257,6 +279,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _m006_segmented_keywords,
     _m007_drafts_created,
     _m008_answer_days,
+    _m009_answer_rollup,
 ]
 
 

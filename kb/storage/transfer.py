@@ -4,7 +4,8 @@ Everything moves as stored — documents, chunks with their embeddings (nothing 
 re-embedded), keys, the answer log, drafts, feedback, flags and the metadata (model,
 dimension, generation) — with the same ids, in one transaction on the target: a failure
 leaves it empty. Chunk ids continue past the source's highest ever (SQLite's AUTOINCREMENT
-counter), so an id is never handed out twice.
+counter), so an id is never handed out twice. The daily answer counts (`answer_days`) are
+recounted there from the copied answer log, so they match it whatever the source held.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 
 from kb.errors import InvalidInput
 from kb.storage.database import Database
+from kb.storage.interactions import rebuild_answer_days
 
-# Parents before children (foreign keys); every table of sqlite_schema.py.
+# Parents before children (foreign keys); every table of sqlite_schema.py but the rollup
+# answer_days, which is recounted from answer_log after the copy.
 TABLES = ("meta", "documents", "chunks", "api_keys", "answer_log", "drafts", "feedback", "flags")
 IDENTITY_TABLES = TABLES[1:]
 BATCH = 1000
@@ -112,6 +115,7 @@ def copy_sqlite_to_postgres(
                     if progress:
                         progress(table, len(rows))
                 report.rows[table] = count
+            report.rows["answer_days"] = rebuild_answer_days(target)
             for table, last in ids.items():
                 target.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ?, ?)",
