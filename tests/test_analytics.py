@@ -95,6 +95,48 @@ def test_window_edges_in_seconds(store: tuple[Path, KnowledgeBase]) -> None:
     assert r.totals.answers == 1
 
 
+def test_whole_days_come_from_the_rollup_and_partial_days_from_the_answers(
+    tmp_path: Path,
+) -> None:
+    kb = KnowledgeBase(tmp_path / "store", HashingEmbedder(64))
+    try:
+        seed_march(kb)
+        # a rollup out of step shows where each count comes from: only whole days read it
+        kb.database.execute(
+            "UPDATE answer_days SET answers = answers + 100 WHERE day = ?", ["2026-03-02"]
+        )
+        assert [d.answers for d in _report(kb).days] == [2, 202, 1]
+        r = _report(kb, "2026-03-01T12:00:00", "2026-03-04")  # the 1st partial
+        assert [d.answers for d in r.days] == [1, 202, 1]
+        r = _report(kb, "2026-03-01", "2026-03-02T08:00:01")  # the 2nd partial
+        assert [d.answers for d in r.days] == [2, 1]
+        r = _report(kb, "2026-03-02T08:00:00", "2026-03-03")  # no whole day
+        assert [d.answers for d in r.days] == [2]
+        exact = Analytics(kb, rollup=False).report(Window.of(date(2026, 3, 1), date(2026, 3, 4)))
+        check_march(exact)
+    finally:
+        kb.database.close()
+
+
+def test_whole_days_of_a_window() -> None:
+    def whole(since: str, until: str) -> tuple[str, str] | None:
+        window = Window.of(parse_moment(since, "since"), parse_moment(until, "until"))
+        days = window.whole_days()
+        return None if days is None else (days[0].isoformat(), days[1].isoformat())
+
+    assert whole("2026-03-01", "2026-03-04") == (
+        "2026-03-01T00:00:00+00:00",
+        "2026-03-04T00:00:00+00:00",
+    )
+    assert whole("2026-03-01T00:00:01", "2026-03-03T23:59:59") == (
+        "2026-03-02T00:00:00+00:00",
+        "2026-03-03T00:00:00+00:00",
+    )
+    assert whole("2026-03-01T00:00:01", "2026-03-02T23:59:59") is None
+    assert whole("2026-03-01", "2026-03-01T23:59:59") is None
+    assert whole("2026-03-01T12:00:00+01:00", "2026-03-02T00:00:00+01:00") is None
+
+
 def test_default_window_is_thirty_days_with_today() -> None:
     w = Window.of(now=datetime(2026, 3, 10, 15, 30, tzinfo=UTC))
     assert (w.since, w.until) == (

@@ -1,22 +1,23 @@
 """What a support lead reads off the answer log, drafts and feedback for one window of time.
 
-Bounded work per request, by design: every read goes through an index on the date and
-touches only the window's rows, never the whole table, and the window is at most
-`MAX_WINDOW_DAYS` long. Counts are exact: one GROUP BY over (day, language, outcome, reason)
-served by the covering `answer_log_days` index in its own order (no table reads, no sort;
-about 0.3 us per answer in the window on SQLite, bench/RESULTS.md), so Python sees at most
-days x languages x reasons rows; feedback is summed in SQL over the window's answers and
-drafts. What needs Python per row (latency percentiles, the JSON `sources` of cited
-articles, normalised question text for content gaps) reads at most a fixed sample: the
-latest `ANSWER_SAMPLE` answers, `DRAFT_SAMPLE` drafts and `GAP_SAMPLE` hand-offs of the
-window (ORDER BY created_at DESC LIMIT n, an index walk); each such figure carries a
-`Sample` saying how many of how many rows it read. No rollup table: nothing to keep in step
-with writes, re-dated rows or a store copied between backends. The one cost that still grows
-with the window is the index range the counts walk; past a few million answers a year a
-daily rollup is the next step.
+Bounded work per request, by design: the window is at most `MAX_WINDOW_DAYS` long and every
+read touches only the window's rows, through an index on the date. Counts are exact and cost
+O(days), not O(answers): the days wholly inside the window are read from the `answer_days`
+rollup (one row per day, language, outcome and reason, kept in step by every write of
+answer_log, kb/storage/interactions.py), and only the partial first and last day (a window
+is whole seconds) are counted from their answers, with one GROUP BY over the covering
+`answer_log_days` index in its order (no table reads, no sort). So Python sees at most
+days x languages x outcomes x reasons rows. What needs Python per row (latency percentiles,
+the JSON `sources` of cited articles, normalised question text for content gaps) reads at
+most a fixed sample: the latest `ANSWER_SAMPLE` answers, `DRAFT_SAMPLE` drafts and
+`GAP_SAMPLE` hand-offs of the window (ORDER BY created_at DESC LIMIT n, an index walk); each
+such figure carries a `Sample` saying how many of how many rows it read. What still grows
+with the window's rows, in SQL over an index range (bench/RESULTS.md "Analytics"): the draft
+count and the feedback sums, which join the window's answers and drafts.
 
-Portable SQL against `Database`. `created_at` is UTC ISO text, so a window is a string
-range and a day is `substr(created_at, 1, 10)`; window bounds are whole seconds.
+Portable SQL against `Database`. `created_at` is UTC ISO text (`isoformat()`, 'T' between
+date and time), so a window is a string range and a day is `substr(created_at, 1, 10)`;
+window bounds are whole seconds.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ TOP_ARTICLES = 10
 TOP_GAPS = 20
 _GAP_KEY_CHARS = 500  # a question's first characters decide its group
 _WORD = re.compile(r"\w+")
+CountRow = tuple[str, str, str, str, int]  # day, language, outcome, reason, answers
 
 
 def parse_moment(text: str, what: str) -> date | datetime:
@@ -101,6 +103,13 @@ class Window:
         """The window as `created_at` strings: a prefix sorts before every stamp of its
         second, with or without milliseconds or offset."""
         return self.since.strftime("%Y-%m-%dT%H:%M:%S"), self.until.strftime("%Y-%m-%dT%H:%M:%S")
+
+    def whole_days(self) -> tuple[datetime, datetime] | None:
+        """The midnights [first, end) of the days wholly inside the window; None for none."""
+        first, end = _utc(self.since.date()), _utc(self.until.date())
+        if first < self.since:
+            first += timedelta(days=1)
+        return (first, end) if first < end else None
 
     def days(self) -> list[str]:
         """Every UTC day the window touches, oldest first (at most MAX_WINDOW_DAYS + 1)."""
@@ -233,16 +242,19 @@ def _citations(rows: list[tuple[object, ...]]) -> Counter[str]:
 
 
 class Analytics:
-    """Read-only analytics over `answer_log`, `drafts` and `feedback` (any backend)."""
+    """Read-only analytics over `answer_log`, `answer_days`, `drafts` and `feedback` (any
+    backend). `rollup=False` counts every day from its answers (bench/analytics.py's
+    before, and the tests' recount)."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, *, rollup: bool = True) -> None:
         self.db = kb.database
+        self.rollup = rollup
 
     def report(self, window: Window, lang: str | None = None) -> Report:
         since, until = window.bounds()
         where = _where("", lang)
         params: list[object] = [since, until, *([lang] if lang else [])]
-        totals, reasons, languages, days = self._outcomes(window, where, params)
+        totals, reasons, languages, days = self._outcomes(window, lang)
         answer_rows = self.db.execute(
             f"SELECT latency_ms, sources FROM answer_log WHERE {where} "
             "ORDER BY created_at DESC LIMIT ?",
@@ -284,25 +296,48 @@ class Analytics:
             gaps_sample=Sample(len(gap_rows), totals.handoffs),
         )
 
-    def _outcomes(
-        self, window: Window, where: str, params: list[object]
-    ) -> tuple[Outcomes, tuple[ReasonCount, ...], tuple[LanguageCount, ...], tuple[DayCount, ...]]:
-        # the day range lets the answer_log_days index serve the whole GROUP BY
+    def counted(self, window: Window, lang: str | None = None) -> list[CountRow]:
+        """(day, language, outcome, reason, answers) rows of the window ('' for no language
+        or reason; a key may repeat across the rollup and a partial day's rows)."""
+        whole = window.whole_days() if self.rollup else None
+        if whole is None:
+            return self._counted_exactly(window, lang)
+        first, end = whole
+        rows = self.db.execute(
+            "SELECT day, lang, outcome, reason, answers FROM answer_days WHERE day >= ? "
+            "AND day < ?" + (" AND lang = ?" if lang else ""),
+            [first.date().isoformat(), end.date().isoformat(), *([lang] if lang else [])],
+        ).fetchall()
+        if window.since < first:
+            rows += self._counted_exactly(Window(window.since, first), lang)
+        if end < window.until:
+            rows += self._counted_exactly(Window(end, window.until), lang)
+        return rows
+
+    def _counted_exactly(self, window: Window, lang: str | None) -> list[CountRow]:
+        """`counted` from the window's answers; the day range lets the answer_log_days index
+        serve the whole GROUP BY."""
         days = window.days()
         last = (date.fromisoformat(days[-1]) + timedelta(days=1)).isoformat()
-        rows = self.db.execute(
-            "SELECT substr(created_at, 1, 10), lang, outcome, reason, COUNT(*) FROM answer_log "
-            f"WHERE substr(created_at, 1, 10) >= ? AND substr(created_at, 1, 10) < ? AND {where} "
-            "GROUP BY substr(created_at, 1, 10), lang, outcome, reason",
-            [days[0], last, *params],
+        return self.db.execute(
+            "SELECT substr(created_at, 1, 10), COALESCE(lang, ''), outcome, "
+            "COALESCE(reason, ''), COUNT(*) FROM answer_log "
+            "WHERE substr(created_at, 1, 10) >= ? AND substr(created_at, 1, 10) < ? "
+            f"AND {_where('', lang)} GROUP BY substr(created_at, 1, 10), lang, outcome, reason",
+            [days[0], last, *window.bounds(), *([lang] if lang else [])],
         ).fetchall()
-        by_day: dict[str, Counter[str]] = {day: Counter() for day in days}
+
+    def _outcomes(
+        self, window: Window, lang: str | None
+    ) -> tuple[Outcomes, tuple[ReasonCount, ...], tuple[LanguageCount, ...], tuple[DayCount, ...]]:
+        rows = self.counted(window, lang)
+        by_day: dict[str, Counter[str]] = {day: Counter() for day in window.days()}
         by_lang: dict[str | None, Counter[str]] = {}
         reasons: Counter[str] = Counter()
-        for day, lang, outcome, reason, n in rows:
+        for day, language, outcome, reason, n in rows:
             count = int(n)
             by_day.setdefault(str(day), Counter())[str(outcome)] += count
-            by_lang.setdefault(lang, Counter())[str(outcome)] += count
+            by_lang.setdefault(language or None, Counter())[str(outcome)] += count
             if outcome == "handoff":
                 reasons[reason or "unspecified"] += count
 
@@ -318,7 +353,7 @@ class Analytics:
             ),
             tuple(
                 sorted(
-                    (LanguageCount(*outcomes(c), lang=lang) for lang, c in by_lang.items()),
+                    (LanguageCount(*outcomes(c), lang=code) for code, c in by_lang.items()),
                     key=lambda x: (-x.answers, x.lang or ""),
                 )
             ),
