@@ -6,8 +6,10 @@
 Fills a temp store through `Interactions` (one outer transaction), an answer a minute
 spread over the year before 2026-01-01 (30% hand-offs, five reasons, four languages, 1-3
 cited articles of 500), a draft per ten answers and a vote per twenty, then times the report
-for a 1-day, a 30-day and the longest (366-day) window, all languages and one. Prints the
-figures and writes bench/out/analytics.json. Never asserted in tests.
+for a 1-day, a 30-day and the longest (366-day) window, all languages and one, twice in one
+run: counted from the answers alone (`Analytics(rollup=False)`, before the `answer_days`
+rollup) and through the rollup; and the counts alone (`Analytics.counted`) both ways. Prints
+the figures and writes bench/out/analytics.json. Never asserted in tests.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import json
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from bench.common import OUT, percentile
@@ -78,23 +82,33 @@ def fill(kb: KnowledgeBase, answers: int, seed: int = 7) -> float:
     return time.perf_counter() - started
 
 
+def _p50_max_ms(run: Callable[[], object], repeats: int) -> tuple[float, float]:
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        seconds.append(time.perf_counter() - started)
+    return round(percentile(seconds, 50) * 1000, 1), round(max(seconds) * 1000, 1)
+
+
 def time_reports(kb: KnowledgeBase, repeats: int) -> dict[str, dict[str, float | int]]:
-    analytics = Analytics(kb)
+    modes = {"answers": Analytics(kb, rollup=False), "rollup": Analytics(kb)}
     figures: dict[str, dict[str, float | int]] = {}
     for name, days in WINDOWS.items():
         window = Window.of(END.date() - timedelta(days), END.date())
         for lang in (None, "de"):
-            seconds = []
-            for _ in range(repeats):
-                started = time.perf_counter()
-                report = analytics.report(window, lang)
-                seconds.append(time.perf_counter() - started)
-            figures[f"{name}, {lang or 'all languages'}"] = {
-                "answers": report.totals.answers,
-                "p50_ms": round(percentile(seconds, 50) * 1000, 1),
-                "max_ms": round(max(seconds) * 1000, 1),
-                "latency_sampled": int(report.latency.sample.sampled),
+            reports = {mode: a.report(window, lang) for mode, a in modes.items()}
+            assert reports["answers"] == reports["rollup"], (name, lang)
+            figure: dict[str, float | int] = {
+                "answers": reports["rollup"].totals.answers,
+                "latency_sampled": int(reports["rollup"].latency.sample.sampled),
             }
+            for mode, analytics in modes.items():
+                report_ms = _p50_max_ms(partial(analytics.report, window, lang), repeats)
+                counts_ms = _p50_max_ms(partial(analytics.counted, window, lang), repeats)
+                figure[f"{mode}_p50_ms"], figure[f"{mode}_max_ms"] = report_ms
+                figure[f"{mode}_counts_p50_ms"] = counts_ms[0]
+            figures[f"{name}, {lang or 'all languages'}"] = figure
     return figures
 
 
@@ -113,10 +127,13 @@ def main() -> None:
             figures = time_reports(kb, args.repeats)
         finally:
             kb.close()
+    print("  p50 (max) ms of the report, then of its counts alone: from the answers -> rollup")
     for name, f in figures.items():
         print(
-            f"  {name:28} {f['answers']:>8,} answers in window  p50 {f['p50_ms']:7.1f} ms  "
-            f"max {f['max_ms']:7.1f} ms" + ("  (latency sampled)" if f["latency_sampled"] else "")
+            f"  {name:28} {f['answers']:>8,} answers  report {f['answers_p50_ms']:7.1f} "
+            f"({f['answers_max_ms']:.1f}) -> {f['rollup_p50_ms']:7.1f} ({f['rollup_max_ms']:.1f})"
+            f"  counts {f['answers_counts_p50_ms']:7.1f} -> {f['rollup_counts_p50_ms']:6.1f}"
+            + ("  (latency sampled)" if f["latency_sampled"] else "")
         )
     OUT.mkdir(parents=True, exist_ok=True)
     result = {

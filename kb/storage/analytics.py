@@ -5,15 +5,16 @@ read touches only the window's rows, through an index on the date. Counts are ex
 O(days), not O(answers): the days wholly inside the window are read from the `answer_days`
 rollup (one row per day, language, outcome and reason, kept in step by every write of
 answer_log, kb/storage/interactions.py), and only the partial first and last day (a window
-is whole seconds) are counted from their answers, with one GROUP BY over the covering
-`answer_log_days` index in its order (no table reads, no sort). So Python sees at most
-days x languages x outcomes x reasons rows. What needs Python per row (latency percentiles,
-the JSON `sources` of cited articles, normalised question text for content gaps) reads at
-most a fixed sample: the latest `ANSWER_SAMPLE` answers, `DRAFT_SAMPLE` drafts and
-`GAP_SAMPLE` hand-offs of the window (ORDER BY created_at DESC LIMIT n, an index walk); each
-such figure carries a `Sample` saying how many of how many rows it read. What still grows
-with the window's rows, in SQL over an index range (bench/RESULTS.md "Analytics"): the draft
-count and the feedback sums, which join the window's answers and drafts.
+is whole seconds), at most two days' answers, are counted from the answers, with one GROUP
+BY over the covering `answer_log_days` index in its order (no table reads, no sort). So the
+counts read, and Python sees, at most days x languages x outcomes x reasons rows. What needs
+Python per row (latency percentiles, the JSON `sources` of cited articles, normalised
+question text for content gaps) reads at most a fixed sample: the latest `ANSWER_SAMPLE`
+answers, `DRAFT_SAMPLE` drafts and `GAP_SAMPLE` hand-offs of the window (ORDER BY created_at
+DESC LIMIT n, an index walk); each such figure carries a `Sample` saying how many of how
+many rows it read. What still grows with the window's rows, in SQL over an index range
+(bench/RESULTS.md "Analytics"): the draft count and the feedback sums, which join the
+window's answers and drafts.
 
 Portable SQL against `Database`. `created_at` is UTC ISO text (`isoformat()`, 'T' between
 date and time), so a window is a string range and a day is `substr(created_at, 1, 10)`;
