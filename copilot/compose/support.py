@@ -161,7 +161,20 @@ def _inherit_list_citations(segs: list[Segment], cites: list[tuple[int, ...]]) -
             cites[i] = tuple(by_block[seg.block])
 
 
-def _cosines(embedder: Embedder, claims: list[_Claim]) -> dict[tuple[int, str], float]:
+@dataclass(frozen=True)
+class EmbedLimits:
+    """What the embedder compares in one check: each sentence with its best `windows`; with
+    `texts`, about that many texts in all (fewer windows per sentence when there are many
+    sentences, at least one each); with `chars`, each text's first `chars` characters."""
+
+    windows: int = MAX_EMBEDDED_CANDIDATES
+    texts: int | None = None
+    chars: int | None = None
+
+
+def _cosines(
+    embedder: Embedder, claims: list[_Claim], chars: int | None = None
+) -> dict[tuple[int, str], float]:
     """Cosine of each claim to the centre sentence of each of its top candidates, one batch."""
     texts: list[str] = []
     index: dict[str, int] = {}
@@ -172,7 +185,8 @@ def _cosines(embedder: Embedder, claims: list[_Claim]) -> dict[tuple[int, str], 
                 texts.append(text)
     if not texts:
         return {}
-    vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+    clipped = texts if chars is None else [t[:chars] for t in texts]
+    vectors = np.asarray(embedder.embed(clipped), dtype=np.float32)
     out: dict[tuple[int, str], float] = {}
     for ci, claim in enumerate(claims):
         q = vectors[index[claim.seg.plain]]
@@ -182,9 +196,13 @@ def _cosines(embedder: Embedder, claims: list[_Claim]) -> dict[tuple[int, str], 
 
 
 def check_support(
-    text: str, sources: Sequence[Source], embedder: Embedder | None = None
+    text: str,
+    sources: Sequence[Source],
+    embedder: Embedder | None = None,
+    limits: EmbedLimits | None = None,
 ) -> list[SentenceSupport]:
-    """Support of every sentence/step of `text` (see the module docstring for the rule)."""
+    """Support of every sentence/step of `text` (see the module docstring for the rule);
+    `limits`: how much the embedder may compare (the cost of a check; default: drafts')."""
     segs = [s for s in split_segments(text) if s.kind in PROSE_KINDS or s.kind == "table"]
     cites = [citation_numbers(s.text) for s in segs]
     _inherit_list_citations(segs, cites)
@@ -206,9 +224,13 @@ def check_support(
         results.append(None)
     cosines: dict[tuple[int, str], float] = {}
     if embedder is not None:
+        limits = limits or EmbedLimits()
+        per_claim = limits.windows
+        if limits.texts is not None and claims:
+            per_claim = min(per_claim, max(1, limits.texts // len(claims) - 1))
         for claim in claims:
-            del claim.candidates[MAX_EMBEDDED_CANDIDATES:]
-        cosines = _cosines(embedder, claims)
+            del claim.candidates[per_claim:]
+        cosines = _cosines(embedder, claims, limits.chars)
     judged = iter(_judge(ci, claim, cosines) for ci, claim in enumerate(claims))
     return [r if r is not None else next(judged) for r in results]
 

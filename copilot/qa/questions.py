@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from copilot.compose.structured import question_parts
-from copilot.compose.support import check_support
+from copilot.compose.support import EmbedLimits, check_support
 from copilot.compose.types import Source
 from copilot.qa.types import QuestionCheck
 from kb.embedders.base import Embedder
@@ -25,6 +25,7 @@ from kb.text.words import content_set
 # A part is answered when some reply window scores this much against it. Chosen on emanual
 # (eval/qa_scorecard_eval.py: the Youden-best cut between gold answers and answers to other
 # tickets was 0.50), reported on dstc11.
+_LIMITS = EmbedLimits(chars=400)  # each reply window's first ~100 tokens (scorecard.py)
 ANSWERED = 0.5
 MAX_QUESTIONS = 6  # parts checked per message (a message asking more is read up to here)
 _QUESTION_END = ("?", "？", "¿")
@@ -53,7 +54,8 @@ def answered(
     out: list[QuestionCheck] = []
     for part in parts:
         own = _without(part, topic) if topic else part
-        support = [s for s in check_support(own, [source], embedder) if s.evidence or s.score < 1]
+        checks = check_support(own, [source], embedder, _LIMITS)
+        support = [s for s in checks if s.evidence or s.score < 1]
         if not support:  # a courtesy line ("Thanks!") asks nothing
             continue
         best = max(support, key=lambda s: s.score)

@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from copilot.compose.support import check_support, evidence_source, supported_share
+from copilot.compose.support import (
+    EmbedLimits,
+    check_support,
+    evidence_source,
+    supported_share,
+)
 from copilot.compose.types import SentenceSupport, Source
 from copilot.language import customer_language
 from copilot.qa.contradictions import contradictions
@@ -48,6 +53,10 @@ MAX_REPLY_CHARS = 6000
 MAX_SENTENCES = 20  # sentences of a reply checked (past it: 413, not a slow request)
 QUERY_CHARS = 1000  # of the reply, as a retrieval query
 SOURCES_PER_QUERY = 4
+# The embedder's work per scorecard, bounded: 4 windows per sentence (drafts: 8), 48 texts in
+# all, 400 characters each (~100 tokens), so a 20-sentence reply or a manual's 1,000-character
+# table row costs what a short one does (bench/RESULTS.md, "QA scorecards").
+EMBED_LIMITS = EmbedLimits(windows=4, texts=48, chars=400)
 
 
 class SourceFinder(Protocol):
@@ -99,7 +108,7 @@ class ScorecardChecker:
         reply_lang = text_language(reply)
         sources = self._sources(latest, history, reply, reply_lang or customer_lang)
 
-        supports = check_support(reply, sources, self.embedder)
+        supports = check_support(reply, sources, self.embedder, EMBED_LIMITS)
         sentences = tuple(_sentence_check(s, sources) for s in supports if _is_factual(s))
         articles = list(self.kb.catalog.articles_named(s.external_id for s in sources))
         found = contradictions(reply, latest, articles, subject=subject or "",
