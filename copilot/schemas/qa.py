@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from copilot.schemas.threads import MessageIn
+from copilot.schemas.threads import ThreadBase
 
 CriterionName = Literal["grounded", "contradicts", "language", "answered_every_question", "privacy"]
 
 
-class ScorecardIn(BaseModel):
+class ScorecardIn(ThreadBase):
     """The thread as /v1/replies takes it (same limits: 413 past them), plus the sent reply."""
 
-    model_config = ConfigDict(strict=True)
-
-    subject: str | None = Field(None, max_length=1000)
-    channel: str | None = Field(None, max_length=100)
-    locale: str | None = Field(None, max_length=35, description="Customer locale hint, e.g. es-ES")
-    customer_name: str | None = Field(None, max_length=200)
-    messages: list[MessageIn] = Field(
-        min_length=1, description="At most Settings.max_thread_messages (413); one by the customer"
-    )
     reply: str = Field(
         min_length=1,
         description="The reply the agent sent: at most 6,000 characters and 20 sentences (413)",

@@ -19,7 +19,9 @@ class MessageIn(BaseModel):
     created_at: str | None = Field(None, max_length=64)
 
 
-class ThreadIn(BaseModel):
+class ThreadBase(BaseModel):
+    """A ticket thread as the API takes it (its limits: 413 past them)."""
+
     model_config = ConfigDict(strict=True)  # "stream": 0 is not a boolean
 
     subject: str | None = Field(None, max_length=1000)
@@ -29,6 +31,9 @@ class ThreadIn(BaseModel):
     messages: list[MessageIn] = Field(
         min_length=1, description="At most Settings.max_thread_messages (413)"
     )
+
+
+class ThreadIn(ThreadBase):
     stream: bool = Field(
         False,
         description="Replies only: answer as server-sent events, `token` events while an LLM "
