@@ -92,9 +92,11 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         replies,
         search,
         summaries,
+        triage,
     )
 
-    for module in (replies, summaries, answers, search, documents, feedback, flags, analytics, qa):
+    routers = (replies, summaries, triage, answers, search, documents, feedback, flags)
+    for module in (*routers, analytics, qa):
         app.include_router(module.router)
     app.include_router(pages_router)
 

@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "search": frozenset({"agent", "owner", "admin"}),
     "replies": frozenset({"agent", "admin"}),
     "summaries": frozenset({"agent", "admin"}),
+    "triage": frozenset({"agent", "admin"}),
     "answers": frozenset({"widget", "agent", "owner", "admin"}),
     "feedback": frozenset({"widget", "agent", "admin"}),
     "documents": frozenset({"owner", "admin"}),

@@ -26,6 +26,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "copilot.cli.flags_commands",
         "Stale, contradicted, duplicate and missing articles, with evidence.",
     ),
+    "triage": (
+        "copilot.cli.triage_commands",
+        "Triage an incoming thread: suggested tags, urgency, language and related documents.",
+    ),
     "sync": (
         "copilot.cli.sync_commands",
         "Sync a live Zendesk, Intercom or Freshdesk help center into the store.",

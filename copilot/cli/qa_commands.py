@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kb.errors import InvalidInput
-
 if TYPE_CHECKING:
     from copilot.schemas.qa import ScorecardOut
 
@@ -32,8 +30,7 @@ def qa() -> None:
 def score(ctx: click.Context, thread: Path, as_json: bool) -> None:
     """Score the `reply` of THREAD.json: grounded, contradicts, language, answered every
     question, privacy — each with the article sentence or value it rests on."""
-    from pydantic import ValidationError
-
+    from copilot.cli.bodies import read_body
     from copilot.compose import ExtractiveComposer
     from copilot.config import get_settings
     from copilot.engine import Copilot
@@ -41,18 +38,12 @@ def score(ctx: click.Context, thread: Path, as_json: bool) -> None:
     from copilot.routes.qa import scorecard_out
     from copilot.routes.threads import thread_messages
     from copilot.schemas.qa import ScorecardIn
-    from copilot.schemas.threads import ThreadIn
     from kb.maintenance import open_store
     from kb.retrieval import Retriever
 
-    try:
-        body = ScorecardIn.model_validate_json(thread.read_bytes())
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise InvalidInput(f"{thread}: {where}: {first['msg']}") from None
+    body = read_body(thread, ScorecardIn)
     settings = get_settings()
-    messages = thread_messages(ThreadIn(messages=body.messages), settings)
+    messages = thread_messages(body, settings)
     with open_store(ctx.obj["data_dir"], ctx.obj["embedder"], ctx.obj["store_url"]) as kb:
         retriever = Retriever(kb)
         engine = Copilot(kb, retriever, ExtractiveComposer(None), settings)

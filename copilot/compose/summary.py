@@ -189,7 +189,7 @@ def _next_step(turns: list[tuple[str, str]]) -> str:
     return f"Reply to the customer's latest message: {_gist(text)}"
 
 
-def _mood(customer: list[str]) -> tuple[Sentiment, Urgency]:
+def mood(customer: list[str]) -> tuple[Sentiment, Urgency]:
     """Sentiment and urgency from lexicons, "!!" and all-caps shouting in customer messages."""
 
     def negative(text: str) -> int:
@@ -228,7 +228,7 @@ def heuristic_summary(messages: Sequence[tuple[str, str]]) -> ThreadSummary:
     tried = _tried(turns)
     current = _current_state(turns)
     next_step = _next_step(turns)
-    sentiment, urgency = _mood(customer)
+    sentiment, urgency = mood(customer)
     parts = [f"Problem: {_period(problem)}"]
     if tried:
         listed = "; ".join(_short(t, 100).rstrip(".!? ") for t in tried[:2])

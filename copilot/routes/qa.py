@@ -14,7 +14,6 @@ from copilot.qa import Scorecard, ScorecardChecker
 from copilot.routes.threads import thread_messages
 from copilot.schemas.common import ERROR_RESPONSES
 from copilot.schemas.qa import ScorecardIn, ScorecardOut
-from copilot.schemas.threads import ThreadIn
 from kb.errors import PayloadTooLarge
 
 router = APIRouter(prefix="/v1/qa", tags=["qa"], responses=ERROR_RESPONSES)
@@ -23,8 +22,7 @@ QACaller = Annotated[Caller, Depends(caller_for("qa"))]
 
 @router.post("/scorecards", response_model=ScorecardOut)
 def score_reply(state: State, _caller: QACaller, body: ScorecardIn) -> ScorecardOut:
-    thread = ThreadIn(messages=body.messages)
-    messages = thread_messages(thread, state.settings)  # the thread limits replies have
+    messages = thread_messages(body, state.settings)  # the thread limits replies have
     if len(body.reply) > state.settings.max_message_chars:
         raise PayloadTooLarge(
             f"the reply has {len(body.reply):,} characters; the limit is "

@@ -8,12 +8,12 @@ from copilot.compose import Draft, Source, ThreadSummary
 from copilot.config import Settings
 from copilot.messages import other_language_note
 from copilot.schemas.common import SentenceOut, SourceOut
-from copilot.schemas.threads import SummaryOut, ThreadIn
+from copilot.schemas.threads import SummaryOut, ThreadBase
 from kb.errors import PayloadTooLarge
 from kb.models import Kind
 
 
-def thread_messages(thread: ThreadIn, settings: Settings) -> list[tuple[str, str]]:
+def thread_messages(thread: ThreadBase, settings: Settings) -> list[tuple[str, str]]:
     """(author, body) pairs, or 413 when the thread is longer than the configured limits."""
     if len(thread.messages) > settings.max_thread_messages:
         raise PayloadTooLarge(
