@@ -289,8 +289,15 @@ _MATCHERS: tuple[tuple[str, re.Pattern[str], _SpanFn], ...] = (
 )
 
 
-def _apply(text: str, kind: str, pattern: re.Pattern[str], span_of: _SpanFn) -> tuple[str, int]:
-    """Replace every accepted span of `pattern` by the kind's placeholder.
+def _apply(
+    text: str,
+    kind: str,
+    pattern: re.Pattern[str],
+    span_of: _SpanFn,
+    found: list[tuple[str, str]] | None = None,
+) -> tuple[str, int]:
+    """Replace every accepted span of `pattern` by the kind's placeholder (and append
+    (kind, the value replaced) to `found` when given).
 
     A rejected candidate is retried one character later, so a greedy candidate (an IBAN
     followed by words) never hides a real match that starts inside it.
@@ -304,6 +311,8 @@ def _apply(text: str, kind: str, pattern: re.Pattern[str], span_of: _SpanFn) -> 
             continue
         out.append(text[last : span[0]])
         out.append(PLACEHOLDERS[kind])
+        if found is not None:
+            found.append((kind, text[span[0] : span[1]]))
         last = pos = span[1]
         count += 1
     out.append(text[last:])
@@ -318,6 +327,14 @@ def redact(text: str) -> Redaction:
         if found:
             counts[kind] = counts.get(kind, 0) + found
     return Redaction(text, counts)
+
+
+def pii_found(text: str) -> list[tuple[str, str]]:
+    """(kind, value as written) of everything `redact` replaces, in the order it does."""
+    found: list[tuple[str, str]] = []
+    for kind, pattern, span_of in _MATCHERS:
+        text, _ = _apply(text, kind, pattern, span_of, found)
+    return found
 
 
 def merge_counts(*counts: dict[str, int]) -> dict[str, int]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pii import card_network_plausible, iban_valid, luhn_valid, merge_counts, redact
+from ingest.pii import (
+    card_network_plausible,
+    iban_valid,
+    luhn_valid,
+    merge_counts,
+    pii_found,
+    redact,
+)
 
 
 def redacted(text: str) -> str:
@@ -330,3 +337,16 @@ def test_empty_text() -> None:
 
 def test_merge_counts() -> None:
     assert merge_counts({"email": 1}, {}, {"email": 2, "phone": 1}) == {"email": 3, "phone": 1}
+
+
+def test_pii_found_lists_what_redact_replaces() -> None:
+    text = (
+        "Mail jo@example.com or ana@example.org, card 4111 1111 1111 1111, "
+        "IBAN DE89 3704 0044 0532 0130 00, call +44 20 7946 0958."
+    )
+    red = redact(text)
+    found = pii_found(text)
+    assert len(found) == sum(red.counts.values()) == 5
+    assert [kind for kind, _ in found].count("email") == red.counts["email"]
+    for _, value in found:
+        assert value in text and value not in red.text

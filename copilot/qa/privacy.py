@@ -4,41 +4,27 @@ address, a hotline)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
 from copilot.qa.types import PiiFinding
-from ingest.pii import PLACEHOLDERS, redact
+from ingest.pii import PLACEHOLDERS, pii_found
 
-_KIND_OF = {placeholder: kind for kind, placeholder in PLACEHOLDERS.items()}
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 _NOT_DIGIT = re.compile(r"\D")
 SHOWN_TAIL = 4  # characters of a value the scorecard shows
 
 
 def pii_values(text: str) -> list[tuple[str, str]]:
-    """(kind, value as written) of every e-mail, phone, card and IBAN `redact` replaces.
-
-    `redact` only returns the redacted text, so the values are read back by aligning it with
-    the original: each placeholder stands where its value stood."""
-    redacted = redact(text).text
-    if redacted == text:
-        return []
-    blocks = difflib.SequenceMatcher(None, text, redacted, autojunk=False).get_matching_blocks()
-    out: list[tuple[str, str]] = []
-    for m in _PLACEHOLDER.finditer(redacted):
-        js, je = m.span()
-        # the matching text just before the placeholder ends where the value starts; the
-        # matching text just after it starts where the value ends
-        start = max((b.a + min(b.size, js - b.b) for b in blocks if b.b < js and b.size),
-                    default=0)  # fmt: skip
-        end = min((b.a + max(0, je - b.b) for b in blocks if b.b + b.size > je),
-                  default=len(text))  # fmt: skip
-        value = text[start:end].strip()
-        if value and not _PLACEHOLDER.fullmatch(value):  # "[EMAIL]" written by hand
-            out.append((_KIND_OF[m.group(0)], value))
-    return out
+    """(kind, value as written) of every e-mail, phone, card and IBAN `redact` replaces (one
+    pass of its matchers: linear in the text, where aligning the redacted text with the
+    original was quadratic — 7 s for 16,000 characters)."""
+    values = [
+        (kind, value.strip())
+        for kind, value in pii_found(text)
+        if value.strip() and not _PLACEHOLDER.fullmatch(value.strip())  # "[EMAIL]" by hand
+    ]
+    return sorted(values, key=lambda kv: text.find(kv[1]))  # in reading order
 
 
 def normalised(kind: str, value: str) -> str:
