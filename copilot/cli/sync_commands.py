@@ -43,8 +43,8 @@ TOKEN_ENV = {
 @click.option(
     "--tickets",
     is_flag=True,
-    help="Zendesk: resolved tickets instead of articles, incrementally (resumes where the "
-    "last run stopped).",
+    help="Zendesk, Freshdesk: resolved tickets instead of articles, incrementally (resumes "
+    "where the last run stopped).",
 )
 @click.option(
     "--since",
@@ -131,24 +131,31 @@ def _sync_tickets(
     max_requests: int,
     as_json: bool,
 ) -> None:
-    from ingest.connectors.zendesk_tickets import ZendeskTickets
+    from ingest.connectors.ticket_feeds import FreshdeskTicketFeed, ZendeskTicketFeed
+    from ingest.connectors.ticket_sync import TicketFeed, sync_tickets
     from kb.maintenance import open_store
 
-    if system != "zendesk":
+    if system == "intercom":
         raise InvalidInput(
-            f"--tickets reads Zendesk only; export {system} tickets and `kbc ingest`"
+            "--tickets reads Zendesk and Freshdesk; export Intercom conversations and "
+            "`kbc ingest` them"
         )
     if prune:
         raise InvalidInput(
             "--prune does not apply to --tickets: an incremental run sees only changes"
         )
     if not url:
-        raise InvalidInput("Zendesk needs --url (https://<subdomain>.zendesk.com)")
-    source = ZendeskTickets(url, token, email)
+        raise InvalidInput(f"{system} needs --url (its https:// address)")
+    feed: TicketFeed = (
+        ZendeskTicketFeed(url, token, email)
+        if system == "zendesk"
+        else FreshdeskTicketFeed(url, token)
+    )
     obj = ctx.obj
     with open_store(obj["data_dir"], obj["embedder"], obj["store_url"]) as kb:
         assert kb.embedder is not None
-        summary = source.sync(
+        summary = sync_tickets(
+            feed,
             kb,
             kb.embedder,
             since=since.replace(tzinfo=UTC) if since else None,
@@ -159,7 +166,7 @@ def _sync_tickets(
         click.echo(json.dumps(summary.as_dict(), indent=2))
     else:
         click.echo(
-            f"zendesk tickets: {summary.pages} pages, {summary.tickets_seen} tickets changed "
+            f"{system} tickets: {summary.pages} pages, {summary.tickets_seen} tickets changed "
             f"({summary.not_resolved} not resolved), {summary.requests} requests; added "
             f"{ingest.added}, updated {ingest.updated}, unchanged {ingest.unchanged}, failed "
             f"{len(ingest.failed)}" + ("; more left: run it again" if summary.more else "")
