@@ -28,10 +28,17 @@ UNLIMITED = "1000000"
 # Schema-valid requests may still be refused by rules a JSON schema cannot state, each
 # documented in the OpenAPI and README: 422 `invalid_input` (exactly one of answer_id /
 # draft_id, a flag patch needs a status or a note, an article upsert needs `article`...)
-# and 413 (the size limits are settings). Every other check keeps its defaults.
+# and 413 (the size limits are settings). A schema-violating request may likewise be
+# refused by the body-size limit before validation reads it (413 `payload_too_large`), so
+# negative-data rejection accepts 413 beside its defaults. Every other check keeps its
+# defaults.
 CONFIG = """
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "401", "403", "404", "409", "413", "422", "429"]
+
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422",
+                     "428", "429", "5xx"]
 """
 
 
