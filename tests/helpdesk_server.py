@@ -13,11 +13,13 @@ Reply = tuple[int, Any, dict[str, str]]
 
 class FakeHelpdesk:
     """Routes path (or path?param=value) -> replies; a route with several replies gives them in turn
-    (the last one repeats). Records every request's path and headers."""
+    (the last one repeats). Records every request's path and headers, and the JSON body of
+    each POST (routed by path like a GET)."""
 
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
         self.seen: list[tuple[str, dict[str, str]]] = []
+        self.posted: list[Any] = []
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -40,6 +42,11 @@ class FakeHelpdesk:
         helpdesk = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                helpdesk.posted.append(json.loads(self.rfile.read(length) or b"null"))
+                self.do_GET()
+
             def do_GET(self) -> None:
                 helpdesk.seen.append((self.path, dict(self.headers)))
                 status, body, headers = helpdesk._reply(self.path)

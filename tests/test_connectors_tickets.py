@@ -115,19 +115,19 @@ def test_zendesk_tickets_sync_stops_within_its_budget_and_loses_nothing(
     assert kb.sync_cursor(source.source) == "c2"
 
 
-def test_kbc_sync_tickets_refuses_prune_and_other_helpdesks(
+def test_kbc_sync_tickets_refuses_prune_and_a_missing_url(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = ["--data-dir", str(tmp_path / "store"), "--embedder", "hashing"]
     monkeypatch.setenv("ZENDESK_TOKEN", "tok")
-    monkeypatch.setenv("INTERCOM_TOKEN", "tok")
+    monkeypatch.setenv("FRESHDESK_API_KEY", "tok")
     runner = CliRunner()
     pruned = runner.invoke(
         main, [*base, "sync", "zendesk", "--url", "https://a.zendesk.com", "--tickets", "--prune"]
     )
     assert pruned.exit_code == 2 and "--prune does not apply" in pruned.output
-    other = runner.invoke(main, [*base, "sync", "intercom", "--tickets"])
-    assert other.exit_code == 2 and "Zendesk and Freshdesk" in other.output
+    no_url = runner.invoke(main, [*base, "sync", "freshdesk", "--tickets"])
+    assert no_url.exit_code == 2 and "freshdesk needs --url" in no_url.output
 
 
 def freshdesk_ticket(ticket_id: int, status: int, updated_at: str) -> dict[str, Any]:

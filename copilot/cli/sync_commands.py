@@ -43,8 +43,8 @@ TOKEN_ENV = {
 @click.option(
     "--tickets",
     is_flag=True,
-    help="Zendesk, Freshdesk: resolved tickets instead of articles, incrementally (resumes "
-    "where the last run stopped).",
+    help="Resolved tickets (Intercom: closed conversations) instead of articles, "
+    "incrementally (resumes where the last run stopped).",
 )
 @click.option(
     "--since",
@@ -131,26 +131,27 @@ def _sync_tickets(
     max_requests: int,
     as_json: bool,
 ) -> None:
-    from ingest.connectors.ticket_feeds import FreshdeskTicketFeed, ZendeskTicketFeed
+    from ingest.connectors.ticket_feeds import (
+        FreshdeskTicketFeed,
+        IntercomTicketFeed,
+        ZendeskTicketFeed,
+    )
     from ingest.connectors.ticket_sync import TicketFeed, sync_tickets
     from kb.maintenance import open_store
 
-    if system == "intercom":
-        raise InvalidInput(
-            "--tickets reads Zendesk and Freshdesk; export Intercom conversations and "
-            "`kbc ingest` them"
-        )
     if prune:
         raise InvalidInput(
             "--prune does not apply to --tickets: an incremental run sees only changes"
         )
-    if not url:
+    feed: TicketFeed
+    if system == "intercom":
+        feed = IntercomTicketFeed(token, url or "https://api.intercom.io")
+    elif not url:
         raise InvalidInput(f"{system} needs --url (its https:// address)")
-    feed: TicketFeed = (
-        ZendeskTicketFeed(url, token, email)
-        if system == "zendesk"
-        else FreshdeskTicketFeed(url, token)
-    )
+    elif system == "zendesk":
+        feed = ZendeskTicketFeed(url, token, email)
+    else:
+        feed = FreshdeskTicketFeed(url, token)
     obj = ctx.obj
     with open_store(obj["data_dir"], obj["embedder"], obj["store_url"]) as kb:
         assert kb.embedder is not None

@@ -67,6 +67,11 @@ def zendesk_auth(token: str, email: str | None) -> str:
     return basic_auth(f"{email}/token", token) if email else f"Bearer {token}"
 
 
+def intercom_headers(token: str) -> dict[str, str]:
+    """An access token, and the API version whose shapes the readers know."""
+    return {"Authorization": f"Bearer {token}", "Intercom-Version": INTERCOM_VERSION}
+
+
 class _Budget:
     def __init__(self, limit: int) -> None:
         self.limit, self.used = limit, 0
@@ -120,8 +125,7 @@ class Intercom:
     def __init__(
         self, token: str, url: str = "https://api.intercom.io", max_pages: int = MAX_PAGES
     ) -> None:
-        headers = {"Authorization": f"Bearer {token}", "Intercom-Version": INTERCOM_VERSION}
-        self.client = JsonClient(url, headers)
+        self.client = JsonClient(url, intercom_headers(token))
         self.source = f"intercom:{self.client.base}/"
         self.max_pages = max_pages
 

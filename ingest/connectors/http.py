@@ -53,7 +53,8 @@ def _loopback(host: str) -> bool:
 
 @dataclass
 class JsonClient:
-    """GETs JSON from one API host with fixed headers (authentication included)."""
+    """GETs (or POSTs a search to) one API host's JSON, with fixed headers (authentication
+    included)."""
 
     base: str
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -69,10 +70,17 @@ class JsonClient:
 
     def get(self, path_or_url: str, params: Mapping[str, str | int] | None = None) -> Any:
         """The decoded JSON at `path_or_url` (a path under the base, or a URL on its host)."""
-        url = self._url(path_or_url, params)
+        return self._call(self._url(path_or_url, params), None)
+
+    def post(self, path: str, payload: Mapping[str, Any]) -> Any:
+        """The decoded JSON answer to `payload` POSTed to `path` (the search APIs that take
+        their query as a body; each try sends the same body)."""
+        return self._call(self._url(path, None), json.dumps(payload).encode())
+
+    def _call(self, url: str, data: bytes | None) -> Any:
         for attempt in range(MAX_RETRIES + 1):
             self.requests += 1
-            status, body, retry_after = self._fetch(url)
+            status, body, retry_after = self._fetch(url, data)
             if status == 200:
                 try:
                     return json.loads(body)
@@ -99,10 +107,11 @@ class JsonClient:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
         return url
 
-    def _fetch(self, url: str) -> tuple[int, bytes, float | None]:
-        request = urllib.request.Request(
-            url, headers={"Accept": "application/json", **self.headers}
-        )
+    def _fetch(self, url: str, data: bytes | None) -> tuple[int, bytes, float | None]:
+        headers = {"Accept": "application/json", **self.headers}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=data, headers=headers)
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
                 return 200, self._read(response, url), None

@@ -9,15 +9,24 @@
   its content hash). A resolved (4) or closed (5) ticket's replies and notes from
   `/api/v2/tickets/<id>/conversations` (pages of 100); private notes are left out by the
   reader.
+- **Intercom**: closed conversations from `POST /conversations/search` (`updated_at` after the
+  cursor, `state` closed, 100 a page, `pages.next.starting_after`), each read whole from
+  `/conversations/<id>` (its parts; notes and bots' parts are left out by the reader). The
+  search is not ordered, so a stream keeps its start time to the end: the cursor holds that
+  time, the next page's pointer and the newest `updated_at` seen, and once the stream ends the
+  next run starts from the newest (that second included: unchanged, it is skipped by its
+  content hash). A pointer the API no longer takes restarts the stream from its start time.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ingest.connectors.helpdesks import basic_auth, zendesk_auth
+from ingest.connectors.helpdesks import basic_auth, intercom_headers, zendesk_auth
 from ingest.connectors.http import JsonClient
 from ingest.connectors.ticket_sync import MAX_THREAD_PAGES, TICKETS_PER_PAGE, FeedPage
 from kb.errors import RemoteUnavailable
@@ -26,6 +35,7 @@ ZENDESK_EXPORT = "/api/v2/incremental/tickets/cursor.json"
 ZENDESK_RESOLVED = frozenset({"solved", "closed"})
 FRESHDESK_RESOLVED = frozenset({4, 5})
 FRESHDESK_MAX_PAGE = 300
+INTERCOM_SEARCH = "/conversations/search"
 
 
 class ZendeskTicketFeed:
@@ -126,3 +136,90 @@ class FreshdeskTicketFeed:
             if len(page) < TICKETS_PER_PAGE:
                 break
         return {**ticket, "conversations": replies}
+
+
+@dataclass(frozen=True)
+class _IntercomCursor:
+    after: int  # the stream's query: updated_at > after
+    pointer: str | None = None  # the next page of that stream; None: a new stream
+    newest: int = 0  # the newest updated_at read in the stream so far
+
+    def dumps(self) -> str:
+        return json.dumps({"after": self.after, "next": self.pointer, "newest": self.newest})
+
+    @classmethod
+    def loads(cls, text: str | None, since: datetime) -> _IntercomCursor:
+        """The saved cursor; none, or one this version did not write: a new stream from
+        `since` (what it reads again is skipped by its content hash)."""
+        try:
+            data = json.loads(text or "")
+            after, pointer, newest = data["after"], data.get("next"), data.get("newest", 0)
+        except (ValueError, TypeError, KeyError):
+            return cls(int(since.timestamp()))
+        valid = isinstance(after, int) and isinstance(newest, int)
+        if not valid or not (pointer is None or isinstance(pointer, str)):
+            return cls(int(since.timestamp()))
+        return cls(after, pointer, newest)
+
+
+class IntercomTicketFeed:
+    """One Intercom workspace's closed conversations, with an access token."""
+
+    system = "intercom"
+
+    def __init__(self, token: str, url: str = "https://api.intercom.io") -> None:
+        self.client = JsonClient(url, intercom_headers(token))
+        self.source = f"intercom-conversations:{self.client.base}/"
+
+    def pages(self, cursor: str | None, since: datetime) -> Iterator[FeedPage]:
+        state = _IntercomCursor.loads(cursor, since)
+        number = 0
+        while True:
+            number += 1
+            page = self._search(state, resumed=number == 1)
+            found = page.get("conversations") if isinstance(page, dict) else None
+            if not isinstance(found, list):
+                raise RemoteUnavailable(f"Intercom's conversation search page {number} had no list")
+            stamps = [c.get("updated_at") for c in found if isinstance(c, dict)]
+            newest = max([state.newest, *(t for t in stamps if isinstance(t, int))])
+            nxt = ((page.get("pages") or {}).get("next") or {}).get("starting_after")
+            if isinstance(nxt, str) and nxt and found:
+                state = _IntercomCursor(state.after, nxt, newest)
+                yield FeedPage(found, state.dumps(), False)
+                continue
+            # the stream is read: the next one starts at its newest second, included
+            after = max(state.after, newest - 1)
+            yield FeedPage(found, _IntercomCursor(after).dumps(), True)
+            return
+
+    def _search(self, state: _IntercomCursor, resumed: bool) -> Any:
+        pagination: dict[str, Any] = {"per_page": TICKETS_PER_PAGE}
+        if state.pointer:
+            pagination["starting_after"] = state.pointer
+        query = {
+            "operator": "AND",
+            "value": [
+                {"field": "updated_at", "operator": ">", "value": state.after},
+                {"field": "state", "operator": "=", "value": "closed"},
+            ],
+        }
+        try:
+            return self.client.post(INTERCOM_SEARCH, {"query": query, "pagination": pagination})
+        except RemoteUnavailable:
+            if not (resumed and state.pointer):
+                raise
+            # a pointer saved by an earlier run may have expired: the stream again from its start
+            pagination.pop("starting_after")
+            return self.client.post(INTERCOM_SEARCH, {"query": query, "pagination": pagination})
+
+    def resolved(self, ticket: dict[str, Any]) -> bool:
+        return str(ticket.get("state") or "").lower() == "closed"
+
+    def with_thread(self, ticket: dict[str, Any]) -> dict[str, Any]:
+        key = str(ticket["id"])
+        if not key.isalnum():
+            raise RemoteUnavailable(f"Intercom returned a conversation id that is not one: {key!r}")
+        conversation = self.client.get(f"/conversations/{key}")
+        if not isinstance(conversation, dict) or conversation.get("type") != "conversation":
+            raise RemoteUnavailable(f"Intercom returned no conversation for {key}")
+        return conversation
