@@ -1,13 +1,16 @@
 """How far a QA scorecard can be trusted, on real labelled tickets: expert gold answers (grounded
 in the docs, answering their own question) should pass; the same answers sent to a different,
-random ticket of the same set should fail "answered every question" and be grounded less.
+random ticket of the same set should fail "answered every question"; the other set's answers
+sent to this set's tickets ("foreign": true of some other help center, not of this one) should
+fail "grounded".
 
     python -m eval.qa_scorecard_eval [--sets emanual dstc11] [--limit 200] [--fit emanual]
 
 Builds (or reopens, incrementally) one store per set from ``../shared/data/<set>/docs.jsonl``,
 scores the first ``--limit`` tickets with a gold answer both ways, and reports per variant the
-share passing each criterion and overall, the mean grounded score, and the AUC (gold vs other
-ticket's answer) of the grounded score and of the answered-questions score. ``--fit`` names the
+share passing each criterion and overall, the mean grounded score, and the AUC of the
+answered-questions score (gold vs shuffled) and of the grounded score and the mean sentence
+support score (gold vs foreign). ``--fit`` names the
 set on which the score thresholds that best separate the two (Youden's J) are found; they are
 printed for that set only: the shipped thresholds (copilot.qa) were chosen there and the other
 set is the held-out report. Skips with a message when ../shared/data is absent.
@@ -42,6 +45,7 @@ class Variant:
     passed: dict[str, int] = field(default_factory=lambda: {c: 0 for c in (*CRITERIA, "all")})
     grounded: list[float] = field(default_factory=list)
     answered: list[float] = field(default_factory=list)  # the least-answered question's score
+    support: list[float] = field(default_factory=list)  # mean support score of its sentences
     seconds: list[float] = field(default_factory=list)
 
     def add(self, card: Scorecard) -> None:
@@ -51,6 +55,8 @@ class Variant:
         self.passed["all"] += card.passed
         self.grounded.append(criterion(card, "grounded").score)
         self.answered.append(min((q.score for q in card.questions), default=1.0))
+        scores = [s.score for s in card.sentences]
+        self.support.append(sum(scores) / len(scores) if scores else 1.0)
         self.seconds.append(card.seconds)
 
     def summary(self) -> dict[str, Any]:
@@ -143,7 +149,9 @@ def open_set(name: str, data_dir: Path, embedder: str) -> Any:
     return kb
 
 
-def evaluate(name: str, data_dir: Path, embedder: str, limit: int, seed: int) -> dict[str, Any]:
+def evaluate(
+    name: str, data_dir: Path, embedder: str, limit: int, seed: int, foreign: Sequence[str]
+) -> dict[str, Any]:
     from copilot.compose import ExtractiveComposer
     from copilot.config import Settings
     from copilot.engine import Copilot
@@ -155,18 +163,21 @@ def evaluate(name: str, data_dir: Path, embedder: str, limit: int, seed: int) ->
         engine = Copilot(kb, Retriever(kb), ExtractiveComposer(None), settings)
         checker = ScorecardChecker(kb, engine)
         tickets = load_tickets(SHARED / name / "tickets.jsonl", limit)
-        gold, shuffled, too_long = Variant(), Variant(), 0
+        gold, shuffled, alien, too_long = Variant(), Variant(), Variant(), 0
         started = time.perf_counter()
         for i, j in enumerate(others(len(tickets), seed)):
             thread = thread_of(tickets[i])
             try:
                 gold_card = checker.score(thread, tickets[i]["gold_answer"])
                 other_card = checker.score(thread, tickets[j]["gold_answer"])
+                alien_card = checker.score(thread, foreign[i % len(foreign)]) if foreign else None
             except PayloadTooLarge:
-                too_long += 1  # past the scorecard's sentence cap: neither variant counted
+                too_long += 1  # past the scorecard's sentence cap: no variant counted
                 continue
             gold.add(gold_card)
             shuffled.add(other_card)
+            if alien_card is not None:
+                alien.add(alien_card)
             if (i + 1) % 25 == 0:
                 print(f"{name}: {i + 1}/{len(tickets)} tickets", file=sys.stderr)
     finally:
@@ -178,9 +189,12 @@ def evaluate(name: str, data_dir: Path, embedder: str, limit: int, seed: int) ->
         "seconds": round(time.perf_counter() - started, 1),
         "gold": gold.summary(),
         "shuffled": shuffled.summary(),
-        "auc_grounded": auc(gold.grounded, shuffled.grounded),
+        "foreign": alien.summary(),
         "auc_answered": auc(gold.answered, shuffled.answered),
-        "_raw": (gold, shuffled),
+        "auc_grounded_shuffled": auc(gold.grounded, shuffled.grounded),
+        "auc_grounded": auc(gold.grounded, alien.grounded),
+        "auc_support": auc(gold.support, alien.support),
+        "_raw": (gold, shuffled, alien),
     }
 
 
@@ -200,17 +214,27 @@ def main(argv: Sequence[str] | None = None) -> int:
               "machines)")  # fmt: skip
         return 0
     results = []
+    answers = {
+        name: [t["gold_answer"] for t in load_tickets(SHARED / name / "tickets.jsonl", args.limit)]
+        for name in SETS
+    }
     for name in args.sets:
-        result = evaluate(name, args.data_dir, args.embedder, args.limit, args.seed)
-        gold, shuffled = result.pop("_raw")
+        foreign = [a for other in SETS if other != name for a in answers[other]]
+        result = evaluate(name, args.data_dir, args.embedder, args.limit, args.seed, foreign)
+        gold, shuffled, alien = result.pop("_raw")
         if name == args.fit:
             result["fit"] = {
-                "grounded": youden(gold.grounded, shuffled.grounded),
+                "grounded": youden(gold.grounded, alien.grounded),
+                "support": youden(gold.support, alien.support),
                 "answered": youden(gold.answered, shuffled.answered),
             }
+        result["scores"] = {
+            variant: {"grounded": v.grounded, "support": v.support, "answered": v.answered}
+            for variant, v in (("gold", gold), ("shuffled", shuffled), ("foreign", alien))
+        }
         results.append(result)
-        print(json.dumps(result, indent=2))
-    if args.out is not None:
+        print(json.dumps({k: v for k, v in result.items() if k != "scores"}, indent=2))
+    if args.out is not None:  # with every scorecard's scores, for a later look
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 
