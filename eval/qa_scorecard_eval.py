@@ -10,15 +10,17 @@ Builds (or reopens, incrementally) one store per set from ``../shared/data/<set>
 scores the first ``--limit`` tickets with a gold answer both ways, and reports per variant the
 share passing each criterion and overall, the mean grounded score, and the AUC of the
 answered-questions score (gold vs shuffled) and of the grounded score and the mean sentence
-support score (gold vs foreign). ``--fit`` names the
-set on which the score thresholds that best separate the two (Youden's J) are found; they are
-printed for that set only: the shipped thresholds (copilot.qa) were chosen there and the other
-set is the held-out report. Skips with a message when ../shared/data is absent.
+support score (gold vs foreign); and the grounded cut `kbc qa calibrate` would read off one
+half of the gold answers, with the gold and foreign pass rates it gives on the other half.
+``--fit`` names the set on which the score thresholds that best separate the two (Youden's J)
+are found; they are printed for that set only: the shipped thresholds (copilot.qa) were chosen
+there and the other set is the held-out report. Skips with a message when ../shared/data is absent.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.qa import CRITERIA, Scorecard, ScorecardChecker, criterion
+from copilot.qa.calibration import CUT_QUANTILE, lower_quantile
 from kb.errors import PayloadTooLarge
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,6 +101,31 @@ def youden(positives: Sequence[float], negatives: Sequence[float]) -> tuple[floa
     return round(best[0], 4), round(best[1], 4)
 
 
+def calibrated_halves(
+    ids: Sequence[str], gold: Sequence[float], foreign: Sequence[float]
+) -> list[dict[str, Any]]:
+    """`kbc qa calibrate` on one half of the tickets (split by a hash of the id; the gold
+    answers stand in for the team's own replies), read on the other half: the cut, and the
+    shares of gold and foreign answers whose mean support score reaches it."""
+    half = [int(hashlib.sha256(i.encode("utf-8")).hexdigest(), 16) % 2 for i in ids]
+    out = []
+    for fit in (0, 1):
+        fitted = [g for g, h in zip(gold, half, strict=True) if h == fit]
+        gold_out = [g for g, h in zip(gold, half, strict=True) if h != fit]
+        foreign_out = [f for f, h in zip(foreign, half, strict=True) if h != fit]
+        if not fitted or not gold_out or len(foreign_out) != len(gold_out):
+            continue
+        cut = lower_quantile(fitted, CUT_QUANTILE)
+        out.append({
+            "fit_half": fit,
+            "fitted_on": len(fitted),
+            "cut": round(cut, 4),
+            "gold_pass": round(sum(g >= cut for g in gold_out) / len(gold_out), 3),
+            "foreign_pass": round(sum(f >= cut for f in foreign_out) / len(foreign_out), 3),
+        })  # fmt: skip
+    return out
+
+
 def _quantile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
@@ -164,6 +192,7 @@ def evaluate(
         checker = ScorecardChecker(kb, engine)
         tickets = load_tickets(SHARED / name / "tickets.jsonl", limit)
         gold, shuffled, alien, too_long = Variant(), Variant(), Variant(), 0
+        counted: list[str] = []  # the ids of the tickets scored, in the variants' order
         started = time.perf_counter()
         for i, j in enumerate(others(len(tickets), seed)):
             thread = thread_of(tickets[i])
@@ -174,6 +203,7 @@ def evaluate(
             except PayloadTooLarge:
                 too_long += 1  # past the scorecard's sentence cap: no variant counted
                 continue
+            counted.append(str(tickets[i].get("id")))
             gold.add(gold_card)
             shuffled.add(other_card)
             if alien_card is not None:
@@ -194,6 +224,7 @@ def evaluate(
         "auc_grounded_shuffled": auc(gold.grounded, shuffled.grounded),
         "auc_grounded": auc(gold.grounded, alien.grounded),
         "auc_support": auc(gold.support, alien.support),
+        "calibrated": calibrated_halves(counted, gold.support, alien.support),
         "_raw": (gold, shuffled, alien),
     }
 

@@ -194,6 +194,14 @@ class KnowledgeBase:
         with self.transaction():
             self.documents.set_meta(f"sync_cursor:{source}", cursor)
 
+    def calibration(self, name: str) -> str | None:
+        """A calibration saved with the store by the layer that owns it (JSON text), or None."""
+        return self.documents.meta(f"calibration:{name}")
+
+    def set_calibration(self, name: str, value: str) -> None:
+        with self.transaction():
+            self.documents.set_meta(f"calibration:{name}", value)
+
     # -- vector index ---------------------------------------------------------------------
 
     @property

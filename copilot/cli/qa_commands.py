@@ -1,4 +1,5 @@
-"""`kbc qa score THREAD.json`: a QA scorecard for a reply an agent sent, from the command line.
+"""`kbc qa score THREAD.json`: a QA scorecard for a reply an agent sent, from the command line;
+`kbc qa calibrate`: the grounded cut read off the store's own resolved tickets.
 
 The file has the body of POST /v1/qa/scorecards: the thread (subject, locale, messages) and the
 sent `reply`; the same limits apply. Exit code 0 when the reply passes, 1 when a criterion fails
@@ -34,7 +35,7 @@ def score(ctx: click.Context, thread: Path, as_json: bool) -> None:
     from copilot.compose import ExtractiveComposer
     from copilot.config import get_settings
     from copilot.engine import Copilot
-    from copilot.qa import ScorecardChecker
+    from copilot.qa import ScorecardChecker, load_cut
     from copilot.routes.qa import scorecard_out
     from copilot.routes.threads import thread_messages
     from copilot.schemas.qa import ScorecardIn
@@ -47,15 +48,49 @@ def score(ctx: click.Context, thread: Path, as_json: bool) -> None:
     with open_store(ctx.obj["data_dir"], ctx.obj["embedder"], ctx.obj["store_url"]) as kb:
         retriever = Retriever(kb)
         engine = Copilot(kb, retriever, ExtractiveComposer(None), settings)
-        card = ScorecardChecker(kb, engine).score(
-            messages, body.reply, subject=body.subject, locale=body.locale
-        )
+        checker = ScorecardChecker(kb, engine, grounded_cut=load_cut(kb))
+        card = checker.score(messages, body.reply, subject=body.subject, locale=body.locale)
     out = scorecard_out(card)
     if as_json:
         click.echo(json.dumps(out.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
         _print(out)
     sys.exit(0 if card.passed else 1)
+
+
+@qa.command()
+@click.option(
+    "--limit",
+    type=click.IntRange(30, 2000),
+    default=200,
+    show_default=True,
+    help="Resolved tickets to score (a fixed sample, by a hash of their id).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the saved cut as JSON.")
+@click.pass_context
+def calibrate(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Read this help center's grounded cut off its own resolved tickets and save it.
+
+    Each ticket's reply is scored against its question; the cut is the mean support score
+    that 90% of them reach. From then on a scorecard's grounded check compares a reply with
+    the team's own replies, not with the shipped rule (a majority of sentences supported)."""
+    from dataclasses import asdict
+
+    from copilot.compose import ExtractiveComposer
+    from copilot.config import get_settings
+    from copilot.engine import Copilot
+    from copilot.qa import ScorecardChecker, calibrate_grounded
+    from kb.maintenance import open_store
+    from kb.retrieval import Retriever
+
+    with open_store(ctx.obj["data_dir"], ctx.obj["embedder"], ctx.obj["store_url"]) as kb:
+        engine = Copilot(kb, Retriever(kb), ExtractiveComposer(None), get_settings())
+        cut = calibrate_grounded(kb, ScorecardChecker(kb, engine), limit)
+    if as_json:
+        click.echo(json.dumps(asdict(cut), indent=2))
+    else:
+        click.echo(f"saved grounded cut {cut.cut:.2f}: {cut.replies} resolved tickets' replies "
+                   f"scored ({cut.skipped} skipped: too long, or nothing to score)")  # fmt: skip
 
 
 def _print(card: ScorecardOut) -> None:

@@ -3,6 +3,7 @@ contradicts, language, answered every question, privacy), deterministic and LLM-
 
 from __future__ import annotations
 
+from copilot.qa.calibration import GroundedCut, calibrate_grounded, load_cut
 from copilot.qa.scorecard import GROUNDED, ScorecardChecker, SourceFinder, criterion
 from copilot.qa.types import (
     CRITERIA,
@@ -23,11 +24,14 @@ __all__ = [
     "Contradiction",
     "Criterion",
     "CriterionName",
+    "GroundedCut",
     "PiiFinding",
     "QuestionCheck",
     "Scorecard",
     "ScorecardChecker",
     "SentenceCheck",
     "SourceFinder",
+    "calibrate_grounded",
     "criterion",
+    "load_cut",
 ]

@@ -24,6 +24,7 @@ from copilot.compose.support import (
 )
 from copilot.compose.types import SentenceSupport, Source
 from copilot.language import customer_language
+from copilot.qa.calibration import GroundedCut
 from copilot.qa.contradictions import contradictions
 from copilot.qa.privacy import exposed
 from copilot.qa.questions import answered, share_answered
@@ -72,7 +73,9 @@ class SourceFinder(Protocol):
 
 class ScorecardChecker:
     """Scores sent replies against one store; `embedder` (the store's by default) lifts
-    paraphrases in the support and question checks, None keeps them lexical."""
+    paraphrases in the support and question checks, None keeps them lexical. `grounded_cut`
+    (the store's own, copilot.qa.calibration) judges grounded by the mean support score;
+    None keeps the shipped rule (a majority of factual sentences supported)."""
 
     def __init__(
         self,
@@ -82,8 +85,9 @@ class ScorecardChecker:
         embedder: Embedder | None = None,
         sources_per_query: int = SOURCES_PER_QUERY,
         max_sentences: int = MAX_SENTENCES,
+        grounded_cut: GroundedCut | None = None,
     ) -> None:
-        self.kb, self.finder = kb, finder
+        self.kb, self.finder, self.grounded_cut = kb, finder, grounded_cut
         self.embedder = embedder if embedder is not None else kb.embedder
         self.k, self.max_sentences = sources_per_query, max_sentences
 
@@ -106,10 +110,9 @@ class ScorecardChecker:
         history = [subject or "", *cleaned[:-1]] if subject or len(cleaned) > 1 else []
         customer_lang = customer_language(cleaned[-2:], locale, self.finder.languages())
         reply_lang = text_language(reply)
-        sources = self._sources(latest, history, reply, reply_lang or customer_lang)
-
-        supports = check_support(reply, sources, self.embedder, EMBED_LIMITS)
-        sentences = tuple(_sentence_check(s, sources) for s in supports if _is_factual(s))
+        sources, supports, sentences = self._support(
+            latest, history, reply, reply_lang or customer_lang
+        )
         articles = list(self.kb.catalog.articles_named(s.external_id for s in sources))
         found = contradictions(reply, latest, articles, subject=subject or "",
                                relevance={s.external_id: s.relevance for s in sources})  # fmt: skip
@@ -118,7 +121,7 @@ class ScorecardChecker:
         leaks = exposed(reply, [*customer, subject or "", *published])
 
         criteria = (
-            _grounded(sentences, supports),
+            _grounded(sentences, supports, self.grounded_cut),
             _contradicts(found, len(sentences)),
             _language(customer_lang, reply_lang),
             _answered(questions),
@@ -138,6 +141,23 @@ class ScorecardChecker:
             articles=tuple(s.external_id for s in sources),
             seconds=round(time.perf_counter() - started, 4),
         )
+
+    def mean_support(self, question: str, reply: str, subject: str = "") -> float | None:
+        """The mean support score of `reply`'s factual sentences as `score` reads them (None:
+        it has none), for calibration (copilot.qa.calibration)."""
+        self._check_size(reply)
+        latest = clean_message(question) or question
+        lang = text_language(reply) or customer_language([latest], None, self.finder.languages())
+        _, _, sentences = self._support(latest, [subject] if subject else [], reply, lang)
+        return _mean_score(sentences) if sentences else None
+
+    def _support(
+        self, question: str, history: Sequence[str], reply: str, lang: str
+    ) -> tuple[list[Source], list[SentenceSupport], tuple[SentenceCheck, ...]]:
+        sources = self._sources(question, history, reply, lang)
+        supports = check_support(reply, sources, self.embedder, EMBED_LIMITS)
+        sentences = tuple(_sentence_check(s, sources) for s in supports if _is_factual(s))
+        return sources, supports, sentences
 
     def _check_size(self, reply: str) -> None:
         if not reply.strip():
@@ -180,13 +200,25 @@ def _sentence_check(s: SentenceSupport, sources: Sequence[Source]) -> SentenceCh
     return SentenceCheck(s.text, s.supported, s.score, ref)
 
 
-def _grounded(sentences: Sequence[SentenceCheck], supports: Sequence[SentenceSupport]) -> Criterion:
+def _grounded(
+    sentences: Sequence[SentenceCheck],
+    supports: Sequence[SentenceSupport],
+    cut: GroundedCut | None,
+) -> Criterion:
     if not sentences:
         return Criterion("grounded", True, 1.0, "no factual sentence to check")
-    share = supported_share(supports)
     supported = sum(s.supported for s in sentences)
     detail = f"{supported} of {len(sentences)} factual sentences supported by an article"
+    if cut is not None:
+        mean = _mean_score(sentences)
+        detail = f"mean support {mean:.2f} ({detail}); {cut.describe()}"
+        return Criterion("grounded", mean >= cut.cut, mean, detail)
+    share = supported_share(supports)
     return Criterion("grounded", share >= GROUNDED, share, detail)
+
+
+def _mean_score(sentences: Sequence[SentenceCheck]) -> float:
+    return round(sum(s.score for s in sentences) / len(sentences), 4)
 
 
 def _contradicts(found: Sequence[Contradiction], factual: int) -> Criterion:

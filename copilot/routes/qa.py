@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 
 from copilot.auth import Caller
 from copilot.deps import State, caller_for
-from copilot.qa import Scorecard, ScorecardChecker
+from copilot.qa import Scorecard, ScorecardChecker, load_cut
 from copilot.routes.threads import thread_messages
 from copilot.schemas.common import ERROR_RESPONSES
 from copilot.schemas.qa import ScorecardIn, ScorecardOut
@@ -28,7 +28,7 @@ def score_reply(state: State, _caller: QACaller, body: ScorecardIn) -> Scorecard
             f"the reply has {len(body.reply):,} characters; the limit is "
             f"{state.settings.max_message_chars:,}"
         )
-    checker = ScorecardChecker(state.kb, state.engine)
+    checker = ScorecardChecker(state.kb, state.engine, grounded_cut=load_cut(state.kb))
     card = checker.score(messages, body.reply, subject=body.subject, locale=body.locale)
     return scorecard_out(card)
 
