@@ -1,4 +1,5 @@
-"""Conformance: API keys, the answer log, drafts, feedback and flags on every backend."""
+"""Conformance: API keys, the answer log, drafts, feedback, flags, sync cursors and saved
+calibrations on every backend."""
 
 from __future__ import annotations
 
@@ -125,3 +126,16 @@ def test_flags_notice_articles_changed_since_their_check(store: KnowledgeBase) -
     assert flags.stale_documents() == []
     write(store, "pw", ["Reset your password from the login page."])
     assert flags.stale_documents() == ["pw"]
+
+
+def test_sync_cursors_and_calibrations_are_kept_apart_and_overwritten(
+    store: KnowledgeBase,
+) -> None:
+    assert store.sync_cursor("zendesk-tickets:https://a/") is None
+    assert store.calibration("qa_grounded") is None
+    store.set_sync_cursor("zendesk-tickets:https://a/", "c1")
+    store.set_calibration("qa_grounded", '{"cut": 0.25}')
+    store.set_sync_cursor("zendesk-tickets:https://a/", "c2")
+    assert store.sync_cursor("zendesk-tickets:https://a/") == "c2"
+    assert store.sync_cursor("zendesk-tickets:https://b/") is None
+    assert store.calibration("qa_grounded") == '{"cut": 0.25}'
