@@ -93,10 +93,11 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         search,
         summaries,
         triage,
+        webhooks,
     )
 
     routers = (replies, summaries, triage, answers, search, documents, feedback, flags)
-    for module in (*routers, analytics, qa):
+    for module in (*routers, analytics, qa, webhooks):
         app.include_router(module.router)
     app.include_router(pages_router)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     # The widget key the /demo page embeds (a public key; create it with `kbc keys create`).
     demo_widget_key: str | None = None
 
+    # Intercom's webhook (POST /v1/webhooks/intercom): the app's client secret, with which
+    # Intercom signs each notification. None: the route is off (404).
+    intercom_webhook_secret: SecretStr | None = None
+
     # Intra-op threads for the embedding model and FAISS in the server. One: concurrent
     # requests and the local LLM share the cores, and OpenMP threads spinning on busy cores
     # turned a 19 ms query embedding into 480 ms (bench/RESULTS.md).
@@ -94,6 +98,19 @@ class Settings(BaseSettings):
         for part in filter(None, (p.strip() for p in value.split(","))):
             ipaddress.ip_network(part, strict=False)
         return value
+
+    @field_validator("intercom_webhook_secret")
+    @classmethod
+    def _secret_real(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        if len(secret) < 16:  # a placeholder ("changeme"), not a client secret
+            raise ValueError(
+                "KBC_INTERCOM_WEBHOOK_SECRET must be the Intercom app's client secret "
+                "(16 characters or more)"
+            )
+        return SecretStr(secret)
 
     @field_validator("llm_model")
     @classmethod

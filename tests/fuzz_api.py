@@ -85,6 +85,8 @@ def main() -> int:
         "KBC_RATE_LIMIT_KEY_PER_MINUTE": UNLIMITED,
         "KBC_RATE_LIMIT_IP_PER_MINUTE": UNLIMITED,
         "KBC_RATE_LIMIT_FAILED_AUTH_PER_MINUTE": UNLIMITED,
+        # on, so the fuzzer reaches its signature check (unsigned: 401) instead of a 404
+        "KBC_INTERCOM_WEBHOOK_SECRET": "fuzz-webhook-secret-0123456789",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
