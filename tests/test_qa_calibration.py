@@ -110,6 +110,8 @@ def test_cli_calibrates_and_scores_with_the_cut(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     cut = json.loads(done.output)
     assert cut["replies"] >= MIN_REPLIES and 0.0 < cut["cut"] < 1.0
+    shown = runner.invoke(main, [*base, "stats"])
+    assert f"qa grounded cut {cut['cut']:g} from {cut['replies']} resolved" in shown.output
     thread = tmp_path / "thread.json"
     thread.write_text(json.dumps({"messages": [{"author": "customer", "body": QUESTION}],
                                   "reply": ON_TOPIC}), encoding="utf-8")  # fmt: skip

@@ -171,11 +171,16 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Documents, chunks, languages, model and index state of the store."""
+    from dataclasses import asdict
+
+    from copilot.qa import load_cut
     from kb.maintenance import describe
     from kb.storage import POSTGRES_SCHEMES
 
     with KnowledgeBase(ctx.obj["data_dir"], store_url=ctx.obj["store_url"]) as kb:
         info = describe(kb)
+        cut = load_cut(kb)
+    info["qa_grounded_cut"] = asdict(cut) if cut else None
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
@@ -192,6 +197,12 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"vectors     {'fresh' if info['vector_index_fresh'] else 'stale (rebuilt on use)'}")
     click.echo(f"fusion      dense share {info['fusion']}")
     click.echo(f"answerable  {_answerability_line(ctx.obj['data_dir'], info['model_id'])}")
+    grounded = (
+        f"cut {cut.cut:g} from {cut.replies} resolved tickets' replies ({cut.created_at})"
+        if cut
+        else "shipped rule: a majority of factual sentences supported (kbc qa calibrate)"
+    )
+    click.echo(f"qa grounded {grounded}")
 
 
 def _answerability_line(data_dir: Path, model_id: str | None) -> str:
