@@ -102,6 +102,15 @@ def test_bad_notifications_are_clear_errors(app: tuple[TestClient, KnowledgeBase
     assert agentless.status_code == 422 and "no agent message" in agentless.text
 
 
+def test_a_conversation_past_the_document_size_limit_is_413(tmp_path: Path) -> None:
+    for client, kb in _app(tmp_path, intercom_webhook_secret=SECRET, max_article_chars=1000):
+        long = closed("45")
+        long["data"]["item"]["source"]["body"] = "<p>" + "My order is broken. " * 100 + "</p>"
+        refused = _send(client, long)
+        assert refused.status_code == 413 and refused.json()["error"]["code"] == "payload_too_large"
+        assert kb.get_document("intercom-conversation-45") is None
+
+
 def test_without_a_secret_the_route_is_off(tmp_path: Path) -> None:
     for client, _ in _app(tmp_path):
         off = _send(client, closed("44"))

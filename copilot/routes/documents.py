@@ -49,7 +49,7 @@ def _document(body: DocumentIn) -> Document:
     return doc
 
 
-def _check_limits(doc: Document, settings: Settings) -> None:
+def check_limits(doc: Document, settings: Settings) -> None:
     """Body size (413) and the help center's URL host policy (422), before any work."""
     if len(doc.body) > settings.max_article_chars:
         raise PayloadTooLarge(
@@ -64,7 +64,7 @@ def _check_limits(doc: Document, settings: Settings) -> None:
 @router.post("/documents", response_model=DocumentOut)
 def upsert(state: State, caller: DocumentCaller, body: DocumentIn) -> DocumentOut:
     doc = _document(body)
-    _check_limits(doc, state.settings)
+    check_limits(doc, state.settings)
     kb = state.kb
     assert kb.embedder is not None
     summary = upsert_documents([doc], kb, kb.embedder)

@@ -5,8 +5,8 @@ Intercom signs each notification with the app's client secret: `X-Hub-Signature:
 HMAC-SHA1 of the raw body>`. Without KBC_INTERCOM_WEBHOOK_SECRET the route is off (404). A
 missing or wrong signature is a 401 that counts toward the caller IP's refusals (429 after too
 many), as a bad API key does. Topics other than a closed conversation (the subscription's
-`ping`, ...) are acknowledged and ignored. The work is one ticket's ingest, within the request
-size limit.
+`ping`, ...) are acknowledged and ignored. The work is one ticket's ingest, within the sizes
+POST /v1/documents allows.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from copilot.deps import State, request_ip
+from copilot.routes.documents import check_limits
 from copilot.schemas.common import ERROR_RESPONSES, ErrorBody
 from copilot.state import AppState
 from ingest.pipeline import upsert_documents
@@ -69,6 +70,7 @@ async def intercom(request: Request, state: State) -> WebhookOut:
     if topic not in CLOSED:
         return WebhookOut(topic=topic, status="ignored")
     doc = _conversation(note)
+    check_limits(doc, state.settings)  # the size POST /v1/documents allows, 413 past it
     return await run_in_threadpool(_store, state, topic, doc)
 
 
